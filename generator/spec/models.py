@@ -1,0 +1,455 @@
+"""The ekstf spec: strict pydantic models of `ekstf.yaml` (keys are camelCase in YAML).
+
+Only structure, types, enumerations and per-field constraints live here. Defaults that depend on other
+fields are filled by `defaults.complete`; checks across fields are in `validation.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic.alias_generators import to_camel
+
+from generator.spec import catalog
+
+API_VERSION = "ekstf.io/v1alpha1"
+
+Name = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$", min_length=1, max_length=63)]
+ClusterName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$", min_length=1, max_length=100)]
+Region = Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$")]
+KubernetesVersion = Annotated[str, StringConstraints(pattern=r"^1\.\d{1,2}$")]
+Cidr = Annotated[str, StringConstraints(min_length=9, max_length=43)]
+Arn = Annotated[str, StringConstraints(pattern=r"^arn:aws[a-zA-Z-]*:[a-z0-9-]+:")]
+Tags = dict[str, str]
+
+
+class SpecModel(BaseModel):
+    """Base of every spec object: unknown keys are errors, YAML keys are camelCase."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        alias_generator=to_camel,
+        populate_by_name=True,
+        validate_default=False,
+        str_strip_whitespace=True,
+    )
+
+
+# --- cluster --------------------------------------------------------------------------------------
+
+
+class Endpoint(SpecModel):
+    """Who can reach the Kubernetes API."""
+
+    public: bool = Field(True, description="Expose the API endpoint on the internet (restricted by publicCidrs).")
+    private: bool = Field(True, description="Expose the API endpoint inside the VPC; nodes use it.")
+    public_cidrs: list[Cidr] = Field(
+        default_factory=lambda: ["0.0.0.0/0"],
+        description="CIDR blocks allowed to reach the public endpoint.",
+    )
+
+
+class Logging(SpecModel):
+    types: list[Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]] = Field(
+        default_factory=lambda: ["api", "audit", "authenticator"],
+        description="Control-plane log types sent to CloudWatch.",
+    )
+    retention_days: int = Field(
+        90, description="CloudWatch retention of the control-plane log group, in days.", ge=1, le=3653
+    )
+
+
+class SecretsEncryption(SpecModel):
+    """Envelope encryption of Kubernetes secrets with KMS."""
+
+    mode: Literal["create", "existing", "off"] = Field(
+        "create", description="`create` a KMS key with the cluster, use an `existing` key, or `off`."
+    )
+    kms_key_arn: Arn | None = Field(None, description="The key to use when mode is `existing`.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _existing_when_arn_given(cls, data: Any) -> Any:
+        if isinstance(data, dict) and data.get("kmsKeyArn") and "mode" not in data:
+            return {**data, "mode": "existing"}
+        return data
+
+
+class KubernetesNetwork(SpecModel):
+    ip_family: Literal["ipv4", "ipv6"] = "ipv4"
+    service_cidr: Cidr | None = Field(None, description="Service IPv4 CIDR; EKS picks 10.100.0.0/16 or 172.20.0.0/16.")
+
+
+class AccessPolicy(SpecModel):
+    policy: str = Field(
+        description="Access policy name (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, "
+        "AmazonEKSViewPolicy, ...) or its full ARN."
+    )
+    scope: Literal["cluster", "namespace"] = "cluster"
+    namespaces: list[str] = Field(default_factory=list, description="Namespaces, when scope is `namespace`.")
+
+    @property
+    def policy_arn(self) -> str:
+        return self.policy if self.policy.startswith("arn:") else catalog.ACCESS_POLICY_PREFIX + self.policy
+
+
+class AccessEntry(SpecModel):
+    principal_arn: Arn = Field(description="IAM role or user ARN that gets access.")
+    type: Literal["STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX"] = "STANDARD"
+    kubernetes_groups: list[str] = Field(default_factory=list)
+    username: str | None = None
+    policies: list[AccessPolicy] = Field(default_factory=list)
+
+
+class UpgradePolicy(SpecModel):
+    support_type: Literal["STANDARD", "EXTENDED"] = "STANDARD"
+
+
+class RemoteNetwork(SpecModel):
+    """EKS hybrid nodes networks. Parsed, not generated yet."""
+
+    node_cidrs: list[Cidr] = Field(default_factory=list)
+    pod_cidrs: list[Cidr] = Field(default_factory=list)
+
+
+class AutoMode(SpecModel):
+    """EKS Auto Mode compute. Parsed, not generated yet."""
+
+    enabled: bool = False
+    node_pools: list[str] = Field(default_factory=lambda: ["general-purpose", "system"])
+
+
+class ControlPlaneScaling(SpecModel):
+    tier: Literal["standard", "tier-xl", "tier-2xl", "tier-4xl"] = "standard"
+
+
+class Cluster(SpecModel):
+    name: ClusterName = Field(description="Cluster name; also prefixes every resource ekstf names.")
+    region: Region = Field(description="AWS region, for example eu-west-1.")
+    version: KubernetesVersion = Field(
+        catalog.DEFAULT_KUBERNETES_VERSION, description="Kubernetes minor version, as a string: \"1.34\"."
+    )
+    tags: Tags = Field(default_factory=dict, description="Tags for every resource (provider default_tags).")
+    endpoint: Endpoint = Field(default_factory=Endpoint)
+    logging: Logging = Field(default_factory=Logging)
+    secrets_encryption: SecretsEncryption = Field(default_factory=SecretsEncryption)
+    kubernetes_network: KubernetesNetwork = Field(default_factory=KubernetesNetwork)
+    authentication_mode: Literal["API", "API_AND_CONFIG_MAP"] = Field(
+        "API", description="API for access entries only; API_AND_CONFIG_MAP while aws-auth is still used."
+    )
+    creator_admin: bool = Field(
+        True, description="Give the identity that runs Terraform cluster-admin through an access entry."
+    )
+    access_entries: list[AccessEntry] = Field(default_factory=list)
+    upgrade_policy: UpgradePolicy | None = None
+    zonal_shift: bool | None = Field(None, description="Enable ARC zonal shift for the cluster.")
+    deletion_protection: bool | None = Field(None, description="Refuse cluster deletion through the EKS API.")
+    control_plane_scaling: ControlPlaneScaling | None = None
+    remote_network: RemoteNetwork | None = Field(None, description="Hybrid nodes (reported as unsupported).")
+    auto_mode: AutoMode | None = Field(None, description="EKS Auto Mode (reported as unsupported).")
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: Any) -> Any:
+        if isinstance(value, float):
+            return f"{value}"
+        return value
+
+
+# --- network ---------------------------------------------------------------------------------------
+
+
+class Vpc(SpecModel):
+    """A new VPC (default) or, when `id` is set, an existing one."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")] | None = Field(
+        None, description="Existing VPC id; when set, no VPC is created."
+    )
+    cidr: Cidr = Field("10.0.0.0/16", description="CIDR of a new VPC.")
+    availability_zones: list[str] | None = Field(None, description="Pin AZs (names like eu-west-1a).")
+    az_count: int = Field(3, ge=1, le=6, description="Number of AZs when none are pinned.")
+    nat: Literal["single", "per-az", "none"] = Field(
+        "single", description="NAT gateways: one for the VPC, one per AZ, or none (then use VPC endpoints)."
+    )
+    subnet_prefix_length: int | None = Field(
+        None, ge=16, le=28, description="Size of each subnet; default the VPC prefix + 3 (a /19 in a /16)."
+    )
+    private_subnet_ids: list[str] = Field(default_factory=list, description="Existing VPC: node subnets.")
+    public_subnet_ids: list[str] = Field(default_factory=list, description="Existing VPC: load balancer subnets.")
+    control_plane_subnet_ids: list[str] = Field(
+        default_factory=list, description="Subnets for the control-plane ENIs (default: the private subnets)."
+    )
+    security_group_ids: list[str] = Field(
+        default_factory=list, description="Additional security groups for the control plane."
+    )
+
+    @property
+    def existing(self) -> bool:
+        return self.id is not None
+
+
+# --- compute ---------------------------------------------------------------------------------------
+
+TaintEffect = Literal["NoSchedule", "NoExecute", "PreferNoSchedule"]
+
+
+class Taint(SpecModel):
+    key: str
+    value: str | None = None
+    effect: TaintEffect
+
+    @property
+    def eks_effect(self) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.effect).upper()
+
+
+class Disk(SpecModel):
+    size: int = Field(80, ge=1, le=16384, description="Root volume size in GiB.")
+    type: Literal["gp3", "gp2", "io1", "io2"] = "gp3"
+    iops: int | None = Field(None, ge=100, le=256000)
+    throughput: int | None = Field(None, ge=125, le=2000, description="MiB/s, gp3 only.")
+    encrypted: bool = True
+    kms_key_id: str | None = Field(None, description="KMS key for the volume (default: the EBS default key).")
+
+
+class Ssh(SpecModel):
+    key_name: str | None = Field(None, description="EC2 key pair name.")
+    source_cidrs: list[Cidr] = Field(default_factory=list, description="CIDRs allowed to reach port 22.")
+    source_security_group_ids: list[str] = Field(default_factory=list)
+    allow_open_to_world: bool = Field(
+        False, description="Accept 0.0.0.0/0 in sourceCidrs (strongly discouraged; use SSM instead)."
+    )
+
+
+class UserData(SpecModel):
+    """Extra node bootstrap configuration; which keys apply depends on the AMI family."""
+
+    shell: str | None = Field(None, description="AL2023/AL2: a shell script run before the node joins.")
+    node_config: dict[str, Any] | None = Field(
+        None, description="AL2023: a NodeConfig `spec` fragment merged by nodeadm."
+    )
+    bottlerocket_toml: str | None = Field(None, description="Bottlerocket: extra TOML settings.")
+    bootstrap_extra_args: str | None = Field(None, description="AL2: extra arguments to /etc/eks/bootstrap.sh.")
+
+
+class Kubelet(SpecModel):
+    max_pods: int | None = Field(None, ge=1, le=737)
+    extra_config: dict[str, Any] = Field(default_factory=dict, description="KubeletConfiguration fields.")
+
+
+class UpdateConfig(SpecModel):
+    max_unavailable: int | None = Field(None, ge=1, le=100)
+    max_unavailable_percentage: int | None = Field(None, ge=1, le=100)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> UpdateConfig:
+        if self.max_unavailable is not None and self.max_unavailable_percentage is not None:
+            raise ValueError("set maxUnavailable or maxUnavailablePercentage, not both")
+        return self
+
+
+class NodeIam(SpecModel):
+    additional_policy_arns: list[Arn] = Field(default_factory=list)
+
+
+class CustomAmi(SpecModel):
+    id: Annotated[str, StringConstraints(pattern=r"^ami-[0-9a-f]{8,17}$")]
+    family: Literal["al2023", "bottlerocket", "al2"] = Field(
+        description="Which bootstrap the AMI expects (decides the user data ekstf writes)."
+    )
+
+
+SubnetSelector = Literal["private", "public"]
+
+
+class NodeGroupBase(SpecModel):
+    name: Name
+    instance_types: list[str] = Field(default_factory=lambda: ["m6i.large"], min_length=1)
+    min_size: int = Field(1, ge=0, le=1000)
+    max_size: int = Field(3, ge=1, le=1000)
+    desired_size: int | None = Field(None, ge=0, le=1000, description="Default: minSize.")
+    ami_type: Literal[catalog.AMI_TYPES] | None = Field(  # type: ignore[valid-type]
+        None, description="EKS AMI type; default derived from the instance types' architecture."
+    )
+    ami: CustomAmi | None = Field(None, description="A custom AMI instead of an EKS-optimized ami_type.")
+    disk: Disk = Field(default_factory=Disk)
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: list[Taint] = Field(default_factory=list)
+    tags: Tags = Field(default_factory=dict)
+    subnets: SubnetSelector | list[str] = Field(
+        "private", description="`private`, `public`, or a list of subnet ids."
+    )
+    availability_zones: list[str] | None = Field(None, description="Only use subnets in these AZs.")
+    ssh: Ssh | None = None
+    imds_hop_limit: int = Field(
+        1, ge=1, le=2, description="IMDSv2 hop limit: 1 keeps pods away from node credentials, 2 lets them in."
+    )
+    user_data: UserData | None = None
+    kubelet: Kubelet | None = None
+    iam: NodeIam = Field(default_factory=NodeIam)
+    efa: bool = Field(False, description="Enable EFA network interfaces (needs a supported instance type).")
+    placement_group: str | None = Field(None, description="Existing cluster placement group name.")
+    detailed_monitoring: bool = False
+
+
+class ManagedNodeGroup(NodeGroupBase):
+    capacity_type: Literal["ON_DEMAND", "SPOT", "CAPACITY_BLOCK"] = "ON_DEMAND"
+    update_config: UpdateConfig = Field(default_factory=lambda: UpdateConfig(max_unavailable_percentage=33))
+    node_repair: bool | None = Field(None, description="Enable EKS node auto repair.")
+
+    @field_validator("capacity_type", mode="before")
+    @classmethod
+    def _capacity_spelling(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return value.strip().upper().replace("-", "_")
+        return value
+
+
+class InstancesDistribution(SpecModel):
+    on_demand_base_capacity: int = Field(0, ge=0)
+    on_demand_percentage_above_base_capacity: int = Field(100, ge=0, le=100)
+    spot_allocation_strategy: Literal[
+        "price-capacity-optimized", "capacity-optimized", "capacity-optimized-prioritized", "lowest-price"
+    ] = "price-capacity-optimized"
+    spot_max_price: str | None = None
+
+
+class SelfManagedNodeGroup(NodeGroupBase):
+    """An Auto Scaling group of nodes ekstf manages (eksctl's `nodeGroups`)."""
+
+    instances_distribution: InstancesDistribution | None = Field(
+        None, description="Mix on-demand and spot across instanceTypes."
+    )
+
+
+class FargateSelector(SpecModel):
+    namespace: str = Field(min_length=1)
+    labels: dict[str, str] = Field(default_factory=dict)
+
+
+class FargateProfile(SpecModel):
+    name: Name
+    selectors: list[FargateSelector] = Field(min_length=1, max_length=5)
+    subnets: list[str] | None = Field(None, description="Private subnet ids (default: the cluster's private subnets).")
+    tags: Tags = Field(default_factory=dict)
+
+
+class Karpenter(SpecModel):
+    enabled: bool = True
+    namespace: str = "kube-system"
+    service_account: str = "karpenter"
+
+
+# --- IAM for workloads -------------------------------------------------------------------------------
+
+
+class PolicyStatement(SpecModel):
+    sid: str | None = None
+    effect: Literal["Allow", "Deny"] = "Allow"
+    actions: list[str] = Field(min_length=1)
+    resources: list[str] = Field(default_factory=lambda: ["*"])
+
+
+class WorkloadRole(SpecModel):
+    """Permissions of a Kubernetes service account, by IRSA or by Pod Identity."""
+
+    role_name: str | None = Field(None, description="IAM role name (default: <cluster>-<namespace>-<name>).")
+    policy_arns: list[Arn] = Field(default_factory=list)
+    well_known_policies: list[Literal[catalog.WELL_KNOWN_POLICIES]] = Field(  # type: ignore[valid-type]
+        default_factory=list
+    )
+    statements: list[PolicyStatement] = Field(default_factory=list, description="An inline policy.")
+    permissions_boundary: Arn | None = None
+
+
+class ServiceAccount(WorkloadRole):
+    """An IAM role for a service account trusting the cluster's OIDC provider (IRSA)."""
+
+    name: str = Field(min_length=1)
+    namespace: str = Field("default", min_length=1)
+
+
+class PodIdentity(WorkloadRole):
+    """An EKS Pod Identity association: a role trusted by pods.eks.amazonaws.com."""
+
+    namespace: str = Field(min_length=1)
+    service_account: str = Field(min_length=1)
+
+
+class AddonIdentity(WorkloadRole):
+    service_account: str | None = Field(None, description="The addon's service account (default: known per addon).")
+
+
+class Addon(SpecModel):
+    version: str = Field("latest", description="`latest` or an exact version such as v1.19.2-eksbuild.1.")
+    configuration: dict[str, Any] | None = Field(None, description="Addon configuration values.")
+    resolve_conflicts: Literal["NONE", "OVERWRITE", "PRESERVE"] = "OVERWRITE"
+    before_compute: bool | None = Field(None, description="Install before node groups (default per addon).")
+    irsa: AddonIdentity | None = Field(None, description="An IRSA role for the addon's service account.")
+    pod_identity: AddonIdentity | None = Field(None, description="A Pod Identity role for the addon.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _version_shorthand(cls, data: Any) -> Any:
+        if data is None:
+            return {}
+        if isinstance(data, str | int | float):
+            return {"version": str(data)}
+        return data
+
+
+# --- Terraform settings --------------------------------------------------------------------------------
+
+
+class Backend(SpecModel):
+    type: Literal["local", "s3"] = "local"
+    bucket: str | None = None
+    key: str | None = Field(None, description="State object key (default: <cluster>/terraform.tfstate).")
+    region: Region | None = Field(None, description="Bucket region (default: the cluster's).")
+    use_lockfile: bool = Field(True, description="S3-native state locking (Terraform >= 1.10).")
+    kms_key_id: str | None = None
+
+
+class ModuleVersions(SpecModel):
+    eks: str = "21.19.0"
+    vpc: str = "6.6.0"
+    iam: str = "6.5.0"
+
+
+class ProviderVersions(SpecModel):
+    terraform: str = ">= 1.5.7"
+    aws: str = ">= 6.28, < 7.0"
+    tls: str = ">= 4.0"
+    time: str = ">= 0.9"
+
+
+class TerraformSettings(SpecModel):
+    engine: Literal["terraform", "tofu"] = "terraform"
+    backend: Backend = Field(default_factory=Backend)
+    modules: ModuleVersions = Field(default_factory=ModuleVersions)
+    versions: ProviderVersions = Field(default_factory=ProviderVersions)
+
+
+# --- the whole spec ----------------------------------------------------------------------------------
+
+
+class Spec(SpecModel):
+    """An ekstf cluster spec (`ekstf.yaml`)."""
+
+    api_version: Literal["ekstf.io/v1alpha1"] = API_VERSION
+    cluster: Cluster
+    vpc: Vpc = Field(default_factory=Vpc)
+    managed_node_groups: list[ManagedNodeGroup] = Field(default_factory=list)
+    node_groups: list[SelfManagedNodeGroup] = Field(
+        default_factory=list, description="Self-managed node groups (Auto Scaling groups)."
+    )
+    fargate_profiles: list[FargateProfile] = Field(default_factory=list)
+    karpenter: Karpenter | None = None
+    addons: dict[str, Addon] | None = Field(
+        None, description="EKS addons by name; default coredns, eks-pod-identity-agent, kube-proxy, vpc-cni."
+    )
+    service_accounts: list[ServiceAccount] = Field(default_factory=list, description="IRSA roles.")
+    pod_identities: list[PodIdentity] = Field(default_factory=list, description="Pod Identity associations.")
+    terraform: TerraformSettings = Field(default_factory=TerraformSettings)

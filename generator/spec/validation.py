@@ -1,0 +1,511 @@
+"""Checks across fields of a structurally valid spec; every problem carries its key path and position."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from generator.errors import Problem
+from generator.spec import catalog
+from generator.spec.models import NodeGroupBase, Spec, Vpc, WorkloadRole
+from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
+
+PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<[A-Za-z][\w .-]*>|__[A-Z][A-Z0-9_]*__")
+# Free-text fields where `${` and friends are legitimate content, not unresolved placeholders.
+_FREE_TEXT_KEYS = {"userData", "configuration", "tags", "labels", "statements", "extraConfig"}
+_ADDON_VERSION = re.compile(r"^(latest|v?\d+\.\d+\.\d+(-eksbuild\.\d+)?)$")
+
+
+class _Checks:
+    def __init__(self, loaded: LoadedYaml) -> None:
+        self.loaded = loaded
+        self.problems: list[Problem] = []
+
+    def error(self, path: KeyPath, message: str, expected: str = "", hint: str = "") -> None:
+        self._add(path, message, expected, hint, "error")
+
+    def warn(self, path: KeyPath, message: str, hint: str = "") -> None:
+        self._add(path, message, "", hint, "warning")
+
+    def _add(self, path: KeyPath, message: str, expected: str, hint: str, severity: str) -> None:
+        self.problems.append(
+            Problem(message, self.loaded.location(path), format_key_path(path), expected, hint, severity)
+        )
+
+    def given(self, *path: str | int) -> bool:
+        """Whether the user wrote this key (as opposed to it having its default)."""
+        node: Any = self.loaded.data
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    return False
+            elif not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+
+def find_placeholders(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
+    """Unresolved template placeholders (`${VAR}`, `{{var}}`, `<vpc-id>`, `__X__`) outside free text."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in _FREE_TEXT_KEYS:
+                yield from find_placeholders(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from find_placeholders(value, (*path, index))
+    elif isinstance(data, str):
+        match = PLACEHOLDER.search(data)
+        if match:
+            yield path, match.group(0)
+
+
+def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
+    checks = _Checks(loaded)
+    for path, placeholder in find_placeholders(loaded.data):
+        checks.error(
+            path,
+            f"unresolved placeholder {placeholder}",
+            hint="set the real value (ekstf migrate --set VAR=VALUE substitutes ${VAR} placeholders)",
+        )
+    _check_cluster(spec, checks)
+    vpc_azs = _check_vpc(spec, checks)
+    _check_node_groups(spec, checks, vpc_azs)
+    _check_fargate(spec, checks)
+    _check_access(spec, checks)
+    _check_workload_roles(spec, checks)
+    _check_addons(spec, checks)
+    _check_terraform(spec, checks)
+    return checks.problems
+
+
+def _cidr(checks: _Checks, path: KeyPath, value: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
+    try:
+        return ipaddress.ip_network(value, strict=True)
+    except ValueError as error:
+        hint = "host bits must be zero" if "host bits" in str(error) else "write a network such as 10.0.0.0/16"
+        checks.error(path, f"invalid CIDR {value!r}", expected="a CIDR block like 10.0.0.0/16", hint=hint)
+        return None
+
+
+def _check_cluster(spec: Spec, checks: _Checks) -> None:
+    cluster = spec.cluster
+    if cluster.version not in catalog.OFFERED_KUBERNETES_VERSIONS:
+        checks.warn(
+            ("cluster", "version"),
+            f"Kubernetes {cluster.version} is not a version EKS offers now "
+            f"({', '.join(catalog.OFFERED_KUBERNETES_VERSIONS)})",
+            hint="plan an upgrade path; EKS upgrades one minor version at a time",
+        )
+    endpoint = cluster.endpoint
+    if not endpoint.public and not endpoint.private:
+        checks.error(
+            ("cluster", "endpoint"),
+            "the API endpoint must be public, private or both",
+            hint="set `private: true` (reach it through a VPN, bastion or SSM)",
+        )
+    for index, cidr in enumerate(endpoint.public_cidrs):
+        _cidr(checks, ("cluster", "endpoint", "publicCidrs", index), cidr)
+    if endpoint.public and "0.0.0.0/0" in endpoint.public_cidrs and checks.given("cluster", "endpoint", "publicCidrs"):
+        checks.warn(
+            ("cluster", "endpoint", "publicCidrs"),
+            "the public endpoint is open to the whole internet",
+            hint="restrict publicCidrs to your office/VPN/CI ranges",
+        )
+    encryption = cluster.secrets_encryption
+    if encryption.mode == "existing" and not encryption.kms_key_arn:
+        checks.error(
+            ("cluster", "secretsEncryption", "kmsKeyArn"),
+            "mode `existing` needs the key's ARN",
+            hint="set kmsKeyArn, or use mode `create`",
+        )
+    if encryption.mode != "existing" and encryption.kms_key_arn:
+        checks.error(
+            ("cluster", "secretsEncryption", "mode"),
+            f"kmsKeyArn is set but mode is `{encryption.mode}`",
+            hint="remove mode (it defaults to `existing` when a key ARN is given)",
+        )
+    service_cidr = cluster.kubernetes_network.service_cidr
+    if service_cidr:
+        network = _cidr(checks, ("cluster", "kubernetesNetwork", "serviceCidr"), service_cidr)
+        if network is not None and not (isinstance(network, ipaddress.IPv4Network) and 12 <= network.prefixlen <= 24):
+            checks.error(
+                ("cluster", "kubernetesNetwork", "serviceCidr"),
+                f"service CIDR {service_cidr} must be an IPv4 block between /12 and /24",
+                hint="for example 172.20.0.0/16",
+            )
+    if cluster.remote_network is not None:
+        checks.warn(("cluster", "remoteNetwork"), "hybrid nodes are parsed but not generated yet by ekstf")
+    if cluster.auto_mode is not None and cluster.auto_mode.enabled:
+        checks.warn(("cluster", "autoMode"), "EKS Auto Mode is parsed but not generated yet by ekstf")
+
+
+def _check_vpc(spec: Spec, checks: _Checks) -> list[str] | None:
+    """Checks the network; returns the pinned AZs of a new VPC (None when not known)."""
+    vpc = spec.vpc
+    if vpc.existing:
+        for key in ("cidr", "availabilityZones", "azCount", "nat", "subnetPrefixLength"):
+            if checks.given("vpc", key):
+                checks.error(
+                    ("vpc", key),
+                    f"`{key}` only applies to a new VPC, but `vpc.id` names an existing one",
+                    hint="remove it, or remove `id` to create a VPC",
+                )
+        if len(vpc.private_subnet_ids) < 2:
+            checks.error(
+                ("vpc", "privateSubnetIds"),
+                "an existing VPC needs at least two private subnets (in two AZs)",
+                expected="a list of subnet ids, e.g. [subnet-0abc..., subnet-0def...]",
+            )
+        for key, ids in (
+            ("privateSubnetIds", vpc.private_subnet_ids),
+            ("publicSubnetIds", vpc.public_subnet_ids),
+            ("controlPlaneSubnetIds", vpc.control_plane_subnet_ids),
+        ):
+            _check_ids(checks, ("vpc", key), ids, "subnet-")
+        _check_ids(checks, ("vpc", "securityGroupIds"), vpc.security_group_ids, "sg-")
+        return None
+    for key in ("privateSubnetIds", "publicSubnetIds", "controlPlaneSubnetIds"):
+        if checks.given("vpc", key):
+            checks.error(
+                ("vpc", key),
+                f"`{key}` needs an existing VPC",
+                hint="set `vpc.id` to use existing subnets, or remove the key to let ekstf create them",
+            )
+    network = _cidr(checks, ("vpc", "cidr"), vpc.cidr)
+    azs = vpc.availability_zones
+    count = len(azs) if azs is not None else vpc.az_count
+    if count < 2:
+        path: KeyPath = ("vpc", "availabilityZones") if azs is not None else ("vpc", "azCount")
+        checks.error(path, f"EKS needs at least two availability zones, got {count}", expected="2 or more AZs")
+    if azs is not None:
+        for index, az in enumerate(azs):
+            if not re.fullmatch(rf"{re.escape(spec.cluster.region)}[a-z]", az):
+                checks.error(
+                    ("vpc", "availabilityZones", index),
+                    f"{az!r} is not an availability zone of {spec.cluster.region}",
+                    expected=f"a name like {spec.cluster.region}a",
+                )
+        if len(set(azs)) != len(azs):
+            checks.error(("vpc", "availabilityZones"), "availability zones are listed twice")
+    if network is not None:
+        if not isinstance(network, ipaddress.IPv4Network) or not 16 <= network.prefixlen <= 24:
+            checks.error(("vpc", "cidr"), f"VPC CIDR {vpc.cidr} must be IPv4 between /16 and /24")
+        else:
+            prefix = vpc.subnet_prefix_length or network.prefixlen + 3
+            needed = 2 * count
+            available = 2 ** (prefix - network.prefixlen) if prefix > network.prefixlen else 0
+            if needed > available:
+                checks.error(
+                    ("vpc", "subnetPrefixLength") if checks.given("vpc", "subnetPrefixLength") else ("vpc", "cidr"),
+                    f"{needed} subnets of /{prefix} do not fit in {vpc.cidr}",
+                    hint="use a larger VPC CIDR, fewer AZs or a longer subnetPrefixLength",
+                )
+            _check_overlap(spec, checks, network)
+    return azs
+
+
+def _check_overlap(spec: Spec, checks: _Checks, vpc_network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> None:
+    service_cidr = spec.cluster.kubernetes_network.service_cidr
+    if not service_cidr:
+        return
+    try:
+        service = ipaddress.ip_network(service_cidr)
+    except ValueError:
+        return
+    if service.version == vpc_network.version and service.overlaps(vpc_network):  # type: ignore[arg-type]
+        checks.error(
+            ("cluster", "kubernetesNetwork", "serviceCidr"),
+            f"service CIDR {service_cidr} overlaps the VPC CIDR {vpc_network}",
+            hint="pick a range outside the VPC, e.g. 172.20.0.0/16",
+        )
+
+
+def _check_ids(checks: _Checks, path: KeyPath, ids: list[str], prefix: str) -> None:
+    for index, value in enumerate(ids):
+        if not re.fullmatch(rf"{prefix}[0-9a-f]{{8,17}}", value):
+            checks.error((*path, index), f"{value!r} is not a valid id", expected=f"{prefix}<8 or 17 hex digits>")
+    if len(set(ids)) != len(ids):
+        checks.error(path, "an id is listed twice")
+
+
+def _check_node_groups(spec: Spec, checks: _Checks, vpc_azs: list[str] | None) -> None:
+    seen: dict[str, KeyPath] = {}
+    groups: list[tuple[str, int, NodeGroupBase]] = [
+        *(("managedNodeGroups", i, g) for i, g in enumerate(spec.managed_node_groups)),
+        *(("nodeGroups", i, g) for i, g in enumerate(spec.node_groups)),
+    ]
+    minor = int(spec.cluster.version.split(".")[1])
+    for section, index, group in groups:
+        base: KeyPath = (section, index)
+        if group.name in seen:
+            checks.error(
+                (*base, "name"),
+                f"node group name {group.name!r} is used twice (also at {format_key_path(seen[group.name])})",
+                hint="node group names must be unique across managedNodeGroups and nodeGroups",
+            )
+        seen[group.name] = (*base, "name")
+        _check_sizes(checks, base, group)
+        _check_ami(checks, base, group, minor)
+        _check_disk(checks, base, group)
+        _check_subnets(spec, checks, base, group, vpc_azs)
+        if group.ssh is not None:
+            _check_ssh(checks, (*base, "ssh"), group)
+        for t_index, taint in enumerate(group.taints):
+            if not taint.key:
+                checks.error((*base, "taints", t_index, "key"), "taint key must not be empty")
+        if getattr(group, "capacity_type", None) == "SPOT" and len(group.instance_types) == 1:
+            checks.warn(
+                (*base, "instanceTypes"),
+                "a spot node group with a single instance type is interrupted more often",
+                hint="list several instance types of the same size",
+            )
+
+
+def _check_sizes(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
+    desired = group.desired_size if group.desired_size is not None else group.min_size
+    if group.min_size > group.max_size:
+        checks.error(
+            (*base, "minSize"),
+            f"minSize {group.min_size} is greater than maxSize {group.max_size}",
+            expected="minSize <= desiredSize <= maxSize",
+        )
+    elif not group.min_size <= desired <= group.max_size:
+        checks.error(
+            (*base, "desiredSize"),
+            f"desiredSize {desired} is outside minSize {group.min_size} .. maxSize {group.max_size}",
+            expected="minSize <= desiredSize <= maxSize",
+        )
+
+
+def _check_ami(checks: _Checks, base: KeyPath, group: NodeGroupBase, minor: int) -> None:
+    if group.ami is not None and group.ami_type is not None and group.ami_type != "CUSTOM":
+        checks.error(
+            (*base, "amiType"),
+            "set either amiType or a custom `ami`, not both",
+            hint="a custom AMI gets no EKS amiType; its user data must bootstrap the node fully",
+        )
+    if group.ami is None and group.ami_type == "CUSTOM":
+        checks.error((*base, "amiType"), "amiType CUSTOM needs `ami: {id, family}`")
+    arm = [t for t in group.instance_types if catalog.is_arm_instance_type(t)]
+    x86 = [t for t in group.instance_types if not catalog.is_arm_instance_type(t)]
+    if arm and x86:
+        checks.error(
+            (*base, "instanceTypes"),
+            f"mixes ARM ({', '.join(arm)}) and x86 ({', '.join(x86)}) instance types",
+            hint="a node group uses one AMI, so one architecture; split it into two groups",
+        )
+    if group.ami_type:
+        arch = catalog.ami_arch(group.ami_type)
+        if arch == "x86_64" and arm:
+            checks.error(
+                (*base, "amiType"),
+                f"{group.ami_type} is an x86_64 AMI but {', '.join(arm)} are ARM (Graviton) instance types",
+                hint=f"use {group.ami_type.replace('x86_64', 'ARM_64')} or x86 instance types",
+            )
+        if arch == "arm64" and x86:
+            checks.error(
+                (*base, "amiType"),
+                f"{group.ami_type} is an ARM64 AMI but {', '.join(x86)} are x86_64 instance types",
+                hint="use Graviton instance types (for example m7g.large) or an x86_64 amiType",
+            )
+    family = _family(group)
+    if family == "al2" and minor > catalog.AL2_LAST_MINOR:
+        checks.error(
+            (*base, "amiType" if group.ami is None else "ami"),
+            f"Amazon Linux 2 AMIs are not published for Kubernetes 1.{minor} (the last is 1.{catalog.AL2_LAST_MINOR})",
+            hint="use an AL2023 or Bottlerocket amiType",
+        )
+    user_data = group.user_data
+    if user_data is not None:
+        allowed = {
+            "al2023": {"shell", "node_config"},
+            "al2": {"shell", "bootstrap_extra_args"},
+            "bottlerocket": {"bottlerocket_toml"},
+            "windows": set(),
+        }.get(family, {"shell", "node_config", "bottlerocket_toml", "bootstrap_extra_args"})
+        for name in ("shell", "node_config", "bottlerocket_toml", "bootstrap_extra_args"):
+            if getattr(user_data, name) is not None and name not in allowed:
+                key = {"node_config": "nodeConfig", "bottlerocket_toml": "bottlerocketToml"}.get(
+                    name, "bootstrapExtraArgs" if name == "bootstrap_extra_args" else name
+                )
+                checks.error(
+                    (*base, "userData", key),
+                    f"`{key}` does not apply to {family} nodes",
+                    hint=f"{family} accepts: {', '.join(sorted(allowed)) or 'no extra user data'}",
+                )
+
+
+def _family(group: NodeGroupBase) -> str:
+    if group.ami is not None:
+        return group.ami.family
+    if group.ami_type:
+        return catalog.ami_family(group.ami_type)
+    return "al2023"
+
+
+def _check_disk(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
+    disk = group.disk
+    if disk.throughput is not None and disk.type != "gp3":
+        checks.error((*base, "disk", "throughput"), "throughput applies to gp3 volumes only")
+    if disk.iops is not None and disk.type == "gp2":
+        checks.error((*base, "disk", "iops"), "gp2 volumes do not take provisioned IOPS", hint="use gp3")
+    if disk.type in ("io1", "io2") and disk.iops is None:
+        checks.error((*base, "disk", "iops"), f"{disk.type} volumes need iops")
+
+
+def _check_subnets(
+    spec: Spec, checks: _Checks, base: KeyPath, group: NodeGroupBase, vpc_azs: list[str] | None
+) -> None:
+    vpc: Vpc = spec.vpc
+    if isinstance(group.subnets, list):
+        if not vpc.existing:
+            checks.error(
+                (*base, "subnets"),
+                "subnet ids need an existing VPC (`vpc.id`)",
+                hint="use `private` or `public` with a new VPC",
+            )
+        _check_ids(checks, (*base, "subnets"), group.subnets, "subnet-")
+    elif group.subnets == "public" and vpc.existing and not vpc.public_subnet_ids:
+        checks.error((*base, "subnets"), "`public` needs vpc.publicSubnetIds", hint="list the public subnets")
+    if group.availability_zones is not None:
+        if vpc.existing:
+            checks.error(
+                (*base, "availabilityZones"),
+                "availabilityZones needs a new VPC; with an existing VPC, list the subnet ids instead",
+            )
+        elif vpc_azs is not None:
+            for index, az in enumerate(group.availability_zones):
+                if az not in vpc_azs:
+                    checks.error(
+                        (*base, "availabilityZones", index),
+                        f"{az!r} is not one of the VPC's availability zones",
+                        expected=", ".join(vpc_azs),
+                    )
+        else:
+            checks.error(
+                (*base, "availabilityZones"),
+                "availabilityZones needs the VPC's AZs pinned",
+                hint="set vpc.availabilityZones so node groups can pick from them",
+            )
+
+
+def _check_ssh(checks: _Checks, path: KeyPath, group: NodeGroupBase) -> None:
+    ssh = group.ssh
+    assert ssh is not None
+    for index, cidr in enumerate(ssh.source_cidrs):
+        network = _cidr(checks, (*path, "sourceCidrs", index), cidr)
+        if network is not None and network.prefixlen == 0 and not ssh.allow_open_to_world:
+            checks.error(
+                (*path, "sourceCidrs", index),
+                f"SSH open to {cidr} exposes every node to the internet",
+                hint="use SSM Session Manager, restrict the CIDR, or set `allowOpenToWorld: true` deliberately",
+            )
+    if ssh.key_name is None and (ssh.source_cidrs or ssh.source_security_group_ids):
+        checks.error((*path, "keyName"), "SSH sources are set but no keyName", hint="name an EC2 key pair")
+    _check_ids(checks, (*path, "sourceSecurityGroupIds"), ssh.source_security_group_ids, "sg-")
+
+
+def _check_fargate(spec: Spec, checks: _Checks) -> None:
+    names: set[str] = set()
+    for index, profile in enumerate(spec.fargate_profiles):
+        if profile.name in names:
+            checks.error(("fargateProfiles", index, "name"), f"Fargate profile {profile.name!r} is defined twice")
+        names.add(profile.name)
+        if profile.subnets is not None:
+            if not spec.vpc.existing:
+                checks.error(("fargateProfiles", index, "subnets"), "subnet ids need an existing VPC (`vpc.id`)")
+            _check_ids(checks, ("fargateProfiles", index, "subnets"), profile.subnets, "subnet-")
+
+
+def _check_access(spec: Spec, checks: _Checks) -> None:
+    principals: set[str] = set()
+    for index, entry in enumerate(spec.cluster.access_entries):
+        base: KeyPath = ("cluster", "accessEntries", index)
+        if entry.principal_arn in principals:
+            checks.error((*base, "principalArn"), f"{entry.principal_arn} has two access entries", hint="merge them")
+        principals.add(entry.principal_arn)
+        if not re.fullmatch(r"arn:aws[a-z-]*:(iam|sts)::\d{12}:(role|user|assumed-role)/.+", entry.principal_arn):
+            checks.error(
+                (*base, "principalArn"),
+                f"{entry.principal_arn!r} is not an IAM role or user ARN",
+                expected="arn:aws:iam::123456789012:role/NAME",
+            )
+        for p_index, policy in enumerate(entry.policies):
+            ppath = (*base, "policies", p_index)
+            if not policy.policy.startswith("arn:") and policy.policy not in catalog.ACCESS_POLICIES:
+                checks.error(
+                    (*ppath, "policy"),
+                    f"unknown access policy {policy.policy!r}",
+                    expected=", ".join(catalog.ACCESS_POLICIES),
+                )
+            if policy.scope == "namespace" and not policy.namespaces:
+                checks.error((*ppath, "namespaces"), "scope `namespace` needs at least one namespace")
+            if policy.scope == "cluster" and policy.namespaces:
+                checks.error((*ppath, "scope"), "namespaces are listed but scope is `cluster`", hint="set scope: namespace")
+        if entry.type != "STANDARD" and (entry.policies or entry.kubernetes_groups):
+            checks.error((*base, "type"), f"{entry.type} entries take no policies or groups; EKS assigns them")
+        if entry.type == "STANDARD" and not entry.policies and not entry.kubernetes_groups:
+            checks.warn(base, "this access entry grants nothing", hint="add policies or kubernetesGroups")
+
+
+def _check_workload_roles(spec: Spec, checks: _Checks) -> None:
+    seen: set[tuple[str, str]] = set()
+    roles: list[tuple[KeyPath, tuple[str, str], WorkloadRole]] = [
+        *((("serviceAccounts", i), (s.namespace, s.name), s) for i, s in enumerate(spec.service_accounts)),
+        *((("podIdentities", i), (p.namespace, p.service_account), p) for i, p in enumerate(spec.pod_identities)),
+    ]
+    for path, identity, role in roles:
+        if identity in seen:
+            checks.error(path, f"service account {identity[0]}/{identity[1]} is given two roles")
+        seen.add(identity)
+        if not (role.policy_arns or role.well_known_policies or role.statements):
+            checks.error(
+                path,
+                "the role has no permissions",
+                hint="add policyArns, wellKnownPolicies or statements",
+            )
+
+
+def _check_addons(spec: Spec, checks: _Checks) -> None:
+    for name, addon in (spec.addons or {}).items():
+        if not _ADDON_VERSION.fullmatch(addon.version):
+            checks.error(
+                ("addons", name, "version"),
+                f"invalid addon version {addon.version!r}",
+                expected="`latest` or an exact version like v1.19.2-eksbuild.1",
+            )
+        if addon.irsa is not None and addon.pod_identity is not None:
+            checks.error(("addons", name), "use irsa or podIdentity for an addon, not both")
+        if addon.pod_identity is not None and "eks-pod-identity-agent" not in (spec.addons or {}):
+            checks.error(
+                ("addons", name, "podIdentity"),
+                "Pod Identity needs the eks-pod-identity-agent addon",
+                hint="add `eks-pod-identity-agent: latest` to addons",
+            )
+    if spec.pod_identities and spec.addons is not None and "eks-pod-identity-agent" not in spec.addons:
+        checks.error(
+            ("podIdentities",),
+            "Pod Identity associations need the eks-pod-identity-agent addon",
+            hint="add `eks-pod-identity-agent: latest` to addons",
+        )
+
+
+def _check_terraform(spec: Spec, checks: _Checks) -> None:
+    backend = spec.terraform.backend
+    if backend.type == "s3" and not backend.bucket:
+        checks.error(
+            ("terraform", "backend", "bucket"),
+            "an S3 backend needs a bucket",
+            hint="create one with `ekstf bootstrap-state --bucket NAME --region REGION`",
+        )
+    if backend.type == "local" and backend.bucket:
+        checks.error(("terraform", "backend", "type"), "bucket is set but the backend type is local", hint="type: s3")
+    if spec.karpenter is not None and spec.karpenter.enabled and not (spec.managed_node_groups or spec.fargate_profiles):
+        checks.warn(
+            ("karpenter",),
+            "Karpenter's controller needs somewhere to run before it can make nodes",
+            hint="add a small managed node group or a Fargate profile for its namespace",
+        )
