@@ -14,7 +14,7 @@ from pydantic.alias_generators import to_camel
 
 from generator.spec import catalog
 
-API_VERSION = "ekstf.io/v1alpha1"
+API_VERSION: Literal["ekstf.io/v1alpha1"] = "ekstf.io/v1alpha1"
 
 Name = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$", min_length=1, max_length=63)]
 ClusterName = Annotated[str, StringConstraints(pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_-]*$", min_length=1, max_length=100)]
@@ -51,9 +51,16 @@ class Endpoint(SpecModel):
     )
 
 
+LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
+
+
+def _default_log_types() -> list[LogType]:
+    return ["api", "audit", "authenticator"]
+
+
 class Logging(SpecModel):
-    types: list[Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]] = Field(
-        default_factory=lambda: ["api", "audit", "authenticator"],
+    types: list[LogType] = Field(
+        default_factory=_default_log_types,
         description="Control-plane log types sent to CloudWatch.",
     )
     retention_days: int = Field(
@@ -129,7 +136,7 @@ class Cluster(SpecModel):
     name: ClusterName = Field(description="Cluster name; also prefixes every resource ekstf names.")
     region: Region = Field(description="AWS region, for example eu-west-1.")
     version: KubernetesVersion = Field(
-        catalog.DEFAULT_KUBERNETES_VERSION, description="Kubernetes minor version, as a string: \"1.34\"."
+        catalog.DEFAULT_KUBERNETES_VERSION, description='Kubernetes minor version, as a string: "1.34".'
     )
     tags: Tags = Field(default_factory=dict, description="Tags for every resource (provider default_tags).")
     endpoint: Endpoint = Field(default_factory=Endpoint)
@@ -278,9 +285,7 @@ class NodeGroupBase(SpecModel):
     labels: dict[str, str] = Field(default_factory=dict)
     taints: list[Taint] = Field(default_factory=list)
     tags: Tags = Field(default_factory=dict)
-    subnets: SubnetSelector | list[str] = Field(
-        "private", description="`private`, `public`, or a list of subnet ids."
-    )
+    subnets: SubnetSelector | list[str] = Field("private", description="`private`, `public`, or a list of subnet ids.")
     availability_zones: list[str] | None = Field(None, description="Only use subnets in these AZs.")
     ssh: Ssh | None = None
     imds_hop_limit: int = Field(

@@ -215,7 +215,7 @@ def _check_overlap(spec: Spec, checks: _Checks, vpc_network: ipaddress.IPv4Netwo
         service = ipaddress.ip_network(service_cidr)
     except ValueError:
         return
-    if service.version == vpc_network.version and service.overlaps(vpc_network):  # type: ignore[arg-type]
+    if service.version == vpc_network.version and service.overlaps(vpc_network):
         checks.error(
             ("cluster", "kubernetesNetwork", "serviceCidr"),
             f"service CIDR {service_cidr} overlaps the VPC CIDR {vpc_network}",
@@ -356,9 +356,7 @@ def _check_disk(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
         checks.error((*base, "disk", "iops"), f"{disk.type} volumes need iops")
 
 
-def _check_subnets(
-    spec: Spec, checks: _Checks, base: KeyPath, group: NodeGroupBase, vpc_azs: list[str] | None
-) -> None:
+def _check_subnets(spec: Spec, checks: _Checks, base: KeyPath, group: NodeGroupBase, vpc_azs: list[str] | None) -> None:
     vpc: Vpc = spec.vpc
     if isinstance(group.subnets, list):
         if not vpc.existing:
@@ -444,7 +442,9 @@ def _check_access(spec: Spec, checks: _Checks) -> None:
             if policy.scope == "namespace" and not policy.namespaces:
                 checks.error((*ppath, "namespaces"), "scope `namespace` needs at least one namespace")
             if policy.scope == "cluster" and policy.namespaces:
-                checks.error((*ppath, "scope"), "namespaces are listed but scope is `cluster`", hint="set scope: namespace")
+                checks.error(
+                    (*ppath, "scope"), "namespaces are listed but scope is `cluster`", hint="set scope: namespace"
+                )
         if entry.type != "STANDARD" and (entry.policies or entry.kubernetes_groups):
             checks.error((*base, "type"), f"{entry.type} entries take no policies or groups; EKS assigns them")
         if entry.type == "STANDARD" and not entry.policies and not entry.kubernetes_groups:
@@ -503,7 +503,11 @@ def _check_terraform(spec: Spec, checks: _Checks) -> None:
         )
     if backend.type == "local" and backend.bucket:
         checks.error(("terraform", "backend", "type"), "bucket is set but the backend type is local", hint="type: s3")
-    if spec.karpenter is not None and spec.karpenter.enabled and not (spec.managed_node_groups or spec.fargate_profiles):
+    if (
+        spec.karpenter is not None
+        and spec.karpenter.enabled
+        and not (spec.managed_node_groups or spec.fargate_profiles)
+    ):
         checks.warn(
             ("karpenter",),
             "Karpenter's controller needs somewhere to run before it can make nodes",
