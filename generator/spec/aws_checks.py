@@ -1,0 +1,281 @@
+"""`ekstf validate --aws`: check a valid spec against the AWS account with boto3 (read-only calls).
+
+- availability zones: offered in the region, `available`, and opted in;
+- an existing VPC, its subnets (each in that VPC) and security groups exist;
+- KMS keys named in the spec exist and are enabled;
+- every instance type is offered in the AZs its node group uses.
+
+Findings are `Problem`s with key paths and positions (exit 2). Missing credentials, an unreachable
+endpoint or denied calls raise `ToolError` (exit 1) with a plain message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from generator.errors import Problem, ToolError
+from generator.spec.models import NodeGroupBase, Spec
+from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
+
+T = TypeVar("T")
+
+_AUTH_ERROR_CODES = {
+    "AuthFailure",
+    "UnauthorizedOperation",
+    "InvalidClientTokenId",
+    "UnrecognizedClientException",
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "SignatureDoesNotMatch",
+    "AccessDenied",
+    "AccessDeniedException",
+    "OptInRequired",
+}
+
+
+@dataclass
+class _Findings:
+    loaded: LoadedYaml
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, path: KeyPath, message: str, hint: str = "", expected: str = "") -> None:
+        self.problems.append(
+            Problem(message, self.loaded.location(path), format_key_path(path), expected, hint, "error")
+        )
+
+    def warn(self, path: KeyPath, message: str, hint: str = "") -> None:
+        self.problems.append(Problem(message, self.loaded.location(path), format_key_path(path), "", hint, "warning"))
+
+
+@dataclass
+class _Subnet:
+    vpc_id: str
+    availability_zone: str
+
+
+def check_against_aws(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
+    """Every problem the account reveals; raises ToolError when AWS cannot be asked at all."""
+    import boto3
+
+    region = spec.cluster.region
+    session = boto3.session.Session(region_name=region)
+    ec2 = session.client("ec2")
+    kms = session.client("kms")
+    findings = _Findings(loaded)
+    offered_azs = _call(lambda: _available_zones(ec2, findings, spec))
+    subnets = _call(lambda: _check_existing_network(ec2, findings, spec))
+    _call(lambda: _check_kms_keys(kms, findings, spec))
+    _call(lambda: _check_instance_types(ec2, findings, spec, offered_azs, subnets))
+    return findings.problems
+
+
+def _call(action: Callable[[], T]) -> T:
+    """Run AWS calls, turning credential and connection failures into one clear ToolError."""
+    from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
+
+    try:
+        return action()
+    except (NoCredentialsError, PartialCredentialsError):
+        raise ToolError(
+            "no AWS credentials found for `validate --aws`",
+            output="configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or SSO), "
+            "or run without --aws",
+        ) from None
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        message = error.response.get("Error", {}).get("Message", "")
+        if code in _AUTH_ERROR_CODES:
+            raise ToolError(f"AWS refused the request ({code}): {message}", output="check your credentials") from None
+        raise ToolError(f"AWS call failed ({code}): {message}") from None
+    except BotoCoreError as error:
+        raise ToolError(f"cannot reach AWS: {error}", output="check the network, AWS_ENDPOINT_URL and region") from None
+
+
+def _available_zones(ec2: Any, findings: _Findings, spec: Spec) -> list[str]:
+    """The AZs the account can use in the region; reports pinned AZs that are not among them."""
+    zones = ec2.describe_availability_zones(AllAvailabilityZones=True)["AvailabilityZones"]
+    by_name = {z["ZoneName"]: z for z in zones if z.get("ZoneType", "availability-zone") == "availability-zone"}
+    usable = sorted(
+        name
+        for name, zone in by_name.items()
+        if zone.get("State") == "available" and zone.get("OptInStatus", "opt-in-not-required") != "not-opted-in"
+    )
+    region = spec.cluster.region
+    pinned: list[tuple[KeyPath, str]] = []
+    if spec.vpc.availability_zones is not None and not spec.vpc.existing:
+        pinned += [(("vpc", "availabilityZones", i), az) for i, az in enumerate(spec.vpc.availability_zones)]
+    for section, index, group in _groups(spec):
+        pinned += [
+            ((section, index, "availabilityZones", i), az) for i, az in enumerate(group.availability_zones or [])
+        ]
+    for path, az in pinned:
+        zone = by_name.get(az)
+        if zone is None:
+            findings.error(
+                path,
+                f"availability zone {az} does not exist in {region} for this account",
+                expected="one of: " + ", ".join(usable),
+            )
+        elif zone.get("OptInStatus") == "not-opted-in":
+            findings.error(path, f"availability zone {az} needs opting in first", hint="opt in, or pick another AZ")
+        elif zone.get("State") != "available":
+            findings.error(path, f"availability zone {az} is {zone.get('State')}", expected=", ".join(usable))
+    if not spec.vpc.existing and spec.vpc.availability_zones is None and len(usable) < spec.vpc.az_count:
+        findings.error(
+            ("vpc", "azCount"),
+            f"{region} offers this account {len(usable)} availability zones, azCount asks for {spec.vpc.az_count}",
+        )
+    return usable
+
+
+def _check_existing_network(ec2: Any, findings: _Findings, spec: Spec) -> dict[str, _Subnet]:
+    """Existing VPC, subnets and security groups; returns the subnets found, by id."""
+    vpc = spec.vpc
+    wanted: list[tuple[KeyPath, str]] = []
+    if vpc.existing:
+        for key, ids in (
+            ("privateSubnetIds", vpc.private_subnet_ids),
+            ("publicSubnetIds", vpc.public_subnet_ids),
+            ("controlPlaneSubnetIds", vpc.control_plane_subnet_ids),
+        ):
+            wanted += [(("vpc", key, i), subnet) for i, subnet in enumerate(ids)]
+        for section, index, group in _groups(spec):
+            if isinstance(group.subnets, list):
+                wanted += [((section, index, "subnets", i), s) for i, s in enumerate(group.subnets)]
+        for index, profile in enumerate(spec.fargate_profiles):
+            wanted += [(("fargateProfiles", index, "subnets", i), s) for i, s in enumerate(profile.subnets or [])]
+    if vpc.existing and vpc.id is not None:
+        found_vpcs = _existing_ids(ec2.describe_vpcs, "vpc-id", [vpc.id], "Vpcs", "VpcId")
+        if vpc.id not in found_vpcs:
+            findings.error(("vpc", "id"), f"VPC {vpc.id} does not exist in {spec.cluster.region}")
+    subnets: dict[str, _Subnet] = {}
+    ids = sorted({subnet_id for _, subnet_id in wanted})
+    if ids:
+        for page in _paginate(ec2, "describe_subnets", Filters=[{"Name": "subnet-id", "Values": ids}]):
+            for subnet in page["Subnets"]:
+                subnets[subnet["SubnetId"]] = _Subnet(subnet["VpcId"], subnet["AvailabilityZone"])
+    for path, subnet_id in wanted:
+        subnet = subnets.get(subnet_id)
+        if subnet is None:
+            findings.error(path, f"subnet {subnet_id} does not exist in {spec.cluster.region}")
+        elif vpc.id is not None and subnet.vpc_id != vpc.id:
+            findings.error(path, f"subnet {subnet_id} belongs to {subnet.vpc_id}, not to {vpc.id}")
+    groups_wanted: list[tuple[KeyPath, str]] = [
+        (("vpc", "securityGroupIds", i), sg) for i, sg in enumerate(vpc.security_group_ids)
+    ]
+    for section, index, group in _groups(spec):
+        if group.ssh is not None:
+            groups_wanted += [
+                ((section, index, "ssh", "sourceSecurityGroupIds", i), sg)
+                for i, sg in enumerate(group.ssh.source_security_group_ids)
+            ]
+    if groups_wanted:
+        found = _existing_ids(
+            ec2.describe_security_groups, "group-id", [sg for _, sg in groups_wanted], "SecurityGroups", "GroupId"
+        )
+        for path, sg in groups_wanted:
+            if sg not in found:
+                findings.error(path, f"security group {sg} does not exist in {spec.cluster.region}")
+    return subnets
+
+
+def _existing_ids(
+    describe: Callable[..., Any], filter_name: str, ids: Iterable[str], key: str, id_key: str
+) -> set[str]:
+    response = describe(Filters=[{"Name": filter_name, "Values": sorted(set(ids))}])
+    return {item[id_key] for item in response[key]}
+
+
+def _paginate(client: Any, operation: str, **kwargs: Any) -> Iterable[Any]:
+    return client.get_paginator(operation).paginate(**kwargs)  # type: ignore[no-any-return]
+
+
+def _check_kms_keys(kms: Any, findings: _Findings, spec: Spec) -> None:
+    keys: list[tuple[KeyPath, str]] = []
+    encryption = spec.cluster.secrets_encryption
+    if encryption.mode == "existing" and encryption.kms_key_arn:
+        keys.append((("cluster", "secretsEncryption", "kmsKeyArn"), encryption.kms_key_arn))
+    for section, index, group in _groups(spec):
+        if group.disk.kms_key_id:
+            keys.append(((section, index, "disk", "kmsKeyId"), group.disk.kms_key_id))
+    from botocore.exceptions import ClientError
+
+    for path, key_id in keys:
+        try:
+            metadata = kms.describe_key(KeyId=key_id)["KeyMetadata"]
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in ("NotFoundException", "InvalidArnException"):
+                findings.error(path, f"KMS key {key_id} does not exist in {spec.cluster.region}")
+                continue
+            raise
+        state = metadata.get("KeyState", "Enabled")
+        if state != "Enabled":
+            findings.error(path, f"KMS key {key_id} is {state}", hint="use an enabled key")
+
+
+def _check_instance_types(
+    ec2: Any, findings: _Findings, spec: Spec, usable_azs: list[str], subnets: dict[str, _Subnet]
+) -> None:
+    groups = list(_groups(spec))
+    types = sorted({t for _, _, g in groups for t in g.instance_types})
+    if not types:
+        return
+    offered: dict[str, set[str]] = {t: set() for t in types}
+    for page in _paginate(
+        ec2,
+        "describe_instance_type_offerings",
+        LocationType="availability-zone",
+        Filters=[{"Name": "instance-type", "Values": types}],
+    ):
+        for offering in page["InstanceTypeOfferings"]:
+            offered.setdefault(offering["InstanceType"], set()).add(offering["Location"])
+    for section, index, group in groups:
+        zones = _group_zones(spec, group, usable_azs, subnets)
+        if not zones:
+            continue
+        for t_index, instance_type in enumerate(group.instance_types):
+            path: KeyPath = (section, index, "instanceTypes", t_index)
+            missing = [z for z in zones if z not in offered.get(instance_type, set())]
+            if len(missing) == len(zones):
+                findings.error(
+                    path,
+                    f"instance type {instance_type} is not offered in {', '.join(zones)}",
+                    hint="check the type's spelling and regional availability, or pick another type",
+                )
+            elif missing:
+                findings.warn(
+                    path,
+                    f"instance type {instance_type} is not offered in {', '.join(missing)}",
+                    hint="nodes of this type cannot start there; restrict availabilityZones or add other types",
+                )
+        for zone in zones:
+            if not any(zone in offered.get(t, set()) for t in group.instance_types):
+                findings.error(
+                    (section, index, "instanceTypes"),
+                    f"none of the instance types is offered in {zone}",
+                    hint="add a type offered there, or leave that AZ out of the group's availabilityZones",
+                )
+
+
+def _group_zones(spec: Spec, group: NodeGroupBase, usable_azs: list[str], subnets: dict[str, _Subnet]) -> list[str]:
+    """The AZs a node group's nodes may start in (as far as the spec and the account tell)."""
+    if group.availability_zones:
+        return [z for z in group.availability_zones if z in usable_azs]
+    vpc = spec.vpc
+    if not vpc.existing:
+        if vpc.availability_zones is not None:
+            return [z for z in vpc.availability_zones if z in usable_azs]
+        return usable_azs[: vpc.az_count]
+    if isinstance(group.subnets, list):
+        ids = group.subnets
+    else:
+        ids = vpc.public_subnet_ids if group.subnets == "public" else vpc.private_subnet_ids
+    return sorted({subnets[s].availability_zone for s in ids if s in subnets})
+
+
+def _groups(spec: Spec) -> Iterable[tuple[str, int, NodeGroupBase]]:
+    yield from (("managedNodeGroups", i, g) for i, g in enumerate(spec.managed_node_groups))
+    yield from (("nodeGroups", i, g) for i, g in enumerate(spec.node_groups))

@@ -1,0 +1,91 @@
+"""`ekstf validate` as a Python API: spec checks, optional AWS checks, then generate + offline conformance.
+
+Spec and AWS problems raise `UserInputError` (exit 2). The conformance report is returned: the caller
+decides how to show it and that a failing report means exit 1.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Problem, ToolError, UserInputError
+from generator.spec.loader import LoadedSpec, load_spec
+
+
+@dataclass
+class ConformanceOutcome:
+    """What the offline conformance checks found in the repo generated from the spec."""
+
+    ok: bool
+    text: str
+    data: Any
+
+
+@dataclass
+class ValidationOutcome:
+    loaded: LoadedSpec
+    warnings: list[Problem] = field(default_factory=list)
+    conformance: ConformanceOutcome | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.conformance is None or self.conformance.ok
+
+
+def validate_file(path: Path, *, aws: bool = False, scan: bool = False, conformance: bool = True) -> ValidationOutcome:
+    """Check the spec at `path`; raise UserInputError for spec (and AWS) problems."""
+    loaded = load_spec(path)
+    warnings = list(loaded.warnings)
+    if aws:
+        from generator.spec.aws_checks import check_against_aws
+
+        aws_problems = check_against_aws(loaded.spec, loaded.source)
+        if any(p.severity == "error" for p in aws_problems):
+            raise UserInputError([*warnings, *aws_problems])
+        warnings.extend(aws_problems)
+    outcome = ValidationOutcome(loaded=loaded, warnings=warnings)
+    if conformance:
+        outcome.conformance = check_generated(loaded, scan=scan)
+    return outcome
+
+
+def check_generated(loaded: LoadedSpec, *, scan: bool = False) -> ConformanceOutcome:
+    """Generate the repo into a temporary directory and run the offline conformance checks on it."""
+    try:
+        from generator.conformance import check_repo
+        from generator.generate import render_repo
+    except ImportError as error:
+        raise ToolError(
+            f"this ekstf build cannot generate or check repositories yet ({error}); "
+            "the spec itself is valid (run with --spec-only to skip this step)"
+        ) from None
+    from generator.fsutil import atomic_write_bytes
+
+    files: dict[str, bytes] = render_repo(loaded.spec)
+    with tempfile.TemporaryDirectory(prefix="ekstf-validate-") as tmp:
+        root = Path(tmp) / "repo"
+        root.mkdir()
+        for relative, content in sorted(files.items()):
+            atomic_write_bytes(root / relative, content)
+        report = check_repo(root, scan=scan)
+        raw_json = report.to_json()
+        data = json.loads(raw_json) if isinstance(raw_json, str) else raw_json
+        return ConformanceOutcome(ok=bool(report.ok), text=str(report.render()), data=data)
+
+
+def problem_as_dict(problem: Problem) -> dict[str, Any]:
+    location = problem.location
+    return {
+        "severity": problem.severity,
+        "message": problem.message,
+        "file": location.file if location else None,
+        "line": location.line if location else None,
+        "column": location.column if location else None,
+        "keyPath": problem.key_path,
+        "expected": problem.expected,
+        "hint": problem.hint,
+    }
