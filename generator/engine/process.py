@@ -1,0 +1,169 @@
+"""Run one Terraform process in its own process group: stream its output, forward Ctrl-C, leave no orphans.
+
+The child gets its own process group so a terminal's Ctrl-C reaches only us; we then decide what the child
+sees. First SIGINT (or SIGTERM): forwarded as SIGINT, Terraform stops gracefully (state saved, lock
+released). Second: the whole group is terminated. When the child exits, whatever it left behind in its
+group (provider plugins, `local-exec` commands) is killed too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+from generator.engine.base import CommandResult, OutputCallback, OutputLine, StreamName, ignore_output
+
+_GRACE_AFTER_TERMINATE = 10.0
+
+
+@dataclass(frozen=True)
+class ProcessSpec:
+    """How to start one Terraform invocation: the command line, what to feed on stdin, extra environment."""
+
+    command: list[str]
+    terraform_argv: list[str]
+    stdin_payload: bytes | None = None
+    env: Mapping[str, str] | None = None
+
+
+class _InterruptState:
+    def __init__(self) -> None:
+        self.count = 0
+
+
+@contextlib.contextmanager
+def _forward_interrupts(proc: subprocess.Popen[bytes], state: _InterruptState) -> Iterator[None]:
+    """While the child runs, SIGINT/SIGTERM to us are forwarded to it (only in the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        state.count += 1
+        if proc.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            if state.count == 1:
+                proc.send_signal(signal.SIGINT)
+            else:
+                os.killpg(proc.pid, signal.SIGTERM)
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _reader(stream: IO[bytes], name: StreamName, sink: queue.Queue[tuple[StreamName, bytes | None]]) -> None:
+    for raw in iter(stream.readline, b""):
+        sink.put((name, raw))
+    sink.put((name, None))
+
+
+def _parse_line(name: StreamName, raw: bytes) -> OutputLine:
+    text = raw.decode("utf-8", errors="replace").rstrip("\n")
+    event: dict[str, Any] | None = None
+    if name == "stdout" and text.startswith("{"):
+        with contextlib.suppress(ValueError):
+            parsed = json.loads(text)
+            if isinstance(parsed, dict) and "@message" in parsed:
+                event = parsed
+    return OutputLine(name, text, event)
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)
+
+
+def run_process(
+    spec: ProcessSpec,
+    workdir: Path,
+    *,
+    on_output: OutputCallback = ignore_output,
+    capture: bool = False,
+) -> CommandResult:
+    """Run `spec` in `workdir`; every line goes to `on_output` (and into the result when `capture`)."""
+    env = {**os.environ, **(spec.env or {})}
+    proc = subprocess.Popen(
+        spec.command,
+        cwd=workdir,
+        env=env,
+        stdin=subprocess.PIPE if spec.stdin_payload is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        process_group=0,
+    )
+    state = _InterruptState()
+    lines: list[OutputLine] = []
+    stdout_parts: list[str] = []
+    stderr_parts: list[str] = []
+    try:
+        with _forward_interrupts(proc, state):
+            if spec.stdin_payload is not None:
+                assert proc.stdin is not None
+                with contextlib.suppress(BrokenPipeError):
+                    proc.stdin.write(spec.stdin_payload)
+                proc.stdin.close()
+            sink: queue.Queue[tuple[StreamName, bytes | None]] = queue.Queue()
+            assert proc.stdout is not None and proc.stderr is not None
+            readers = [
+                threading.Thread(target=_reader, args=(proc.stdout, "stdout", sink), daemon=True),
+                threading.Thread(target=_reader, args=(proc.stderr, "stderr", sink), daemon=True),
+            ]
+            for reader in readers:
+                reader.start()
+            open_streams = 2
+            terminated_at: float | None = None
+            while open_streams:
+                try:
+                    name, raw = sink.get(timeout=0.2)
+                except queue.Empty:
+                    if proc.poll() is not None:
+                        _kill_group(proc.pid)  # leftovers of an exited Terraform may still hold our pipes
+                    if state.count >= 2 and terminated_at is None:
+                        terminated_at = time.monotonic()
+                    if terminated_at and time.monotonic() - terminated_at > _GRACE_AFTER_TERMINATE:
+                        _kill_group(proc.pid)
+                    continue
+                if raw is None:
+                    open_streams -= 1
+                    continue
+                line = _parse_line(name, raw)
+                if capture:
+                    (stdout_parts if name == "stdout" else stderr_parts).append(line.text)
+                    lines.append(line)
+                elif line.event is None or line.event_type == "diagnostic":
+                    lines.append(line)
+                on_output(line)
+            returncode = proc.wait()
+    finally:
+        if proc.poll() is None:
+            _kill_group(proc.pid)
+            proc.wait()
+        _kill_group(proc.pid)
+    return CommandResult(
+        argv=spec.terraform_argv,
+        returncode=returncode,
+        stdout="\n".join(stdout_parts),
+        stderr="\n".join(stderr_parts),
+        interrupted=state.count > 0,
+        lines=lines,
+    )
+
+
+def command_for_display(argv: Sequence[str]) -> str:
+    return " ".join(["terraform", *argv])

