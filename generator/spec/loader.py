@@ -61,6 +61,7 @@ def _load(loaded: LoadedYaml) -> LoadedSpec:
 
 def pydantic_problems(error: ValidationError, loaded: LoadedYaml, root: type[BaseModel]) -> list[Problem]:
     problems = []
+    by_path: dict[KeyPath, list[Any]] = {}
     for item in error.errors(include_url=False):
         path = _data_path(loaded.data, item["loc"])
         location = loaded.location(path)
@@ -79,19 +80,84 @@ def pydantic_problems(error: ValidationError, loaded: LoadedYaml, root: type[Bas
                 )
             )
         elif kind == "missing":
-            problems.append(Problem("required key is missing", location, key_path, hint=f"add `{path[-1]}`"))
-        else:
-            message = item["msg"].removeprefix("Value error, ")
+            parent = format_key_path(path[:-1]) or "the top level"
             problems.append(
                 Problem(
-                    f"{message} (got {_shown(item.get('input'))})",
+                    f"required key `{path[-1]}` is missing in {parent}",
                     location,
                     key_path,
-                    expected=_expected(item),
-                    hint=_hint(kind, path),
+                    hint=f"add `{path[-1]}: ...` under {parent}",
                 )
             )
+        else:
+            by_path.setdefault(path, []).append(item)
+    for path, items in by_path.items():
+        problems.append(_value_problem(path, items, loaded))
     return problems
+
+
+def _value_problem(path: KeyPath, items: list[Any], loaded: LoadedYaml) -> Problem:
+    """One problem for a value pydantic rejected (several items when each member of a union refused it)."""
+    value = items[0].get("input")
+    expected = " or ".join(dict.fromkeys(e for e in (_expected(item) for item in items) if e))
+    if len(items) == 1:
+        item = items[0]
+        kind = item["type"]
+        if kind == "string_pattern_mismatch":
+            message = f"{_shown(value)} is not {_pattern_text(item)}"
+        elif kind.endswith("_type") or kind.endswith("_parsing") or kind == "model_attributes_type":
+            message = f"expected {expected or 'another type'}, got {_kind_of(value)} {_shown(value)}"
+        elif kind == "literal_error":
+            message = f"{_shown(value)} is not an allowed value"
+        else:
+            message = f"{item['msg'].removeprefix('Value error, ')} (got {_shown(value)})"
+        hint = _hint(kind, path)
+    else:
+        message = f"expected {expected or 'another value'}, got {_kind_of(value)} {_shown(value)}"
+        hint = ""
+    return Problem(message, loaded.location(path), format_key_path(path), expected=expected, hint=hint)
+
+
+def _kind_of(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "the string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "an empty value"
+    return "the value"
+
+
+def _pattern_descriptions() -> dict[str, str]:
+    from generator.spec import models
+
+    described = {
+        models.Name: "a name of letters, digits, `-` and `_` that starts with a letter or digit (e.g. system-ng)",
+        models.ClusterName: "a cluster name of letters, digits, `-` and `_` that starts with a letter or digit",
+        models.Region: "an AWS region name such as eu-west-1 or us-gov-west-1",
+        models.KubernetesVersion: 'a Kubernetes minor version such as "1.34"',
+        models.Arn: "an ARN such as arn:aws:iam::123456789012:role/NAME",
+    }
+    texts: dict[str, str] = {}
+    for annotated, text in described.items():
+        for meta in getattr(annotated, "__metadata__", ()):
+            pattern = getattr(meta, "pattern", None)
+            if pattern:
+                texts[str(pattern)] = text
+    texts[r"^vpc-[0-9a-f]{8,17}$"] = "a VPC id such as vpc-0123456789abcdef0"
+    texts[r"^ami-[0-9a-f]{8,17}$"] = "an AMI id such as ami-0123456789abcdef0"
+    return texts
+
+
+def _pattern_text(item: Any) -> str:
+    pattern = str((item.get("ctx") or {}).get("pattern", ""))
+    return _pattern_descriptions().get(pattern, f"a string matching {pattern}")
 
 
 def _data_path(data: Any, loc: tuple[Any, ...]) -> KeyPath:
@@ -166,8 +232,21 @@ def _expected(item: Any) -> str:
     if "expected" in ctx:
         return str(ctx["expected"])
     if "pattern" in ctx:
-        return f"a string matching {ctx['pattern']}"
+        return _pattern_text(item)
     kind = item["type"]
+    if kind == "model_type" or kind == "dict_type":
+        return "a mapping (`key: value` lines)"
+    words = {
+        "ge": "at least",
+        "le": "at most",
+        "gt": "more than",
+        "lt": "less than",
+        "min_length": "length at least",
+        "max_length": "length at most",
+    }
+    for bound, text in words.items():
+        if bound in ctx:
+            return f"{text} {ctx[bound]}"
     for prefix, text in (
         ("int", "a whole number"),
         ("bool", "true or false"),
@@ -179,9 +258,6 @@ def _expected(item: Any) -> str:
     ):
         if kind.startswith(prefix):
             return text
-    for bound in ("ge", "le", "gt", "lt", "min_length", "max_length"):
-        if bound in ctx:
-            return f"{bound.replace('_', ' ')} {ctx[bound]}"
     return ""
 
 
@@ -193,4 +269,8 @@ def _hint(kind: str, path: KeyPath) -> str:
         return 'quote the version so YAML keeps it as text: version: "1.34"'
     if kind == "literal_error":
         return "values are case-sensitive"
+    if kind == "list_type":
+        return "write each item on its own line starting with `- `, or as [a, b]"
+    if kind in ("string_type", "str_type") and last not in ("version",):
+        return "quote the value if YAML reads it as a number, boolean or date"
     return ""

@@ -85,7 +85,7 @@ class SecretsEncryption(SpecModel):
 
 
 class KubernetesNetwork(SpecModel):
-    ip_family: Literal["ipv4", "ipv6"] = "ipv4"
+    ip_family: Literal["ipv4", "ipv6"] = Field("ipv4", description="IP family of pods and services.")
     service_cidr: Cidr | None = Field(None, description="Service IPv4 CIDR; EKS picks 10.100.0.0/16 or 172.20.0.0/16.")
 
 
@@ -94,7 +94,7 @@ class AccessPolicy(SpecModel):
         description="Access policy name (AmazonEKSClusterAdminPolicy, AmazonEKSAdminPolicy, AmazonEKSEditPolicy, "
         "AmazonEKSViewPolicy, ...) or its full ARN."
     )
-    scope: Literal["cluster", "namespace"] = "cluster"
+    scope: Literal["cluster", "namespace"] = Field("cluster", description="Grant cluster-wide or in `namespaces`.")
     namespaces: list[str] = Field(default_factory=list, description="Namespaces, when scope is `namespace`.")
 
     @property
@@ -104,32 +104,42 @@ class AccessPolicy(SpecModel):
 
 class AccessEntry(SpecModel):
     principal_arn: Arn = Field(description="IAM role or user ARN that gets access.")
-    type: Literal["STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX"] = "STANDARD"
-    kubernetes_groups: list[str] = Field(default_factory=list)
-    username: str | None = None
-    policies: list[AccessPolicy] = Field(default_factory=list)
+    type: Literal["STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX"] = Field(
+        "STANDARD", description="STANDARD for people and CI; the EC2/FARGATE types are for node roles."
+    )
+    kubernetes_groups: list[str] = Field(
+        default_factory=list, description="Kubernetes RBAC groups the principal joins (bind them with RBAC)."
+    )
+    username: str | None = Field(None, description="Kubernetes user name (default: chosen by EKS).")
+    policies: list[AccessPolicy] = Field(default_factory=list, description="EKS access policies to associate.")
 
 
 class UpgradePolicy(SpecModel):
-    support_type: Literal["STANDARD", "EXTENDED"] = "STANDARD"
+    support_type: Literal["STANDARD", "EXTENDED"] = Field(
+        "STANDARD", description="EXTENDED keeps a version running (at extra cost) after standard support ends."
+    )
 
 
 class RemoteNetwork(SpecModel):
     """EKS hybrid nodes networks. Parsed, not generated yet."""
 
-    node_cidrs: list[Cidr] = Field(default_factory=list)
-    pod_cidrs: list[Cidr] = Field(default_factory=list)
+    node_cidrs: list[Cidr] = Field(default_factory=list, description="CIDRs of the on-premises nodes.")
+    pod_cidrs: list[Cidr] = Field(default_factory=list, description="CIDRs of pods on the on-premises nodes.")
 
 
 class AutoMode(SpecModel):
     """EKS Auto Mode compute. Parsed, not generated yet."""
 
-    enabled: bool = False
-    node_pools: list[str] = Field(default_factory=lambda: ["general-purpose", "system"])
+    enabled: bool = Field(False, description="Let EKS manage the compute.")
+    node_pools: list[str] = Field(
+        default_factory=lambda: ["general-purpose", "system"], description="Built-in node pools to enable."
+    )
 
 
 class ControlPlaneScaling(SpecModel):
-    tier: Literal["standard", "tier-xl", "tier-2xl", "tier-4xl"] = "standard"
+    tier: Literal["standard", "tier-xl", "tier-2xl", "tier-4xl"] = Field(
+        "standard", description="Provisioned control-plane capacity tier."
+    )
 
 
 class Cluster(SpecModel):
@@ -139,21 +149,27 @@ class Cluster(SpecModel):
         catalog.DEFAULT_KUBERNETES_VERSION, description='Kubernetes minor version, as a string: "1.34".'
     )
     tags: Tags = Field(default_factory=dict, description="Tags for every resource (provider default_tags).")
-    endpoint: Endpoint = Field(default_factory=Endpoint)
-    logging: Logging = Field(default_factory=Logging)
-    secrets_encryption: SecretsEncryption = Field(default_factory=SecretsEncryption)
-    kubernetes_network: KubernetesNetwork = Field(default_factory=KubernetesNetwork)
+    endpoint: Endpoint = Field(default_factory=Endpoint, description="API endpoint access.")
+    logging: Logging = Field(default_factory=Logging, description="Control-plane logging.")
+    secrets_encryption: SecretsEncryption = Field(
+        default_factory=SecretsEncryption, description="KMS envelope encryption of Kubernetes secrets."
+    )
+    kubernetes_network: KubernetesNetwork = Field(
+        default_factory=KubernetesNetwork, description="IP family and service CIDR."
+    )
     authentication_mode: Literal["API", "API_AND_CONFIG_MAP"] = Field(
         "API", description="API for access entries only; API_AND_CONFIG_MAP while aws-auth is still used."
     )
     creator_admin: bool = Field(
         True, description="Give the identity that runs Terraform cluster-admin through an access entry."
     )
-    access_entries: list[AccessEntry] = Field(default_factory=list)
-    upgrade_policy: UpgradePolicy | None = None
+    access_entries: list[AccessEntry] = Field(
+        default_factory=list, description="Who may use the cluster: IAM principals and their access policies."
+    )
+    upgrade_policy: UpgradePolicy | None = Field(None, description="Standard or extended version support.")
     zonal_shift: bool | None = Field(None, description="Enable ARC zonal shift for the cluster.")
     deletion_protection: bool | None = Field(None, description="Refuse cluster deletion through the EKS API.")
-    control_plane_scaling: ControlPlaneScaling | None = None
+    control_plane_scaling: ControlPlaneScaling | None = Field(None, description="Control-plane capacity tier.")
     remote_network: RemoteNetwork | None = Field(None, description="Hybrid nodes (reported as unsupported).")
     auto_mode: AutoMode | None = Field(None, description="EKS Auto Mode (reported as unsupported).")
 
@@ -203,9 +219,9 @@ TaintEffect = Literal["NoSchedule", "NoExecute", "PreferNoSchedule"]
 
 
 class Taint(SpecModel):
-    key: str
-    value: str | None = None
-    effect: TaintEffect
+    key: str = Field(description="Taint key.")
+    value: str | None = Field(None, description="Taint value.")
+    effect: TaintEffect = Field(description="NoSchedule, NoExecute or PreferNoSchedule.")
 
     @property
     def eks_effect(self) -> str:
@@ -214,17 +230,19 @@ class Taint(SpecModel):
 
 class Disk(SpecModel):
     size: int = Field(80, ge=1, le=16384, description="Root volume size in GiB.")
-    type: Literal["gp3", "gp2", "io1", "io2"] = "gp3"
-    iops: int | None = Field(None, ge=100, le=256000)
+    type: Literal["gp3", "gp2", "io1", "io2"] = Field("gp3", description="EBS volume type.")
+    iops: int | None = Field(None, ge=100, le=256000, description="Provisioned IOPS (gp3, io1, io2).")
     throughput: int | None = Field(None, ge=125, le=2000, description="MiB/s, gp3 only.")
-    encrypted: bool = True
+    encrypted: bool = Field(True, description="Encrypt the root volume.")
     kms_key_id: str | None = Field(None, description="KMS key for the volume (default: the EBS default key).")
 
 
 class Ssh(SpecModel):
     key_name: str | None = Field(None, description="EC2 key pair name.")
     source_cidrs: list[Cidr] = Field(default_factory=list, description="CIDRs allowed to reach port 22.")
-    source_security_group_ids: list[str] = Field(default_factory=list)
+    source_security_group_ids: list[str] = Field(
+        default_factory=list, description="Security groups allowed to reach port 22."
+    )
     allow_open_to_world: bool = Field(
         False, description="Accept 0.0.0.0/0 in sourceCidrs (strongly discouraged; use SSM instead)."
     )
@@ -242,13 +260,15 @@ class UserData(SpecModel):
 
 
 class Kubelet(SpecModel):
-    max_pods: int | None = Field(None, ge=1, le=737)
+    max_pods: int | None = Field(None, ge=1, le=737, description="Maximum pods per node (kubelet maxPods).")
     extra_config: dict[str, Any] = Field(default_factory=dict, description="KubeletConfiguration fields.")
 
 
 class UpdateConfig(SpecModel):
-    max_unavailable: int | None = Field(None, ge=1, le=100)
-    max_unavailable_percentage: int | None = Field(None, ge=1, le=100)
+    max_unavailable: int | None = Field(None, ge=1, le=100, description="Nodes replaced at once in an update.")
+    max_unavailable_percentage: int | None = Field(
+        None, ge=1, le=100, description="Percentage of nodes replaced at once in an update."
+    )
 
     @model_validator(mode="after")
     def _one_of(self) -> UpdateConfig:
@@ -258,11 +278,11 @@ class UpdateConfig(SpecModel):
 
 
 class NodeIam(SpecModel):
-    additional_policy_arns: list[Arn] = Field(default_factory=list)
+    additional_policy_arns: list[Arn] = Field(default_factory=list, description="Extra policies for the node role.")
 
 
 class CustomAmi(SpecModel):
-    id: Annotated[str, StringConstraints(pattern=r"^ami-[0-9a-f]{8,17}$")]
+    id: Annotated[str, StringConstraints(pattern=r"^ami-[0-9a-f]{8,17}$")] = Field(description="AMI id.")
     family: Literal["al2023", "bottlerocket", "al2"] = Field(
         description="Which bootstrap the AMI expects (decides the user data ekstf writes)."
     )
@@ -272,36 +292,43 @@ SubnetSelector = Literal["private", "public"]
 
 
 class NodeGroupBase(SpecModel):
-    name: Name
-    instance_types: list[str] = Field(default_factory=lambda: ["m6i.large"], min_length=1)
-    min_size: int = Field(1, ge=0, le=1000)
-    max_size: int = Field(3, ge=1, le=1000)
+    name: Name = Field(description="Node group name, unique across managedNodeGroups and nodeGroups.")
+    instance_types: list[str] = Field(
+        default_factory=lambda: ["m6i.large"], min_length=1, description="EC2 instance types (one architecture)."
+    )
+    min_size: int = Field(1, ge=0, le=1000, description="Minimum number of nodes.")
+    max_size: int = Field(3, ge=1, le=1000, description="Maximum number of nodes.")
     desired_size: int | None = Field(None, ge=0, le=1000, description="Default: minSize.")
     ami_type: Literal[catalog.AMI_TYPES] | None = Field(  # type: ignore[valid-type]
         None, description="EKS AMI type; default derived from the instance types' architecture."
     )
     ami: CustomAmi | None = Field(None, description="A custom AMI instead of an EKS-optimized ami_type.")
-    disk: Disk = Field(default_factory=Disk)
-    labels: dict[str, str] = Field(default_factory=dict)
-    taints: list[Taint] = Field(default_factory=list)
-    tags: Tags = Field(default_factory=dict)
+    disk: Disk = Field(default_factory=Disk, description="Root volume.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Kubernetes node labels.")
+    taints: list[Taint] = Field(default_factory=list, description="Kubernetes node taints.")
+    tags: Tags = Field(default_factory=dict, description="Tags for the node group and its instances.")
     subnets: SubnetSelector | list[str] = Field("private", description="`private`, `public`, or a list of subnet ids.")
     availability_zones: list[str] | None = Field(None, description="Only use subnets in these AZs.")
-    ssh: Ssh | None = None
+    ssh: Ssh | None = Field(None, description="SSH access (off by default; prefer SSM).")
     imds_hop_limit: int = Field(
         1, ge=1, le=2, description="IMDSv2 hop limit: 1 keeps pods away from node credentials, 2 lets them in."
     )
-    user_data: UserData | None = None
-    kubelet: Kubelet | None = None
-    iam: NodeIam = Field(default_factory=NodeIam)
+    user_data: UserData | None = Field(None, description="Extra bootstrap configuration.")
+    kubelet: Kubelet | None = Field(None, description="Kubelet settings.")
+    iam: NodeIam = Field(default_factory=NodeIam, description="The node IAM role.")
     efa: bool = Field(False, description="Enable EFA network interfaces (needs a supported instance type).")
     placement_group: str | None = Field(None, description="Existing cluster placement group name.")
-    detailed_monitoring: bool = False
+    detailed_monitoring: bool = Field(False, description="EC2 detailed (1-minute) monitoring.")
 
 
 class ManagedNodeGroup(NodeGroupBase):
-    capacity_type: Literal["ON_DEMAND", "SPOT", "CAPACITY_BLOCK"] = "ON_DEMAND"
-    update_config: UpdateConfig = Field(default_factory=lambda: UpdateConfig(max_unavailable_percentage=33))
+    capacity_type: Literal["ON_DEMAND", "SPOT", "CAPACITY_BLOCK"] = Field(
+        "ON_DEMAND", description="ON_DEMAND, SPOT or CAPACITY_BLOCK (on-demand/spot also accepted)."
+    )
+    update_config: UpdateConfig = Field(
+        default_factory=lambda: UpdateConfig(max_unavailable_percentage=33),
+        description="How many nodes a rolling update replaces at once (default 33%).",
+    )
     node_repair: bool | None = Field(None, description="Enable EKS node auto repair.")
 
     @field_validator("capacity_type", mode="before")
@@ -313,12 +340,14 @@ class ManagedNodeGroup(NodeGroupBase):
 
 
 class InstancesDistribution(SpecModel):
-    on_demand_base_capacity: int = Field(0, ge=0)
-    on_demand_percentage_above_base_capacity: int = Field(100, ge=0, le=100)
+    on_demand_base_capacity: int = Field(0, ge=0, description="On-demand nodes before any spot.")
+    on_demand_percentage_above_base_capacity: int = Field(
+        100, ge=0, le=100, description="Percentage of on-demand nodes above the base."
+    )
     spot_allocation_strategy: Literal[
         "price-capacity-optimized", "capacity-optimized", "capacity-optimized-prioritized", "lowest-price"
-    ] = "price-capacity-optimized"
-    spot_max_price: str | None = None
+    ] = Field("price-capacity-optimized", description="How the Auto Scaling group picks spot pools.")
+    spot_max_price: str | None = Field(None, description="Maximum spot price (default: the on-demand price).")
 
 
 class SelfManagedNodeGroup(NodeGroupBase):
@@ -330,57 +359,60 @@ class SelfManagedNodeGroup(NodeGroupBase):
 
 
 class FargateSelector(SpecModel):
-    namespace: str = Field(min_length=1)
-    labels: dict[str, str] = Field(default_factory=dict)
+    namespace: str = Field(min_length=1, description="Pods in this namespace run on Fargate.")
+    labels: dict[str, str] = Field(default_factory=dict, description="Pods must also carry all these labels.")
 
 
 class FargateProfile(SpecModel):
-    name: Name
-    selectors: list[FargateSelector] = Field(min_length=1, max_length=5)
+    name: Name = Field(description="Profile name.")
+    selectors: list[FargateSelector] = Field(
+        min_length=1, max_length=5, description="Which pods run on Fargate (1 to 5 selectors)."
+    )
     subnets: list[str] | None = Field(None, description="Private subnet ids (default: the cluster's private subnets).")
-    tags: Tags = Field(default_factory=dict)
+    tags: Tags = Field(default_factory=dict, description="Tags for the profile.")
 
 
 class Karpenter(SpecModel):
-    enabled: bool = True
-    namespace: str = "kube-system"
-    service_account: str = "karpenter"
+    enabled: bool = Field(True, description="Create Karpenter's AWS resources (Helm install is up to you).")
+    namespace: str = Field("kube-system", description="Namespace of the Karpenter controller.")
+    service_account: str = Field("karpenter", description="Service account of the controller (Pod Identity).")
 
 
 # --- IAM for workloads -------------------------------------------------------------------------------
 
 
 class PolicyStatement(SpecModel):
-    sid: str | None = None
-    effect: Literal["Allow", "Deny"] = "Allow"
-    actions: list[str] = Field(min_length=1)
-    resources: list[str] = Field(default_factory=lambda: ["*"])
+    sid: str | None = Field(None, description="Statement id.")
+    effect: Literal["Allow", "Deny"] = Field("Allow", description="Allow or Deny.")
+    actions: list[str] = Field(min_length=1, description="IAM actions, e.g. s3:GetObject.")
+    resources: list[str] = Field(default_factory=lambda: ["*"], description="Resource ARNs.")
 
 
 class WorkloadRole(SpecModel):
     """Permissions of a Kubernetes service account, by IRSA or by Pod Identity."""
 
     role_name: str | None = Field(None, description="IAM role name (default: <cluster>-<namespace>-<name>).")
-    policy_arns: list[Arn] = Field(default_factory=list)
+    policy_arns: list[Arn] = Field(default_factory=list, description="Managed policies to attach.")
     well_known_policies: list[Literal[catalog.WELL_KNOWN_POLICIES]] = Field(  # type: ignore[valid-type]
-        default_factory=list
+        default_factory=list,
+        description="Policies by name, from terraform-aws-iam (e.g. loadBalancerController, ebsCSI, externalDNS).",
     )
     statements: list[PolicyStatement] = Field(default_factory=list, description="An inline policy.")
-    permissions_boundary: Arn | None = None
+    permissions_boundary: Arn | None = Field(None, description="Permissions boundary policy of the role.")
 
 
 class ServiceAccount(WorkloadRole):
     """An IAM role for a service account trusting the cluster's OIDC provider (IRSA)."""
 
-    name: str = Field(min_length=1)
-    namespace: str = Field("default", min_length=1)
+    name: str = Field(min_length=1, description="Service account name.")
+    namespace: str = Field("default", min_length=1, description="Service account namespace.")
 
 
 class PodIdentity(WorkloadRole):
     """An EKS Pod Identity association: a role trusted by pods.eks.amazonaws.com."""
 
-    namespace: str = Field(min_length=1)
-    service_account: str = Field(min_length=1)
+    namespace: str = Field(min_length=1, description="Namespace of the service account.")
+    service_account: str = Field(min_length=1, description="Service account name.")
 
 
 class AddonIdentity(WorkloadRole):
@@ -390,7 +422,9 @@ class AddonIdentity(WorkloadRole):
 class Addon(SpecModel):
     version: str = Field("latest", description="`latest` or an exact version such as v1.19.2-eksbuild.1.")
     configuration: dict[str, Any] | None = Field(None, description="Addon configuration values.")
-    resolve_conflicts: Literal["NONE", "OVERWRITE", "PRESERVE"] = "OVERWRITE"
+    resolve_conflicts: Literal["NONE", "OVERWRITE", "PRESERVE"] = Field(
+        "OVERWRITE", description="What EKS does with fields changed outside the addon API."
+    )
     before_compute: bool | None = Field(None, description="Install before node groups (default per addon).")
     irsa: AddonIdentity | None = Field(None, description="An IRSA role for the addon's service account.")
     pod_identity: AddonIdentity | None = Field(None, description="A Pod Identity role for the addon.")
@@ -409,32 +443,32 @@ class Addon(SpecModel):
 
 
 class Backend(SpecModel):
-    type: Literal["local", "s3"] = "local"
-    bucket: str | None = None
+    type: Literal["local", "s3"] = Field("local", description="Where Terraform keeps state.")
+    bucket: str | None = Field(None, description="S3 bucket (type s3).")
     key: str | None = Field(None, description="State object key (default: <cluster>/terraform.tfstate).")
     region: Region | None = Field(None, description="Bucket region (default: the cluster's).")
     use_lockfile: bool = Field(True, description="S3-native state locking (Terraform >= 1.10).")
-    kms_key_id: str | None = None
+    kms_key_id: str | None = Field(None, description="KMS key for the state object.")
 
 
 class ModuleVersions(SpecModel):
-    eks: str = "21.19.0"
-    vpc: str = "6.6.0"
-    iam: str = "6.5.0"
+    eks: str = Field("21.19.0", description="terraform-aws-modules/eks/aws version (21.x).")
+    vpc: str = Field("6.6.0", description="terraform-aws-modules/vpc/aws version.")
+    iam: str = Field("6.5.0", description="terraform-aws-modules/iam/aws version.")
 
 
 class ProviderVersions(SpecModel):
-    terraform: str = ">= 1.5.7"
-    aws: str = ">= 6.28, < 7.0"
-    tls: str = ">= 4.0"
-    time: str = ">= 0.9"
+    terraform: str = Field(">= 1.5.7", description="required_version constraint.")
+    aws: str = Field(">= 6.28, < 7.0", description="hashicorp/aws constraint.")
+    tls: str = Field(">= 4.0", description="hashicorp/tls constraint.")
+    time: str = Field(">= 0.9", description="hashicorp/time constraint.")
 
 
 class TerraformSettings(SpecModel):
-    engine: Literal["terraform", "tofu"] = "terraform"
-    backend: Backend = Field(default_factory=Backend)
-    modules: ModuleVersions = Field(default_factory=ModuleVersions)
-    versions: ProviderVersions = Field(default_factory=ProviderVersions)
+    engine: Literal["terraform", "tofu"] = Field("terraform", description="terraform or tofu (OpenTofu).")
+    backend: Backend = Field(default_factory=Backend, description="State backend.")
+    modules: ModuleVersions = Field(default_factory=ModuleVersions, description="Registry module versions.")
+    versions: ProviderVersions = Field(default_factory=ProviderVersions, description="Version constraints.")
 
 
 # --- the whole spec ----------------------------------------------------------------------------------
@@ -443,18 +477,18 @@ class TerraformSettings(SpecModel):
 class Spec(SpecModel):
     """An ekstf cluster spec (`ekstf.yaml`)."""
 
-    api_version: Literal["ekstf.io/v1alpha1"] = API_VERSION
-    cluster: Cluster
-    vpc: Vpc = Field(default_factory=Vpc)
-    managed_node_groups: list[ManagedNodeGroup] = Field(default_factory=list)
+    api_version: Literal["ekstf.io/v1alpha1"] = Field(API_VERSION, description="Spec format version.")
+    cluster: Cluster = Field(description="The EKS cluster.")
+    vpc: Vpc = Field(default_factory=Vpc, description="The network: a new VPC or an existing one.")
+    managed_node_groups: list[ManagedNodeGroup] = Field(default_factory=list, description="EKS managed node groups.")
     node_groups: list[SelfManagedNodeGroup] = Field(
         default_factory=list, description="Self-managed node groups (Auto Scaling groups)."
     )
-    fargate_profiles: list[FargateProfile] = Field(default_factory=list)
-    karpenter: Karpenter | None = None
+    fargate_profiles: list[FargateProfile] = Field(default_factory=list, description="Fargate profiles.")
+    karpenter: Karpenter | None = Field(None, description="Karpenter's controller role, queue and node role.")
     addons: dict[str, Addon] | None = Field(
         None, description="EKS addons by name; default coredns, eks-pod-identity-agent, kube-proxy, vpc-cni."
     )
     service_accounts: list[ServiceAccount] = Field(default_factory=list, description="IRSA roles.")
     pod_identities: list[PodIdentity] = Field(default_factory=list, description="Pod Identity associations.")
-    terraform: TerraformSettings = Field(default_factory=TerraformSettings)
+    terraform: TerraformSettings = Field(default_factory=TerraformSettings, description="Terraform settings.")

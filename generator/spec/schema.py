@@ -7,7 +7,10 @@ committed copy that a test keeps equal to `schema_text()`.
 from __future__ import annotations
 
 import json
+import typing
 from typing import Any
+
+from pydantic import BaseModel
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_ID = "https://ekstf.io/schemas/ekstf.schema.json"
@@ -19,6 +22,7 @@ def spec_json_schema() -> dict[str, Any]:
 
     generated = Spec.model_json_schema(by_alias=True, mode="validation")
     _drop_property_titles(generated)
+    _add_factory_defaults(generated, Spec)
     _allow_addon_shorthand(generated)
     _allow_numeric_version(generated)
     head: dict[str, Any] = {
@@ -53,6 +57,37 @@ def _drop_property_titles(node: Any) -> None:
     elif isinstance(node, list):
         for value in node:
             _drop_property_titles(value)
+
+
+def _add_factory_defaults(schema: dict[str, Any], root: type[BaseModel]) -> None:
+    """pydantic leaves out defaults made by a default_factory; editors and docs want them too."""
+    from pydantic_core import to_jsonable_python
+
+    models = {model.__name__: model for model in _models_under(root)}
+    targets = [(root, schema)] + [(models[n], d) for n, d in schema.get("$defs", {}).items() if n in models]
+    for model, definition in targets:
+        properties = definition.get("properties", {})
+        for name, info in model.model_fields.items():
+            key = info.alias or name
+            if info.default_factory is None or key not in properties or "default" in properties[key]:
+                continue
+            value = info.get_default(call_default_factory=True, validated_data={})
+            properties[key]["default"] = to_jsonable_python(value, by_alias=True, exclude_none=True)
+
+
+def _models_under(root: type[BaseModel]) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    pending: list[Any] = [root]
+    while pending:
+        annotation = pending.pop()
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in found:
+                continue
+            found.append(annotation)
+            pending.extend(f.annotation for f in annotation.model_fields.values())
+        else:
+            pending.extend(typing.get_args(annotation))
+    return found
 
 
 def _allow_addon_shorthand(schema: dict[str, Any]) -> None:
