@@ -117,7 +117,7 @@ def _describe_object(title: str, node: dict[str, Any], defs: dict[str, Any], out
     if node.get("description") and title != "(top level)":
         lines += [_one_line(node["description"]), ""]
     lines += ["| key | type | default | description |", "| --- | --- | --- | --- |"]
-    children: list[tuple[str, dict[str, Any]]] = []
+    children: list[tuple[str, str]] = []
     for key, prop in properties.items():
         default = "required" if key in required else _default_text(prop)
         lines.append(f"| `{key}` | {_type_text(prop, defs)} | {default} | {_one_line(prop.get('description', ''))} |")
