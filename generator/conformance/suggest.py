@@ -1,0 +1,15 @@
+"""'Did you mean' suggestions for misspelt names."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    options = list(candidates)
+    lowered = {c.lower(): c for c in options}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return f"did you mean `{lowered[word.lower()]}`? (names are case-sensitive)"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f"did you mean `{close[0]}`?" if close else ""
