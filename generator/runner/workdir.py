@@ -1,0 +1,121 @@
+"""The `.ekstf/` directory inside a Terraform directory: the saved plan, its JSON, its record, the outputs.
+
+The plan record holds a hash of every file that shapes a plan (`*.tf`, `*.tf.json`, `*.tfvars`,
+`*.tfvars.json`, `.terraform.lock.hcl`, in the directory and its local module folders, plus the var files
+given) so `apply` can prove it applies exactly what was reviewed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from generator.fsutil import atomic_write_text, sha256_file
+
+STATE_DIR = ".ekstf"
+PLAN_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+LOCK_FILE = ".terraform.lock.hcl"
+SKIPPED_DIRS = {".terraform", STATE_DIR, ".git"}
+PRIVATE = 0o600
+
+
+@dataclass(frozen=True)
+class RunPaths:
+    """Where ekstf keeps its files for one Terraform directory."""
+
+    workdir: Path
+
+    @property
+    def state_dir(self) -> Path:
+        return self.workdir / STATE_DIR
+
+    def plan_file(self, destroy: bool = False) -> Path:
+        return self.state_dir / ("destroy.tfplan" if destroy else "plan.tfplan")
+
+    def plan_json(self, destroy: bool = False) -> Path:
+        return self.state_dir / ("destroy.json" if destroy else "plan.json")
+
+    def plan_record(self, destroy: bool = False) -> Path:
+        return self.state_dir / ("destroy-record.json" if destroy else "plan-record.json")
+
+    @property
+    def outputs_json(self) -> Path:
+        return self.state_dir / "outputs.json"
+
+
+def _is_plan_input(path: Path) -> bool:
+    return path.name == LOCK_FILE or path.name.endswith(PLAN_SUFFIXES)
+
+
+def plan_inputs(workdir: Path) -> list[Path]:
+    """Every file under `workdir` that changes what Terraform plans, sorted."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(workdir):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        found.extend(Path(root) / name for name in files if _is_plan_input(Path(name)))
+    return sorted(found)
+
+
+def hash_inputs(workdir: Path, var_files: list[Path]) -> dict[str, str]:
+    """{path (relative to workdir when inside it): sha256} for the plan inputs and the given var files."""
+    hashes: dict[str, str] = {}
+    for path in [*plan_inputs(workdir), *var_files]:
+        resolved = path.resolve()
+        try:
+            key = str(resolved.relative_to(workdir.resolve()))
+        except ValueError:
+            key = str(resolved)
+        hashes[key] = sha256_file(resolved) if resolved.exists() else "missing"
+    return hashes
+
+
+@dataclass
+class PlanRecord:
+    """What `plan` saw and produced; `apply` checks it before touching anything."""
+
+    status: str  # "changes", "no-changes" or "errored"
+    exit_code: int
+    engine: str
+    terraform_version: str
+    created_at: str
+    destroy: bool = False
+    refresh_only: bool = False
+    targets: list[str] = field(default_factory=list)
+    var_files: list[str] = field(default_factory=list)
+    hashes: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def now() -> str:
+        return datetime.now(UTC).isoformat(timespec="seconds")
+
+    def save(self, path: Path) -> None:
+        atomic_write_text(path, json.dumps(asdict(self), indent=2, sort_keys=True) + "\n", mode=PRIVATE)
+
+    @classmethod
+    def load(cls, path: Path) -> PlanRecord | None:
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            return cls(**data)
+        except (OSError, ValueError, TypeError):
+            return None
+
+
+def changed_inputs(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
+    """Files whose content differs between two hash sets, with how: 'changed', 'added', 'removed'."""
+    changes: list[str] = []
+    for name in sorted(set(recorded) | set(current)):
+        before, after = recorded.get(name), current.get(name)
+        if before == after:
+            continue
+        how = "added" if before is None else "removed" if after is None or after == "missing" else "changed"
+        changes.append(f"{name} ({how})")
+    return changes
+
+
+def write_private_json(path: Path, value: Any) -> None:
+    """JSON that may hold secrets (plans, outputs): written atomically, readable by the owner only."""
+    atomic_write_text(path, json.dumps(value, indent=2, sort_keys=True) + "\n", mode=PRIVATE)
