@@ -1,0 +1,240 @@
+"""Bad specs through the real CLI: each gives file:line:column, the key path and a hint, exit 2, nothing written."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult, run_ekstf
+
+HEAD = "cluster:\n  name: demo\n  region: eu-west-1\n"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    spec: str
+    line: int
+    column: int
+    key_path: str
+    text: str  # a part of the message, expected or hint that must appear
+
+
+CASES = [
+    Case("unknown-key", HEAD + "  verison: '1.33'\n", 4, 3, "cluster.verison", "did you mean `version`?"),
+    Case(
+        "unknown-key-case",
+        HEAD + "managedNodegroups: []\n",
+        4,
+        1,
+        "managedNodegroups",
+        "did you mean `managedNodeGroups`? (keys are case-sensitive)",
+    ),
+    Case(
+        "wrong-type",
+        HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: lots\n",
+        6,
+        5,
+        "managedNodeGroups[0].minSize",
+        "expected a whole number, got the string 'lots'",
+    ),
+    Case(
+        "mapping-instead-of-list",
+        HEAD + "managedNodeGroups:\n  name: ng\n",
+        4,
+        1,
+        "managedNodeGroups",
+        "expected a list, got a mapping",
+    ),
+    Case("invalid-cidr", HEAD + "vpc:\n  cidr: 10.0.0.1/16\n", 5, 3, "vpc.cidr", "host bits must be zero"),
+    Case("not-a-cidr", HEAD + "vpc:\n  cidr: 10.0.0.0/33x\n", 5, 3, "vpc.cidr", "invalid CIDR"),
+    Case(
+        "overlapping-cidr",
+        HEAD + "  kubernetesNetwork:\n    serviceCidr: 10.0.128.0/17\nvpc:\n  cidr: 10.0.0.0/16\n",
+        5,
+        5,
+        "cluster.kubernetesNetwork.serviceCidr",
+        "overlaps the VPC CIDR 10.0.0.0/16",
+    ),
+    Case(
+        "one-pinned-az",
+        HEAD + "vpc:\n  availabilityZones: [eu-west-1a]\n",
+        5,
+        3,
+        "vpc.availabilityZones",
+        "at least two availability zones",
+    ),
+    Case("az-count-one", HEAD + "vpc:\n  azCount: 1\n", 5, 3, "vpc.azCount", "at least two availability zones"),
+    Case(
+        "min-greater-than-max",
+        HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: 5\n    maxSize: 2\n",
+        6,
+        5,
+        "managedNodeGroups[0].minSize",
+        "minSize 5 is greater than maxSize 2",
+    ),
+    Case(
+        "desired-above-max",
+        HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: 1\n    maxSize: 3\n    desiredSize: 9\n",
+        8,
+        5,
+        "managedNodeGroups[0].desiredSize",
+        "minSize <= desiredSize <= maxSize",
+    ),
+    Case(
+        "duplicate-node-group",
+        HEAD + "managedNodeGroups:\n  - name: ng\nnodeGroups:\n  - name: ng\n",
+        7,
+        5,
+        "nodeGroups[0].name",
+        "is used twice (also at managedNodeGroups[0].name)",
+    ),
+    Case(
+        "duplicate-fargate-profile",
+        HEAD + "fargateProfiles:\n  - name: fp\n    selectors: [{namespace: a}]\n"
+        "  - name: fp\n    selectors: [{namespace: b}]\n",
+        7,
+        5,
+        "fargateProfiles[1].name",
+        "defined twice",
+    ),
+    Case("malformed-version", HEAD + '  version: "1.3.4"\n', 4, 3, "cluster.version", 'such as "1.34"'),
+    Case("version-with-v", HEAD + "  version: v1.34\n", 4, 3, "cluster.version", 'such as "1.34"'),
+    Case(
+        "al2-on-1.33",
+        HEAD + '  version: "1.33"\nmanagedNodeGroups:\n  - name: ng\n    amiType: AL2_x86_64\n',
+        7,
+        5,
+        "managedNodeGroups[0].amiType",
+        "use an AL2023 or Bottlerocket amiType",
+    ),
+    Case(
+        "arm-with-x86-ami",
+        HEAD
+        + "managedNodeGroups:\n  - name: ng\n    instanceTypes: [m7g.large]\n    amiType: AL2023_x86_64_STANDARD\n",
+        7,
+        5,
+        "managedNodeGroups[0].amiType",
+        "m7g.large are ARM (Graviton) instance types",
+    ),
+    Case(
+        "x86-with-arm-ami",
+        HEAD + "nodeGroups:\n  - name: ng\n    instanceTypes: [m6i.large]\n    amiType: BOTTLEROCKET_ARM_64\n",
+        7,
+        5,
+        "nodeGroups[0].amiType",
+        "m6i.large are x86_64 instance types",
+    ),
+    Case(
+        "fargate-selector-without-namespace",
+        HEAD + "fargateProfiles:\n  - name: fp\n    selectors:\n      - labels: {app: web}\n",
+        7,
+        9,
+        "fargateProfiles[0].selectors[0].namespace",
+        "required key `namespace` is missing",
+    ),
+    Case(
+        "ssh-open-to-world",
+        HEAD + "managedNodeGroups:\n  - name: ng\n    ssh:\n      keyName: ops\n      sourceCidrs: [0.0.0.0/0]\n",
+        8,
+        21,
+        "managedNodeGroups[0].ssh.sourceCidrs[0]",
+        "allowOpenToWorld: true",
+    ),
+    Case("missing-name", "cluster:\n  region: eu-west-1\n", 1, 1, "cluster.name", "required key `name` is missing"),
+    Case("bad-region", "cluster:\n  name: demo\n  region: Europe\n", 3, 3, "cluster.region", "such as eu-west-1"),
+    Case(
+        "bad-node-group-name",
+        HEAD + "managedNodeGroups:\n  - name: 'my group'\n",
+        5,
+        5,
+        "managedNodeGroups[0].name",
+        "letters, digits, `-` and `_`",
+    ),
+    Case(
+        "pod-identity-without-agent",
+        HEAD + "addons:\n  coredns: latest\npodIdentities:\n  - namespace: app\n    serviceAccount: app\n"
+        "    policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
+        6,
+        1,
+        "podIdentities",
+        "eks-pod-identity-agent",
+    ),
+    Case("duplicate-yaml-key", HEAD + "  name: other\n", 4, 3, "", "keys must be unique"),
+    Case("tab-indent", "cluster:\n\tname: demo\n", 2, 1, "", "invalid YAML"),
+    Case("top-level-list", "- cluster\n", 1, 1, "", "expected a mapping at the top level"),
+]
+
+
+@functools.cache
+def generate_command_exists() -> bool:
+    return run_ekstf("generate", "--help").returncode == 0
+
+
+def reject(spec_file: Path, out_dir: Path) -> CliResult:
+    """Run the command a user would: `generate` when this build has it, else `validate`."""
+    if generate_command_exists():
+        return run_ekstf("generate", spec_file, "-o", out_dir)
+    return run_ekstf("validate", spec_file)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_spec_is_rejected_with_position_key_path_and_hint(case: Case, tmp_path: Path) -> None:
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(case.spec, encoding="utf-8")
+    out_dir = tmp_path / "infra"
+
+    result = reject(spec_file, out_dir)
+
+    assert result.returncode == 2, result.output
+    assert "Traceback" not in result.output
+    where = f"{spec_file}:{case.line}:{case.column}: error: "
+    lines = [line for line in result.stderr.splitlines() if line.startswith(where)]
+    assert lines, f"no error at {case.line}:{case.column}:\n{result.stderr}"
+    if case.key_path:
+        assert any(line.startswith(f"{where}{case.key_path}: ") for line in lines), result.stderr
+    assert case.text in result.stderr
+    assert not out_dir.exists()
+
+
+def test_every_error_is_reported_not_only_the_first(tmp_path: Path) -> None:
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(
+        HEAD + "vpc:\n  azCount: 1\nmanagedNodeGroups:\n  - name: ng\n    minSize: 5\n    maxSize: 2\n  - name: ng\n",
+        encoding="utf-8",
+    )
+    result = reject(spec_file, tmp_path / "infra")
+    assert result.returncode == 2
+    assert "3 error(s) in input" in result.stderr
+    for key in ("vpc.azCount", "managedNodeGroups[0].minSize", "managedNodeGroups[1].name"):
+        assert re.search(rf"ekstf\.yaml:\d+:\d+: error: {re.escape(key)}: ", result.stderr), key
+
+
+def test_unoffered_version_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(HEAD + '  version: "1.20"\n', encoding="utf-8")
+    result = run_ekstf("validate", spec_file, "--spec-only")
+    assert result.returncode == 0, result.output
+    assert f"{spec_file}:4:3: warning: cluster.version: Kubernetes 1.20 is not a version EKS offers" in result.stderr
+
+
+def test_ssh_open_to_world_is_accepted_with_explicit_override(tmp_path: Path) -> None:
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(
+        HEAD + "managedNodeGroups:\n  - name: ng\n    ssh:\n      keyName: ops\n      sourceCidrs: [0.0.0.0/0]\n"
+        "      allowOpenToWorld: true\n",
+        encoding="utf-8",
+    )
+    result = run_ekstf("validate", spec_file, "--spec-only")
+    assert result.returncode == 0, result.output
+
+
+def test_missing_spec_file_is_bad_input(tmp_path: Path) -> None:
+    result = run_ekstf("validate", tmp_path / "nope.yaml")
+    assert result.returncode == 2
+    assert "file not found" in result.stderr
+    assert "Traceback" not in result.output
