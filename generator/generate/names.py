@@ -115,3 +115,25 @@ def pod_identity_association_resource(namespace: str, service_account: str) -> s
 def default_role_name(cluster: str, namespace: str, service_account: str) -> str:
     """IAM role names are at most 64 characters."""
     return f"{cluster}-{namespace}-{service_account}"[:64]
+
+
+def self_managed_node_role_module(group: str) -> str:
+    """Self-managed groups get their node role + instance profile from terraform-aws-iam `iam-role`.
+
+    (`aws_iam_instance_profile` is outside the provider schema ekstf checks against, and the module keeps the
+    trust policy and policy attachments in one reviewed place.)
+    """
+    return f"node_role_{snake(group)}"
+
+
+def self_managed_node_role_address(group: str) -> str:
+    return f"module.{self_managed_node_role_module(group)}.aws_iam_role.this[0]"
+
+
+def ssh_security_group_resource(group: str) -> str:
+    return f"aws_security_group.{snake(group)}_ssh"
+
+
+def ami_parameter_data(group: str) -> str:
+    """The SSM parameter holding the EKS-optimized AMI id of a self-managed group."""
+    return f"data.aws_ssm_parameter.{snake(group)}_ami"

@@ -1,0 +1,127 @@
+"""Facts several builders share: references to the network, node group traits, workload roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.generate import names
+from generator.generate.hcl import Expr
+from generator.spec import catalog
+from generator.spec.models import Addon, NodeGroupBase, Spec, WorkloadRole
+
+MANAGED_BY_TAG = {"ManagedBy": "ekstf"}
+AWS_POLICY = "arn:aws:iam::aws:policy/"
+
+# The service account each addon's controller runs as (for its IRSA / Pod Identity role).
+ADDON_SERVICE_ACCOUNTS = {
+    "vpc-cni": "aws-node",
+    "aws-ebs-csi-driver": "ebs-csi-controller-sa",
+    "aws-efs-csi-driver": "efs-csi-controller-sa",
+    "aws-mountpoint-s3-csi-driver": "s3-csi-driver-sa",
+    "amazon-cloudwatch-observability": "cloudwatch-agent",
+    "adot": "adot-collector",
+    "aws-load-balancer-controller": "aws-load-balancer-controller",
+    "external-dns": "external-dns",
+    "cert-manager": "cert-manager",
+}
+ADDON_NAMESPACES = {"external-dns": "external-dns", "cert-manager": "cert-manager"}
+
+
+def private_subnets(spec: Spec) -> Expr:
+    return Expr("local.private_subnet_ids")
+
+
+def public_subnets(spec: Spec) -> Expr:
+    return Expr("local.public_subnet_ids")
+
+
+def vpc_azs(spec: Spec) -> list[str] | None:
+    return spec.vpc.availability_zones
+
+
+def group_subnets(spec: Spec, group: NodeGroupBase) -> Expr | list[str] | list[Expr]:
+    """The subnet ids of a node group: private/public subnets, ids given, or the subnets of some AZs."""
+    if isinstance(group.subnets, list):
+        return list(group.subnets)
+    output = "private_subnets" if group.subnets == "private" else "public_subnets"
+    azs = spec.vpc.availability_zones
+    if group.availability_zones and azs is not None and not spec.vpc.existing:
+        return [Expr(f"module.{names.VPC_MODULE}.{output}[{azs.index(az)}]") for az in group.availability_zones]
+    return private_subnets(spec) if group.subnets == "private" else public_subnets(spec)
+
+
+def ami_family(group: NodeGroupBase) -> str:
+    """al2023 / bottlerocket / al2 / windows: decides device names and user data."""
+    if group.ami is not None:
+        return group.ami.family
+    return catalog.ami_family(group.ami_type or "AL2023_x86_64_STANDARD")
+
+
+def root_device_name(group: NodeGroupBase) -> str:
+    """Bottlerocket keeps the OS on /dev/xvda and containers/images on the data volume /dev/xvdb."""
+    family = ami_family(group)
+    if family == "bottlerocket":
+        return "/dev/xvdb"
+    if family == "windows":
+        return "/dev/sda1"
+    return "/dev/xvda"
+
+
+def needs_user_data(group: NodeGroupBase, self_managed: bool) -> bool:
+    if self_managed or group.ami is not None:
+        return True
+    if group.kubelet is not None and (group.kubelet.max_pods is not None or group.kubelet.extra_config):
+        return True
+    user_data = group.user_data
+    return user_data is not None and any(
+        v for v in (user_data.shell, user_data.node_config, user_data.bottlerocket_toml, user_data.bootstrap_extra_args)
+    )
+
+
+@dataclass(frozen=True)
+class WorkloadIdentity:
+    """One IAM role for pods: from serviceAccounts, podIdentities, or an addon's irsa/podIdentity."""
+
+    kind: str  # "irsa" or "pod_identity"
+    namespace: str
+    service_account: str
+    role: WorkloadRole
+    addon: str | None = None
+
+    @property
+    def module(self) -> str:
+        if self.kind == "irsa":
+            return names.irsa_module(self.namespace, self.service_account)
+        return names.pod_identity_module(self.namespace, self.service_account)
+
+    def role_name(self, cluster: str) -> str:
+        return self.role.role_name or names.default_role_name(cluster, self.namespace, self.service_account)
+
+    @property
+    def output_name(self) -> str:
+        return f"{self.module}_role_arn"
+
+
+def addon_identity(name: str, addon: Addon) -> WorkloadIdentity | None:
+    role = addon.irsa or addon.pod_identity
+    if role is None:
+        return None
+    service_account = role.service_account or ADDON_SERVICE_ACCOUNTS.get(name, name)
+    namespace = ADDON_NAMESPACES.get(name, "kube-system")
+    kind = "irsa" if addon.irsa is not None else "pod_identity"
+    return WorkloadIdentity(kind, namespace, service_account, role, addon=name)
+
+
+def workload_identities(spec: Spec) -> list[WorkloadIdentity]:
+    """Every pod role of the spec, in spec order: service accounts, pod identities, then addons by name."""
+    identities = [WorkloadIdentity("irsa", sa.namespace, sa.name, sa) for sa in spec.service_accounts]
+    identities += [WorkloadIdentity("pod_identity", p.namespace, p.service_account, p) for p in spec.pod_identities]
+    for name, addon in (spec.addons or {}).items():
+        identity = addon_identity(name, addon)
+        if identity is not None:
+            identities.append(identity)
+    return identities
+
+
+def karpenter_enabled(spec: Spec) -> bool:
+    return spec.karpenter is not None and spec.karpenter.enabled

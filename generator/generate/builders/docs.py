@@ -1,0 +1,38 @@
+"""README.md and .gitignore of the generated repository."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator import __version__
+from generator.generate.builders.common import karpenter_enabled, needs_user_data, workload_identities
+from generator.spec.models import Spec
+
+
+def readme(spec: Spec) -> dict[str, Any]:
+    cluster = spec.cluster
+    user_data = any(needs_user_data(g, False) for g in spec.managed_node_groups) or bool(spec.node_groups)
+    return {
+        "version": __version__,
+        "cluster": cluster.name,
+        "region": cluster.region,
+        "kubernetes_version": cluster.version,
+        "engine": spec.terraform.engine,
+        "existing_vpc": spec.vpc.existing,
+        "backend": spec.terraform.backend.type,
+        "managed_groups": [g.name for g in spec.managed_node_groups],
+        "self_managed_groups": [g.name for g in spec.node_groups],
+        "fargate_profiles": [p.name for p in spec.fargate_profiles],
+        "karpenter": karpenter_enabled(spec),
+        "irsa": any(i.kind == "irsa" for i in workload_identities(spec)),
+        "pod_identity": any(i.kind == "pod_identity" for i in workload_identities(spec)),
+        "service_accounts": any(i.addon is None for i in workload_identities(spec)),
+        "user_data_module": user_data,
+        "private_only": not cluster.endpoint.public,
+        "creator_admin": cluster.creator_admin,
+        "modules": spec.terraform.modules,
+    }
+
+
+def gitignore(spec: Spec) -> dict[str, Any]:
+    return {}

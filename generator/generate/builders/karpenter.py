@@ -1,0 +1,33 @@
+"""karpenter.tf: the EKS module's karpenter submodule (controller role by Pod Identity, interruption queue,
+node role and its access entry)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.generate import names
+from generator.generate.builders.common import AWS_POLICY, karpenter_enabled
+from generator.generate.hcl import Expr
+from generator.spec.models import Spec
+
+
+def karpenter(spec: Spec) -> dict[str, Any] | None:
+    if not karpenter_enabled(spec):
+        return None
+    assert spec.karpenter is not None
+    cluster = spec.cluster.name
+    return {
+        "module": names.KARPENTER_MODULE,
+        "version": spec.terraform.modules.eks,
+        "arguments": {
+            "cluster_name": Expr(f"module.{names.EKS_MODULE}.cluster_name"),
+            "namespace": spec.karpenter.namespace,
+            "service_account": spec.karpenter.service_account,
+            "create_pod_identity_association": True,
+            "node_iam_role_use_name_prefix": False,
+            "node_iam_role_name": f"{cluster}-karpenter-node"[:64],
+            "node_iam_role_additional_policies": {
+                "AmazonSSMManagedInstanceCore": AWS_POLICY + "AmazonSSMManagedInstanceCore"
+            },
+        },
+    }

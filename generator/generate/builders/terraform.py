@@ -1,0 +1,44 @@
+"""versions.tf, providers.tf and backend.tf: Terraform settings, pinned providers, the state backend."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.generate.builders.common import MANAGED_BY_TAG
+from generator.spec.models import Spec
+
+
+def versions(spec: Spec) -> dict[str, Any]:
+    pins = spec.terraform.versions
+    return {
+        "required_version": pins.terraform,
+        "providers": {
+            "aws": {"source": "hashicorp/aws", "version": pins.aws},
+            "time": {"source": "hashicorp/time", "version": pins.time},
+            "tls": {"source": "hashicorp/tls", "version": pins.tls},
+        },
+    }
+
+
+def providers(spec: Spec) -> dict[str, Any]:
+    return {
+        "region": spec.cluster.region,
+        "tags": {**spec.cluster.tags, **MANAGED_BY_TAG, "Cluster": spec.cluster.name},
+    }
+
+
+def backend(spec: Spec) -> dict[str, Any]:
+    settings = spec.terraform.backend
+    if settings.type == "local":
+        return {"type": "local", "attributes": {"path": "terraform.tfstate"}}
+    return {
+        "type": "s3",
+        "attributes": {
+            "bucket": settings.bucket,
+            "key": settings.key,
+            "region": settings.region,
+            "encrypt": True,
+            "kms_key_id": settings.kms_key_id,
+            "use_lockfile": settings.use_lockfile,
+        },
+    }

@@ -1,0 +1,169 @@
+"""irsa.tf, pod_identity.tf and kubernetes/service-accounts.yaml: IAM roles for pods.
+
+IRSA roles use terraform-aws-iam v6 `iam-role-for-service-accounts` (its trust policy is `StringEquals` on the
+provider's `:sub` and `:aud`), with the module's `attach_*` policies for the well-known controllers. Pod Identity
+roles use `iam-role` trusting `pods.eks.amazonaws.com` (`sts:AssumeRole` + `sts:TagSession`); a well-known policy
+maps to the AWS managed policy where one exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.errors import Problem, UserInputError
+from generator.generate import names
+from generator.generate.builders.common import AWS_POLICY, WorkloadIdentity, workload_identities
+from generator.generate.hcl import Expr
+from generator.spec.models import Spec
+
+IRSA_SOURCE = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
+ROLE_SOURCE = "terraform-aws-modules/iam/aws//modules/iam-role"
+
+# wellKnownPolicies -> iam-role-for-service-accounts inputs (eks-facts §2).
+IRSA_WELL_KNOWN: dict[str, dict[str, Any]] = {
+    "loadBalancerController": {"attach_load_balancer_controller_policy": True},
+    "ebsCSI": {"attach_ebs_csi_policy": True},
+    "efsCSI": {"attach_efs_csi_policy": True},
+    "externalDNS": {"attach_external_dns_policy": True},
+    "certManager": {"attach_cert_manager_policy": True},
+    "clusterAutoscaler": {"attach_cluster_autoscaler_policy": True},
+    "vpcCNI": {"attach_vpc_cni_policy": True, "vpc_cni_enable_ipv4": True},
+}
+# wellKnownPolicies that are AWS managed policies (used by IRSA and Pod Identity alike).
+MANAGED_WELL_KNOWN = {"imageBuilder": AWS_POLICY + "AmazonEC2ContainerRegistryPowerUser"}
+POD_IDENTITY_WELL_KNOWN = {
+    **MANAGED_WELL_KNOWN,
+    "ebsCSI": AWS_POLICY + "service-role/AmazonEBSCSIDriverPolicy",
+    "efsCSI": AWS_POLICY + "service-role/AmazonEFSCSIDriverPolicy",
+    "vpcCNI": AWS_POLICY + "AmazonEKS_CNI_Policy",
+}
+
+
+def _policies(identity: WorkloadIdentity, managed: dict[str, str]) -> dict[str, str] | None:
+    policies: dict[str, str] = {}
+    for name in identity.role.well_known_policies:
+        if name in managed:
+            policies[name] = managed[name]
+    for index, arn in enumerate(identity.role.policy_arns):
+        policies[f"policy_{index}"] = arn
+    return policies or None
+
+
+def _statements(identity: WorkloadIdentity) -> dict[str, Any] | None:
+    statements: dict[str, Any] = {}
+    for index, statement in enumerate(identity.role.statements):
+        sid = statement.sid or f"Statement{index}"
+        statements[sid] = {
+            "effect": statement.effect,
+            "actions": list(statement.actions),
+            "resources": list(statement.resources),
+        }
+    return statements or None
+
+
+def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
+    role = identity.role
+    args: dict[str, Any] = {"name": identity.role_name(spec.cluster.name), "use_name_prefix": False}
+    for name in role.well_known_policies:
+        args.update(IRSA_WELL_KNOWN.get(name, {}))
+    if "clusterAutoscaler" in role.well_known_policies:
+        args["cluster_autoscaler_cluster_names"] = [Expr(f"module.{names.EKS_MODULE}.cluster_name")]
+    if "karpenterController" in role.well_known_policies:
+        raise UserInputError(
+            Problem(
+                f"{identity.namespace}/{identity.service_account}: wellKnownPolicies `karpenterController` is "
+                "not an IRSA policy in ekstf",
+                hint="enable `karpenter:` instead; its controller role comes from the EKS module's karpenter submodule",
+            )
+        )
+    args["oidc_providers"] = {
+        "main": {
+            "provider_arn": Expr(f"module.{names.EKS_MODULE}.oidc_provider_arn"),
+            "namespace_service_accounts": [f"{identity.namespace}:{identity.service_account}"],
+        }
+    }
+    args["policies"] = _policies(identity, MANAGED_WELL_KNOWN)
+    statements = _statements(identity)
+    if statements:
+        args["create_inline_policy"] = True
+        args["inline_policy_permissions"] = statements
+    args["permissions_boundary"] = role.permissions_boundary
+    return {"module": identity.module, "identity": identity, "arguments": args}
+
+
+def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
+    role = identity.role
+    unsupported = [p for p in role.well_known_policies if p not in POD_IDENTITY_WELL_KNOWN]
+    if unsupported:
+        raise UserInputError(
+            Problem(
+                f"{identity.namespace}/{identity.service_account}: wellKnownPolicies {', '.join(unsupported)} "
+                "have no AWS managed policy to attach to a Pod Identity role",
+                hint="use an IRSA role (serviceAccounts / addon `irsa`) for these controllers, or list policyArns",
+            )
+        )
+    args: dict[str, Any] = {
+        "name": identity.role_name(spec.cluster.name),
+        "use_name_prefix": False,
+        "trust_policy_permissions": {
+            "PodIdentity": {
+                "actions": ["sts:AssumeRole", "sts:TagSession"],
+                "principals": [{"type": "Service", "identifiers": ["pods.eks.amazonaws.com"]}],
+            }
+        },
+        "policies": _policies(identity, POD_IDENTITY_WELL_KNOWN),
+    }
+    statements = _statements(identity)
+    if statements:
+        args["create_inline_policy"] = True
+        args["inline_policy_permissions"] = statements
+    args["permissions_boundary"] = role.permissions_boundary
+    association = None
+    if identity.addon is None:
+        # Addons get their association through module "eks" (`pod_identity_association`); others get one here.
+        association = {
+            "resource": names.pod_identity_association_resource(identity.namespace, identity.service_account).split(
+                ".", 1
+            )[1],
+            "arguments": {
+                "cluster_name": Expr(f"module.{names.EKS_MODULE}.cluster_name"),
+                "namespace": identity.namespace,
+                "service_account": identity.service_account,
+                "role_arn": Expr(f"module.{identity.module}.arn"),
+            },
+        }
+    return {"module": identity.module, "identity": identity, "arguments": args, "association": association}
+
+
+def irsa(spec: Spec) -> dict[str, Any] | None:
+    modules = [_irsa_module(spec, i) for i in workload_identities(spec) if i.kind == "irsa"]
+    if not modules:
+        return None
+    return {"source": IRSA_SOURCE, "version": spec.terraform.modules.iam, "modules": modules}
+
+
+def pod_identity(spec: Spec) -> dict[str, Any] | None:
+    modules = [_pod_identity_module(spec, i) for i in workload_identities(spec) if i.kind == "pod_identity"]
+    if not modules:
+        return None
+    return {"source": ROLE_SOURCE, "version": spec.terraform.modules.iam, "modules": modules}
+
+
+def service_accounts(spec: Spec) -> dict[str, Any] | None:
+    """ServiceAccount manifests users apply themselves (addons create their own service accounts)."""
+    accounts = []
+    for identity in workload_identities(spec):
+        if identity.addon is not None:
+            continue
+        accounts.append(
+            {
+                "name": identity.service_account,
+                "namespace": identity.namespace,
+                "irsa": identity.kind == "irsa",
+                "output": identity.output_name,
+                "role_name": identity.role_name(spec.cluster.name),
+            }
+        )
+    if not accounts:
+        return None
+    return {"accounts": accounts}

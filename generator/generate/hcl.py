@@ -1,0 +1,304 @@
+"""Python values → HCL literals, and the `terraform fmt` alignment pass.
+
+Builders describe *what* goes into a file as plain Python values plus three small marker types
+(`Expr` for references and function calls, `Block` for nested blocks of resources, `Raw` never exists on
+purpose: every string a user wrote goes through `quote`). Templates lay the file out; this module turns values
+into literal text. `align` then applies the one layout rule of `terraform fmt` that depends on the values
+(equals signs aligned within a run of consecutive single-line attributes), so templates need not know key widths.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+INDENT = "  "
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"})
+_SHORT_LIST = 100
+
+
+@dataclass(frozen=True)
+class Expr:
+    """A Terraform expression written as-is: a reference such as `module.eks.cluster_name`."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """A function call whose arguments are rendered as HCL values: `jsonencode({...})`."""
+
+    function: str
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Block:
+    """A nested block (`metadata_options { ... }`) inside a resource body."""
+
+    type: str
+    body: Mapping[str, Any]
+    labels: tuple[str, ...] = ()
+
+
+@dataclass
+class Body:
+    """An ordered attribute/block body; `None` values are left out (use `NULL` for an explicit null)."""
+
+    items: dict[str, Any] = field(default_factory=dict)
+
+
+class _Null:
+    def __repr__(self) -> str:
+        return "NULL"
+
+
+NULL = _Null()
+
+
+def quote(text: str) -> str:
+    """A quoted HCL string; template sequences are escaped so Terraform reads `text` literally."""
+    out = ['"']
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch in "$%" and nxt == "{":
+            out.append(ch + ch + "{")
+            i += 2
+            continue
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+        i += 1
+    out.append('"')
+    return "".join(out)
+
+
+def escape_template(text: str) -> str:
+    """Escape `${` and `%{` for heredoc bodies (backslashes are literal there)."""
+    return re.sub(r"([$%])\{", r"\1\1{", text)
+
+
+def key(name: str) -> str:
+    """An object key: bare when it is a plain identifier, quoted otherwise."""
+    if _IDENTIFIER.match(name) and name not in _KEYWORDS:
+        return name
+    return quote(name)
+
+
+def _heredoc(text: str, level: int) -> str | None:
+    """`<<-EOT` form for multi-line text that ends with a newline, when it round-trips exactly."""
+    if "\n" not in text.rstrip("\n") or not text.endswith("\n") or "\r" in text or "\t" in text:
+        return None
+    lines = text[:-1].split("\n")
+    marker = "EOT"
+    while any(line.strip() == marker for line in lines):
+        marker += "X"
+    pad = INDENT * (level + 1)
+    body = "\n".join(pad + escape_template(line) if line else "" for line in lines)
+    return f"<<-{marker}\n{body}\n{pad}{marker}"
+
+
+def value(item: Any, level: int = 0) -> str:
+    """The HCL literal for `item`, laid out for a line indented `level` steps."""
+    if item is None or item is NULL:
+        return "null"
+    if isinstance(item, bool):
+        return "true" if item else "false"
+    if isinstance(item, int):
+        return str(item)
+    if isinstance(item, float):
+        return json.dumps(item)
+    if isinstance(item, str):
+        return _heredoc(item, level) or quote(item)
+    if isinstance(item, Expr):
+        return item.text
+    if isinstance(item, Call):
+        return f"{item.function}({', '.join(value(a, level) for a in item.args)})"
+    if isinstance(item, Body):
+        return _object(item.items, level)
+    if isinstance(item, Mapping):
+        return _object(item, level)
+    if isinstance(item, Sequence):
+        return _list(item, level)
+    raise TypeError(f"no HCL literal for {type(item).__name__}")
+
+
+def _object(items: Mapping[str, Any], level: int) -> str:
+    present = {k: v for k, v in items.items() if v is not None}
+    if not present:
+        return "{}"
+    pad = INDENT * (level + 1)
+    lines = [f"{pad}{key(k)} = {value(v, level + 1)}" for k, v in present.items()]
+    return "{\n" + "\n".join(lines) + "\n" + INDENT * level + "}"
+
+
+def _list(items: Sequence[Any], level: int) -> str:
+    if not items:
+        return "[]"
+    scalars = all(isinstance(i, str | int | float | bool | Expr) and "\n" not in str(i) for i in items)
+    if scalars:
+        inline = "[" + ", ".join(value(i, level) for i in items) + "]"
+        if len(inline) <= _SHORT_LIST:
+            return inline
+    pad = INDENT * (level + 1)
+    lines = [f"{pad}{value(i, level + 1)}," for i in items]
+    return "[\n" + "\n".join(lines) + "\n" + INDENT * level + "]"
+
+
+def attributes(items: Mapping[str, Any], level: int = 1) -> str:
+    """Lines of `name = value` and nested blocks for a block body; `None` values are skipped."""
+    lines: list[str] = []
+    pad = INDENT * level
+    previous_was_block = False
+    for name, item in items.items():
+        if item is None:
+            continue
+        blocks = _as_blocks(item)
+        if blocks is not None:
+            for block in blocks:
+                if lines:
+                    lines.append("")
+                lines.append(render_block(block, level))
+            previous_was_block = True
+            continue
+        if previous_was_block:
+            lines.append("")
+            previous_was_block = False
+        lines.append(f"{pad}{name} = {value(item, level)}")
+    return "\n".join(lines)
+
+
+def _as_blocks(item: Any) -> list[Block] | None:
+    if isinstance(item, Block):
+        return [item]
+    if isinstance(item, list) and item and all(isinstance(b, Block) for b in item):
+        return list(item)
+    return None
+
+
+def render_block(block: Block, level: int = 0) -> str:
+    pad = INDENT * level
+    labels = "".join(f" {quote(label)}" for label in block.labels)
+    body = attributes(block.body, level + 1)
+    if not body:
+        return f"{pad}{block.type}{labels} {{\n{pad}}}"
+    return f"{pad}{block.type}{labels} {{\n{body}\n{pad}}}"
+
+
+# --- the alignment rule of `terraform fmt` --------------------------------------------------------------
+
+_HEREDOC_START = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)$")
+_BRACKETS = {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}
+
+
+def _split_assignment(line: str) -> tuple[str, str] | None:
+    """(lead, rest-from-'=') when `line` is a single-line attribute, as hclwrite's formatter decides."""
+    stripped = line.lstrip()
+    if not stripped or stripped.startswith(("#", "//", "/*")):
+        return None
+    in_string = False
+    escaped = False
+    equals_at = -1
+    i = 0
+    while i < len(line):
+        ch = line[i]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch == "=" and line[i + 1 : i + 2] not in ("=", ">") and line[i - 1 : i] not in ("=", "!", "<", ">"):
+            equals_at = i
+            break
+        elif ch in "{[(":
+            return None
+        i += 1
+    if equals_at <= len(line) - len(stripped):
+        return None
+    rest = line[equals_at:]
+    if _net_brackets(rest) != 0:
+        return None
+    return line[:equals_at].rstrip(), rest
+
+
+def _net_brackets(text: str) -> int:
+    net = 0
+    in_string = False
+    escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in _BRACKETS:
+            net += _BRACKETS[ch]
+    return net
+
+
+def align(text: str) -> str:
+    """Align `=` in runs of consecutive single-line attributes like `terraform fmt` (heredoc bodies untouched).
+
+    Runs of blank lines outside heredocs collapse to one, so templates may leave optional sections empty.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    run: list[tuple[str, str]] = []
+
+    def flush() -> None:
+        if run:
+            width = max(len(lead) for lead, _ in run)
+            out.extend(f"{lead.ljust(width)} {rest}" for lead, rest in run)
+            run.clear()
+
+    heredoc_marker: str | None = None
+    for line in lines:
+        if heredoc_marker is not None:
+            out.append(line)
+            if line.strip() == heredoc_marker:
+                heredoc_marker = None
+            continue
+        split = _split_assignment(line)
+        if split is None:
+            flush()
+            stripped = line.strip()
+            if not stripped:
+                if out and out[-1] != "" and not out[-1].endswith("{"):
+                    out.append("")
+            else:
+                if stripped[0] in "}]" and out and out[-1] == "":
+                    out.pop()
+                out.append(line.rstrip())
+        else:
+            run.append(split)
+        opener = _HEREDOC_START.search(line.rstrip())
+        if opener is not None and '"' not in line[opener.start() :]:
+            flush()
+            heredoc_marker = opener.group(1)
+    flush()
+    return "\n".join(out)
