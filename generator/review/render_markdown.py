@@ -1,0 +1,319 @@
+"""Markdown for a pull-request comment or a GitHub step summary.
+
+Order: a one-line verdict and the counts table (never inside `<details>`), dangers, notes, then one collapsible
+section per module with the diffs, drift, outputs. The text fits `max_chars`: detail is folded level by level
+(long diffs → diffs of creations → all diffs → per-resource lines → per-module counts) and the comment says what
+was left out. Each level stops rendering as soon as it overflows, so a 50,000-resource plan costs little more
+than the text that fits.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Iterable
+
+from generator.review.diff import AttributeDiff, format_value
+from generator.review.model import ACTIONS, Danger, ResourceChange, Review
+
+DEFAULT_MAX_CHARS = 65_000
+SEVERITY_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "⚪"}
+ACTION_ORDER = {"replace": 0, "delete": 1, "update": 2, "create": 3, "forget": 4, "read": 5, "no-op": 6}
+ROOT = "(root module)"
+MAX_DANGER_ADDRESSES = 5
+
+
+class _Overflow(Exception):
+    """Raised by `_Budget` when a section does not fit."""
+
+
+class _Budget:
+    __slots__ = ("left", "parts")
+
+    def __init__(self, chars: int) -> None:
+        self.left = chars
+        self.parts: list[str] = []
+
+    def add(self, text: str) -> None:
+        self.left -= len(text) + 1
+        if self.left < 0:
+            raise _Overflow
+        self.parts.append(text)
+
+    def text(self) -> str:
+        return "\n".join(self.parts)
+
+
+class _Level:
+    """How much detail a rendering attempt shows."""
+
+    __slots__ = ("diff_creates", "diffs", "max_attributes", "max_value", "module_summary_only", "name")
+
+    def __init__(
+        self, name: str, *, diffs: bool, diff_creates: bool, max_attributes: int, max_value: int, summary: bool = False
+    ) -> None:
+        self.name = name
+        self.diffs = diffs
+        self.diff_creates = diff_creates
+        self.max_attributes = max_attributes
+        self.max_value = max_value
+        self.module_summary_only = summary
+
+
+LEVELS = (
+    _Level("full", diffs=True, diff_creates=True, max_attributes=60, max_value=300),
+    _Level("short diffs", diffs=True, diff_creates=True, max_attributes=12, max_value=100),
+    _Level("no diffs of creations", diffs=True, diff_creates=False, max_attributes=8, max_value=80),
+    _Level("no diffs", diffs=False, diff_creates=False, max_attributes=0, max_value=0),
+    _Level("module counts", diffs=False, diff_creates=False, max_attributes=0, max_value=0, summary=True),
+)
+FOLD_NOTES = {
+    "short diffs": "long attribute diffs were shortened",
+    "no diffs of creations": "attribute diffs of created resources were left out and long diffs shortened",
+    "no diffs": "attribute diffs were left out",
+    "module counts": "per-resource lines were left out (per-module counts only)",
+}
+
+
+SAFE_BACKTICK = "\u02cb"  # looks like ` but cannot close a code span or fence
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _code(text: str) -> str:
+    return "`" + text.replace("`", SAFE_BACKTICK) + "`"
+
+
+def _counts_summary(counts: dict[str, int]) -> str:
+    words = {
+        "create": "to create",
+        "update": "to update",
+        "replace": "to replace",
+        "delete": "to destroy",
+        "import": "to import",
+        "move": "to move",
+        "forget": "to forget",
+        "read": "to read",
+    }
+    parts = [f"{counts[a]} {w}" for a, w in words.items() if counts.get(a)]
+    return ", ".join(parts) if parts else "no changes"
+
+
+def verdict(review: Review) -> str:
+    severities = review.severity_counts()
+    counts = _counts_summary(review.counts)
+    if review.errored:
+        return f"⛔ **Plan errored** — Terraform could not finish this plan; it cannot be applied. ({counts})"
+    flagged = [f"{n} {s}" for s, n in severities.items() if n and s != "low"]
+    if severities["critical"]:
+        return f"🔴 **Do not merge without a plan for it: {', '.join(flagged)} danger(s)** — {counts}"
+    if severities["high"] or severities["medium"]:
+        return f"{'🟠' if severities['high'] else '🟡'} **Review carefully: {', '.join(flagged)} danger(s)** — {counts}"
+    if review.has_changes:
+        low = f" ({severities['low']} low-severity note(s))" if severities["low"] else ""
+        return f"🟢 **No EKS dangers found**{low} — {counts}"
+    return "✅ **No changes.** Infrastructure matches the configuration."
+
+
+def _header(review: Review) -> list[str]:
+    lines = [f"### ekstf review: {verdict(review)}", ""]
+    lines.append("| " + " | ".join(ACTIONS) + " |")
+    lines.append("|" + " ---: |" * len(ACTIONS))
+    lines.append("| " + " | ".join(str(review.counts[a]) for a in ACTIONS) + " |")
+    orders = {k: v for k, v in review.replace_orders.items() if v}
+    if orders:
+        lines.append("")
+        lines.append("Replacements: " + ", ".join(f"{v} {k}" for k, v in orders.items()) + ".")
+    return lines
+
+
+def _addresses(addresses: tuple[str, ...]) -> str:
+    shown = ", ".join(_code(a) for a in addresses[:MAX_DANGER_ADDRESSES])
+    extra = len(addresses) - MAX_DANGER_ADDRESSES
+    return shown + (f" and {extra} more" if extra > 0 else "")
+
+
+def _danger_lines(dangers: list[Danger], budget_chars: int) -> list[str]:
+    if not dangers:
+        return []
+    lines = ["", "#### Dangers", "", "| | severity | rule | what happens | addresses |", "|---|---|---|---|---|"]
+    used = sum(len(line) + 1 for line in lines)
+    left_out = 0
+    for danger in dangers:
+        row = (
+            f"| {SEVERITY_ICON[danger.severity]} | {danger.severity} | {_code(danger.rule)} | "
+            f"{_cell(danger.message)} | {_cell(_addresses(danger.addresses))} |"
+        )
+        if danger.severity != "critical" and used + len(row) > budget_chars:
+            left_out += 1
+            continue
+        used += len(row) + 1
+        lines.append(row)
+    if left_out:
+        lines.append(f"\n_{left_out} less severe danger(s) left out to fit the comment limit; see `--format json`._")
+    return lines
+
+
+def _notes(review: Review) -> list[str]:
+    notes = []
+    if review.errored:
+        notes.append("- ⛔ The plan has `errored: true`: Terraform stopped with errors, so this plan is incomplete.")
+    if review.complete is False and not review.errored:
+        notes.append("- The plan is incomplete (`complete: false`): another plan/apply round will be needed.")
+    if review.deferred:
+        reasons = sorted({d.reason for d in review.deferred})
+        notes.append(f"- {len(review.deferred)} change(s) deferred ({', '.join(reasons)}).")
+    failing = [c for c in review.checks if c.status in ("fail", "error")]
+    if review.checks:
+        summary = f"- Checks: {len(review.checks)} evaluated, {len(failing)} failing."
+        notes.append(summary)
+        for check in failing[:10]:
+            problems = "; ".join(check.problems[:3])
+            notes.append(f"  - {_code(check.address)} {check.status}" + (f": {_cell(problems)}" if problems else ""))
+    return ["", "#### Notes", "", *notes] if notes else []
+
+
+def _diff_lines(entries: list[AttributeDiff], max_value: int, truncated: bool) -> list[str]:
+    lines = ["  ```diff"]
+    for d in entries:
+        after = format_value(d.after, max_value)
+        before = format_value(d.before, max_value)
+        if d.before is None:
+            lines.append(f"  + {d.path}: {after}")
+        elif d.after is None and not d.unknown:
+            lines.append(f"  - {d.path}: {before}")
+        else:
+            lines.append(f"  ! {d.path}: {before} → {after}")
+    if truncated:
+        lines.append("  # … more attributes not shown")
+    lines.append("  ```")
+    return [
+        line.replace("```", SAFE_BACKTICK * 3) if i not in (0, len(lines) - 1) else line for i, line in enumerate(lines)
+    ]
+
+
+def _resource_line(resource: ResourceChange) -> str:
+    extras = []
+    if resource.replace_order:
+        extras.append(resource.replace_order)
+    if resource.reason:
+        extras.append(resource.reason)
+    if resource.replace_paths:
+        extras.append("forces replacement: " + ", ".join(_code(p) for p in resource.replace_paths))
+    if resource.moved_from:
+        extras.append(f"moved from {_code(resource.moved_from)}")
+    if resource.importing is not None:
+        extras.append(f"import id {_code(resource.importing_id or '?')}")
+    if resource.deposed:
+        extras.append(f"deposed object {resource.deposed}")
+    tail = f" — {'; '.join(extras)}" if extras else ""
+    return f"- **{resource.action}** {_code(resource.address)}{tail}"
+
+
+def _by_module(resources: Iterable[ResourceChange]) -> dict[str, list[ResourceChange]]:
+    modules: dict[str, list[ResourceChange]] = defaultdict(list)
+    for resource in resources:
+        modules[resource.module_address or ROOT].append(resource)
+    return dict(sorted(modules.items(), key=lambda kv: (kv[0] != ROOT, kv[0])))
+
+
+def _module_counts(resources: list[ResourceChange]) -> str:
+    counts: dict[str, int] = defaultdict(int)
+    for resource in resources:
+        counts[resource.action] += 1
+    return ", ".join(f"{n} {a}" for a, n in sorted(counts.items(), key=lambda kv: ACTION_ORDER.get(kv[0], 9)))
+
+
+def _changes(review: Review, level: _Level, budget: _Budget) -> None:
+    modules = _by_module(review.resources)
+    if not modules:
+        return
+    budget.add("\n#### Changes by module\n")
+    if level.module_summary_only:
+        budget.add("| module | changes |\n|---|---|")
+        rows = list(modules.items())
+        for index, (module, resources) in enumerate(rows):
+            row = f"| {_cell(_code(module))} | {_module_counts(resources)} |"
+            if budget.left - len(row) < 200:
+                budget.add(f"\n_{len(rows) - index} more module(s) left out to fit the comment limit._")
+                return
+            budget.add(row)
+        return
+    for module, resources in modules.items():
+        resources.sort(key=lambda r: (ACTION_ORDER.get(r.action, 9), r.address))
+        budget.add(f"<details><summary><code>{html.escape(module)}</code> — {_module_counts(resources)}</summary>\n")
+        for resource in resources:
+            budget.add(_resource_line(resource))
+            if level.diffs and (level.diff_creates or resource.action != "create"):
+                entries = resource.diff(limit=level.max_attributes + 1)
+                if entries:
+                    truncated = len(entries) > level.max_attributes
+                    for line in _diff_lines(entries[: level.max_attributes], level.max_value, truncated):
+                        budget.add(line)
+        budget.add("\n</details>")
+
+
+def _drift(review: Review, level: _Level, budget: _Budget) -> None:
+    if not review.drift:
+        return
+    budget.add(f"\n#### Drift: {len(review.drift)} resource(s) changed outside Terraform\n")
+    if level.module_summary_only:
+        budget.add("_Drifted addresses left out to fit the comment limit._")
+        return
+    budget.add("<details><summary>Drifted resources</summary>\n")
+    for resource in review.drift:
+        budget.add(f"- **{resource.action}** {_code(resource.address)}")
+        if level.diffs:
+            entries = resource.drift_diff(limit=level.max_attributes + 1)
+            if entries:
+                truncated = len(entries) > level.max_attributes
+                for line in _diff_lines(entries[: level.max_attributes], level.max_value, truncated):
+                    budget.add(line)
+    budget.add("\n</details>")
+
+
+def _outputs(review: Review, level: _Level, budget: _Budget) -> None:
+    if not review.outputs:
+        return
+    budget.add(f"\n#### Output changes ({len(review.outputs)})\n")
+    budget.add("| output | action | before | after |\n|---|---|---|---|")
+    width = level.max_value or 60
+    for output in review.outputs:
+        after = "(known after apply)" if output.unknown else format_value(output.after, width)
+        budget.add(
+            f"| {_code(output.name)} | {output.action} | {_cell(_code(format_value(output.before, width)))} | "
+            f"{_cell(_code(after))} |"
+        )
+
+
+def render_markdown(review: Review, *, max_chars: int | None = None) -> str:
+    limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
+    head = _header(review)
+    head_text = "\n".join(head)
+    dangers = "\n".join(_danger_lines(review.dangers, max(limit // 2, limit - len(head_text) - 2_000)))
+    notes = "\n".join(_notes(review))
+    top = "\n".join(part for part in (head_text, dangers, notes) if part)
+    fold_reserve = 220
+    for level in LEVELS:
+        budget = _Budget(limit - len(top) - fold_reserve)
+        try:
+            _changes(review, level, budget)
+            _drift(review, level, budget)
+            _outputs(review, level, budget)
+        except _Overflow:
+            continue
+        note = FOLD_NOTES.get(level.name)
+        tail = (
+            f"\n\n_Folded to fit the {limit:,}-character comment limit: {note}. "
+            "Run `ekstf review` locally or use `--format json` for everything._"
+            if note
+            else ""
+        )
+        return top + "\n" + budget.text() + tail + "\n"
+    tail = (
+        f"\n\n_Folded to fit the {limit:,}-character comment limit: the per-module, drift and output sections were "
+        "left out. Run `ekstf review` locally or use `--format json` for everything._\n"
+    )
+    return (top + tail)[: max(limit, 0)]

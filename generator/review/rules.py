@@ -1,0 +1,440 @@
+"""EKS danger rules: one table, one row per rule. Add a rule by adding a row.
+
+A row is `Rule(id, severity, consequence, matcher)`. A matcher takes the `RuleContext` (the plan's resources
+indexed by type) and yields `Finding`s (affected addresses, an optional detail and an optional severity override).
+`on_types(...)` builds the common matcher "these resource types with these actions". Resource types no rule covers
+for a delete or replace fall back to the low-severity generic rules at the end of the table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.review.eks_values import (
+    addon_version_key,
+    kubernetes_minor,
+    minor_distance,
+    parse_policy,
+    role_kind,
+    trusted_service_accounts,
+)
+from generator.review.masking import SENSITIVE, Masker
+from generator.review.model import (
+    REPLACE_CREATE_FIRST,
+    SEVERITY_RANK,
+    Danger,
+    ResourceChange,
+)
+from generator.review.wiring import node_groups_using
+
+DESTROYING = frozenset({"delete", "replace"})
+REPLACING = frozenset({"replace"})
+UPDATING = frozenset({"update"})
+MAX_NODE_SKEW = 3  # kubelet may be up to 3 minors older than the API server (Kubernetes ≥ 1.28 skew policy)
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    addresses: tuple[str, ...]
+    detail: str = ""
+    severity: str | None = None
+
+
+@dataclass
+class RuleContext:
+    """The plan's managed resources, indexed for rules; `configuration` is decoded only if a rule asks."""
+
+    resources: list[ResourceChange]
+    masker: Masker
+    configuration_source: Callable[[], Any]
+    by_type: dict[str, list[ResourceChange]] = field(default_factory=dict)
+    _configuration: Any = None
+    _configuration_loaded: bool = False
+
+    def __post_init__(self) -> None:
+        index: dict[str, list[ResourceChange]] = defaultdict(list)
+        for resource in self.resources:
+            if resource.mode == "managed" and resource.deposed is None:
+                index[resource.type].append(resource)
+        self.by_type = dict(index)
+
+    def of_type(self, *types: str) -> Iterator[ResourceChange]:
+        for type_name in types:
+            yield from self.by_type.get(type_name, ())
+
+    @property
+    def configuration(self) -> Any:
+        if not self._configuration_loaded:
+            self._configuration = self.configuration_source()
+            self._configuration_loaded = True
+        return self._configuration
+
+
+Matcher = Callable[[RuleContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    severity: str
+    consequence: str
+    matcher: Matcher
+    covers: frozenset[tuple[str, str]] = frozenset()  # (type, action) pairs the generic rules must not repeat
+
+
+def _get(obj: Any, key: str) -> Any:
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _replace_detail(resource: ResourceChange) -> str:
+    parts = []
+    if resource.action == "replace":
+        if resource.replace_paths:
+            parts.append("forced by " + ", ".join(f"`{p}`" for p in resource.replace_paths))
+        if resource.reason:
+            parts.append(resource.reason)
+    elif resource.action == "delete" and resource.reason:
+        parts.append(resource.reason)
+    return "; ".join(parts)
+
+
+def on_types(
+    types: Iterable[str], actions: frozenset[str], detail: Callable[[ResourceChange], str] = _replace_detail
+) -> Matcher:
+    """Matcher: one finding per resource of `types` whose action is in `actions`."""
+    type_tuple = tuple(types)
+
+    def match(context: RuleContext) -> Iterator[Finding]:
+        for resource in context.of_type(*type_tuple):
+            if resource.action in actions:
+                yield Finding((resource.address,), detail(resource))
+
+    return match
+
+
+def _covers(types: Iterable[str], actions: frozenset[str]) -> frozenset[tuple[str, str]]:
+    return frozenset((t, a) for t in types for a in actions)
+
+
+# --- detail functions and whole-plan matchers -----------------------------------------------------------------
+
+
+def _node_group_detail(resource: ResourceChange) -> str:
+    detail = _replace_detail(resource)
+    after = resource.after_value()
+    if resource.replace_order == REPLACE_CREATE_FIRST and isinstance(_get(after, "node_group_name"), str):
+        detail += "; create-before-destroy with a fixed node_group_name fails on the name conflict"
+    return detail.strip("; ")
+
+
+def _access_entry_detail(resource: ResourceChange) -> str:
+    before = resource.before_value()
+    principal = _get(before, "principal_arn") or "unknown principal"
+    policy = _get(before, "policy_arn")
+    text = f"principal {principal}" + (
+        f" loses {str(policy).rsplit('/', 1)[-1]}" if policy else " loses its access entry"
+    )
+    extra = _replace_detail(resource)
+    return f"{text} ({extra})" if extra else text
+
+
+def _kms_detail(resource: ResourceChange) -> str:
+    window = _get(resource.before_value(), "deletion_window_in_days")
+    return f"deletion window {window} days" if window else ""
+
+
+def _role_detail(resource: ResourceChange) -> str:
+    kind = role_kind(parse_policy(_get(resource.before_value(), "assume_role_policy")))
+    return f"{kind}" + (f"; {extra}" if (extra := _replace_detail(resource)) else "")
+
+
+def _launch_templates(context: RuleContext) -> Iterator[Finding]:
+    node_groups = list(context.of_type("aws_eks_node_group"))
+    for template in context.of_type("aws_launch_template"):
+        if template.action not in ("update", "replace"):
+            continue
+        users, how = node_groups_using(template, node_groups, context.configuration)
+        if users:
+            detail = f"nodes roll in {len(users)} node group(s) found {how}: " + ", ".join(f"`{u}`" for u in users)
+        else:
+            detail = "no node group using it was found in the plan"
+        yield Finding((template.address, *users), detail)
+
+
+def _cluster_versions(context: RuleContext) -> Iterator[Finding]:
+    for cluster in context.of_type("aws_eks_cluster"):
+        if cluster.action != "update":
+            continue
+        old = kubernetes_minor(_get(cluster.before_value(), "version"))
+        new = kubernetes_minor(_get(cluster.after_value(), "version"))
+        if old is None or new is None or old == new:
+            continue
+        step = minor_distance(old, new)
+        if step > 1:
+            yield Finding(
+                (cluster.address,),
+                f"Kubernetes {old[0]}.{old[1]} → {new[0]}.{new[1]} skips {step - 1} minor version(s): "
+                "EKS upgrades one minor at a time and rejects the update",
+            )
+        elif step < 0:
+            yield Finding(
+                (cluster.address,),
+                f"Kubernetes {old[0]}.{old[1]} → {new[0]}.{new[1]} is a downgrade, which EKS does not support",
+            )
+
+
+def _planned_cluster_minor(context: RuleContext) -> dict[str, tuple[int, int]]:
+    minors: dict[str, tuple[int, int]] = {}
+    for cluster in context.of_type("aws_eks_cluster"):
+        after = cluster.after_value() if cluster.action != "delete" else None
+        minor = kubernetes_minor(_get(after, "version"))
+        name = _get(after, "name")
+        if minor is not None:
+            minors[name if isinstance(name, str) else cluster.address] = minor
+    return minors
+
+
+def _node_skew(context: RuleContext) -> Iterator[Finding]:
+    clusters = _planned_cluster_minor(context)
+    if not clusters:
+        return
+    only_cluster = next(iter(clusters.values())) if len(clusters) == 1 else None
+    for group in context.of_type("aws_eks_node_group"):
+        if group.action == "delete":
+            continue
+        after = group.after_value()
+        node_minor = kubernetes_minor(_get(after, "version"))
+        cluster_minor = clusters.get(str(_get(after, "cluster_name")), only_cluster)
+        if node_minor is None or cluster_minor is None or node_minor == cluster_minor:
+            continue
+        behind = minor_distance(node_minor, cluster_minor)
+        versions = f"node group {node_minor[0]}.{node_minor[1]}, control plane {cluster_minor[0]}.{cluster_minor[1]}"
+        if behind < 0:
+            yield Finding((group.address,), f"{versions}: nodes cannot be newer than the control plane", "high")
+        elif behind > MAX_NODE_SKEW:
+            yield Finding((group.address,), f"{versions}: beyond the allowed skew of {MAX_NODE_SKEW} minors", "high")
+        else:
+            yield Finding(
+                (group.address,),
+                f"{versions}: nodes fall behind; the next control-plane upgrade is blocked until they catch up",
+            )
+
+
+def _addon_downgrades(context: RuleContext) -> Iterator[Finding]:
+    for addon in context.of_type("aws_eks_addon"):
+        if addon.action not in ("update", "replace"):
+            continue
+        before = _get(addon.before_value(), "addon_version")
+        after = _get(addon.after_value(), "addon_version")
+        old, new = addon_version_key(before), addon_version_key(after)
+        if old is not None and new is not None and new < old:
+            name = _get(addon.before_value(), "addon_name") or addon.address
+            yield Finding((addon.address,), f"{name} {before} → {after}")
+
+
+def _trust_policy_changes(context: RuleContext) -> Iterator[Finding]:
+    for role in context.of_type("aws_iam_role"):
+        if role.action != "update":
+            continue
+        raw_before = _get(role.before_value(), "assume_role_policy")
+        raw_after = _get(role.after_value(), "assume_role_policy")
+        unknown_after = _get(role.after_unknown(), "assume_role_policy") is True
+        if raw_before == raw_after and not unknown_after:
+            continue
+        if SENSITIVE in (raw_before, raw_after):
+            yield Finding((role.address,), "the trust policy (sensitive) changes", "medium")
+            continue
+        before = parse_policy(raw_before)
+        if unknown_after:
+            yield Finding((role.address,), "the new trust policy is known only after apply", "medium")
+            continue
+        after = parse_policy(raw_after)
+        if before is None or after is None or before == after:
+            continue
+        lost = sorted(trusted_service_accounts(before) - trusted_service_accounts(after))
+        if lost:
+            accounts = ", ".join(f"`{context.masker.text(a)}`" for a in lost)
+            yield Finding((role.address,), f"service accounts losing access: {accounts}", "high")
+        else:
+            yield Finding((role.address,), f"{role_kind(before)} trust policy changes", "medium")
+
+
+# --- the table ------------------------------------------------------------------------------------------------
+
+NETWORK_TYPES = ("aws_subnet", "aws_nat_gateway", "aws_route_table", "aws_internet_gateway")
+ACCESS_TYPES = ("aws_eks_access_entry", "aws_eks_access_policy_association")
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "eks-cluster-destroyed",
+        "critical",
+        "the EKS cluster is destroyed, and every workload in it with it",
+        on_types(["aws_eks_cluster"], DESTROYING),
+        _covers(["aws_eks_cluster"], DESTROYING),
+    ),
+    Rule(
+        "oidc-provider-removed",
+        "critical",
+        "every IRSA role stops working at once (pods lose their AWS credentials)",
+        on_types(["aws_iam_openid_connect_provider"], DESTROYING),
+        _covers(["aws_iam_openid_connect_provider"], DESTROYING),
+    ),
+    Rule(
+        "kms-key-deleted",
+        "critical",
+        "the key is scheduled for deletion: secrets encrypted with it become unreadable after the window",
+        on_types(["aws_kms_key"], DESTROYING, _kms_detail),
+        _covers(["aws_kms_key"], DESTROYING),
+    ),
+    Rule(
+        "vpc-destroyed",
+        "critical",
+        "the cluster network is destroyed: nodes, load balancers and the control plane lose connectivity",
+        on_types(["aws_vpc"], DESTROYING),
+        _covers(["aws_vpc"], DESTROYING),
+    ),
+    Rule(
+        "node-group-replaced",
+        "high",
+        "all nodes of the group are replaced and capacity drops while it happens",
+        on_types(["aws_eks_node_group"], REPLACING, _node_group_detail),
+        _covers(["aws_eks_node_group"], REPLACING),
+    ),
+    Rule(
+        "self-managed-nodes-removed",
+        "high",
+        "self-managed nodes are removed with their Auto Scaling group",
+        on_types(["aws_autoscaling_group"], DESTROYING),
+        _covers(["aws_autoscaling_group"], DESTROYING),
+    ),
+    Rule(
+        "access-removed",
+        "high",
+        "operators or CI can lose access to the cluster",
+        on_types(ACCESS_TYPES, DESTROYING, _access_entry_detail),
+        _covers(ACCESS_TYPES, DESTROYING),
+    ),
+    Rule(
+        "iam-role-removed",
+        "high",
+        "pods or nodes using the role lose their AWS access",
+        on_types(["aws_iam_role"], DESTROYING, _role_detail),
+        _covers(["aws_iam_role"], DESTROYING),
+    ),
+    Rule(
+        "irsa-trust-changed",
+        "high",
+        "pods of service accounts no longer trusted lose their AWS access",
+        _trust_policy_changes,
+    ),
+    Rule(
+        "addon-removed",
+        "high",
+        "cluster networking, DNS or storage provided by the addon breaks",
+        on_types(["aws_eks_addon"], DESTROYING),
+        _covers(["aws_eks_addon"], DESTROYING),
+    ),
+    Rule(
+        "addon-downgraded",
+        "high",
+        "an addon downgrade can break networking, DNS or storage of the cluster",
+        _addon_downgrades,
+    ),
+    Rule(
+        "kubernetes-version-jump",
+        "high",
+        "EKS rejects the version change or the upgrade breaks nodes",
+        _cluster_versions,
+    ),
+    Rule(
+        "node-version-skew",
+        "medium",
+        "node groups behind the control plane block upgrades or run unsupported kubelets",
+        _node_skew,
+    ),
+    Rule(
+        "network-path-removed",
+        "high",
+        "egress or in-cluster networking is interrupted for nodes in the affected subnets",
+        on_types(NETWORK_TYPES, DESTROYING),
+        _covers(NETWORK_TYPES, DESTROYING),
+    ),
+    Rule(
+        "security-group-replaced",
+        "high",
+        "ENIs and pods lose the group's rules while it is replaced",
+        on_types(["aws_security_group"], REPLACING),
+        _covers(["aws_security_group"], REPLACING),
+    ),
+    Rule(
+        "launch-template-rollout",
+        "medium",
+        "a new launch template version rolls every node of the node groups using it",
+        _launch_templates,
+    ),
+    Rule(
+        "node-policy-detached",
+        "medium",
+        "roles lose permissions (nodes failing to join, pods losing AWS access)",
+        on_types(["aws_iam_role_policy_attachment"], frozenset({"delete"})),
+        _covers(["aws_iam_role_policy_attachment"], frozenset({"delete"})),
+    ),
+    Rule(
+        "fargate-profile-replaced",
+        "medium",
+        "pods scheduled on the Fargate profile are evicted and rescheduled",
+        on_types(["aws_eks_fargate_profile"], DESTROYING),
+        _covers(["aws_eks_fargate_profile"], DESTROYING),
+    ),
+    Rule(
+        "log-group-deleted",
+        "medium",
+        "control-plane audit logs stored in the log group are lost",
+        on_types(["aws_cloudwatch_log_group"], DESTROYING),
+        _covers(["aws_cloudwatch_log_group"], DESTROYING),
+    ),
+)
+
+GENERIC_RULES: tuple[tuple[str, str, str], ...] = (
+    ("resource-destroyed", "delete", "resources are destroyed"),
+    ("resource-replaced", "replace", "resources are destroyed and re-created"),
+)
+GENERIC_SEVERITY = "low"
+
+
+def _generic_findings(context: RuleContext, covered: frozenset[tuple[str, str]], action: str) -> Iterator[Finding]:
+    """One finding per resource type: a 5,000-resource delete is one line, not 5,000."""
+    for type_name, resources in sorted(context.by_type.items()):
+        if (type_name, action) in covered:
+            continue
+        addresses = tuple(r.address for r in resources if r.action == action)
+        if addresses:
+            yield Finding(addresses, f"{len(addresses)} of type {type_name}")
+
+
+def evaluate(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> list[Danger]:
+    """All dangers of the plan, most severe first."""
+    dangers: list[Danger] = []
+    covered: frozenset[tuple[str, str]] = frozenset().union(*(rule.covers for rule in rules))
+    for rule in rules:
+        for finding in rule.matcher(context):
+            message = rule.consequence + (f" — {finding.detail}" if finding.detail else "")
+            dangers.append(
+                Danger(
+                    rule.id,
+                    finding.severity or rule.severity,
+                    rule.id,
+                    context.masker.text(message),
+                    finding.addresses,
+                )
+            )
+    for rule_id, action, consequence in GENERIC_RULES:
+        for finding in _generic_findings(context, covered, action):
+            dangers.append(
+                Danger(rule_id, GENERIC_SEVERITY, rule_id, f"{consequence} — {finding.detail}", finding.addresses)
+            )
+    dangers.sort(key=lambda d: SEVERITY_RANK[d.severity])
+    return dangers
