@@ -80,13 +80,13 @@ def pydantic_problems(error: ValidationError, loaded: LoadedYaml, root: type[Bas
                 )
             )
         elif kind == "missing":
-            parent = format_key_path(path[:-1]) or "the top level"
+            parent = format_key_path(path[:-1])
             problems.append(
                 Problem(
-                    f"required key `{path[-1]}` is missing in {parent}",
+                    f"required key `{path[-1]}` is missing" + (f" in `{parent}`" if parent else " at the top level"),
                     location,
                     key_path,
-                    hint=f"add `{path[-1]}: ...` under {parent}",
+                    hint=f"add `{path[-1]}: ...`" + (f" under `{parent}`" if parent else ""),
                 )
             )
         else:

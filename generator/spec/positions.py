@@ -79,7 +79,12 @@ def load_yaml(text: str, file: str) -> LoadedYaml:
             Problem("expected one YAML document, found several", SourceLocation(file, 1, 1), hint="remove `---`")
         )
     loaded = LoadedYaml(data=None, file=file)
-    loaded.data = _plain(documents[0] if documents else None, (), loaded.positions, depth=0)
+    try:
+        loaded.data = _plain(documents[0] if documents else None, (), loaded.positions, depth=0, budget=[_MAX_NODES])
+    except UserInputError as error:
+        raise UserInputError(
+            [Problem(p.message, p.location or SourceLocation(file, 1, 1), hint=p.hint) for p in error.problems]
+        ) from None
     return loaded
 
 
@@ -96,15 +101,27 @@ def load_yaml_file(path: Path) -> LoadedYaml:
 
 
 _MAX_DEPTH = 60
+# Aliases can make a small file expand into billions of values ("billion laughs"); a spec never needs this many.
+_MAX_NODES = 200_000
 
 
-def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], depth: int) -> Any:
+def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], depth: int, budget: list[int]) -> Any:
     """ruamel's round-trip nodes to plain dict/list/str/int/float/bool/None, recording positions."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
     from ruamel.yaml.scalarfloat import ScalarFloat
 
     if depth > _MAX_DEPTH:
-        raise UserInputError(Problem("YAML nested too deeply", hint=f"at most {_MAX_DEPTH} levels"))
+        raise UserInputError(
+            Problem("YAML nested too deeply", hint=f"at most {_MAX_DEPTH} levels (check for recursive aliases)")
+        )
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise UserInputError(
+            Problem(
+                f"YAML document expands to more than {_MAX_NODES} values",
+                hint="aliases (*name) that repeat large anchors multiply the document; write the values out",
+            )
+        )
     if isinstance(node, CommentedMap):
         result: dict[str, Any] = {}
         for key in node:
@@ -117,7 +134,7 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], 
                 positions[child] = (line + 1, column + 1)
             except (KeyError, TypeError, AttributeError):
                 pass
-            result[text_key] = _plain(node[key], child, positions, depth + 1)
+            result[text_key] = _plain(node[key], child, positions, depth + 1, budget)
         return result
     if isinstance(node, CommentedSeq):
         items = []
@@ -128,7 +145,7 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], 
                 positions[child] = (line + 1, column + 1)
             except (KeyError, TypeError, AttributeError, IndexError):
                 pass
-            items.append(_plain(item, child, positions, depth + 1))
+            items.append(_plain(item, child, positions, depth + 1, budget))
         return items
     if isinstance(node, ScalarFloat):
         return _float_as_written(node)
@@ -141,9 +158,9 @@ def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], 
     if isinstance(node, str):
         return str(node)
     if isinstance(node, dict):
-        return {str(k): _plain(v, (*path, str(k)), positions, depth + 1) for k, v in node.items()}
+        return {str(k): _plain(v, (*path, str(k)), positions, depth + 1, budget) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v, (*path, i), positions, depth + 1) for i, v in enumerate(node)]
+        return [_plain(v, (*path, i), positions, depth + 1, budget) for i, v in enumerate(node)]
     return str(node)
 
 
