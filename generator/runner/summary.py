@@ -117,5 +117,15 @@ def _render_fallback(plan: dict[str, Any], json_path: Path | None, markdown_path
         }
         atomic_write_text(json_path, json.dumps(data, indent=2, sort_keys=True) + "\n")
     if markdown_path is not None:
-        atomic_write_text(markdown_path, "## Terraform plan\n\n```\n" + text + "\n```\n")
+        atomic_write_text(markdown_path, _markdown(plan, text))
     return RenderedReview(text, used_review_engine=False)
+
+
+def _markdown(plan: dict[str, Any], summary_text: str) -> str:
+    rows = [
+        f"| `{change.get('address', '?')}` | {resource_action(list((change.get('change') or {}).get('actions') or []))} |"
+        for change in plan.get("resource_changes") or []
+        if resource_action(list((change.get("change") or {}).get("actions") or [])) not in ("no-op", "read")
+    ]
+    table = "\n".join(["| resource | action |", "| --- | --- |", *rows]) if rows else ""
+    return f"## Terraform plan\n\n```\n{summary_text}\n```\n\n{table}\n"

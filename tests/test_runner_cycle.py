@@ -1,0 +1,165 @@
+"""plan → apply → plan → replace → delete → outputs → destroy through the CLI, on both engines."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import TerraformEnv, run_ekstf
+from runner_support import ENGINES, copy_fixture, engine_flags, planned_actions, read_json
+
+pytestmark = pytest.mark.slow
+
+SECRET_ONE = "s3cr3t-one-value"
+SECRET_TWO = "s3cr3t-two-value"
+
+
+def _tfvars(workdir: Path, instances: int, trigger: str) -> None:
+    (workdir / "terraform.tfvars").write_text(f'instances = {instances}\ntrigger   = "{trigger}"\n', encoding="utf-8")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_full_cycle(engine: str, terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    workdir = copy_fixture("cycle", tmp_path)
+    flags = engine_flags(engine, tmp_path)
+    printed: list[str] = []
+
+    def ekstf(*args: str) -> tuple[int, str, str]:
+        result = run_ekstf(*args, "-C", workdir, *flags)
+        printed.append(result.output)
+        return result.returncode, result.stdout, result.stderr
+
+    code, out, err = ekstf("plan")
+    assert code == 2, err
+    assert (workdir / ".ekstf" / "plan.tfplan").is_file()
+    assert set(planned_actions(workdir)) == {
+        "null_resource.node[0]",
+        "null_resource.node[1]",
+        "null_resource.node[2]",
+        "terraform_data.marker",
+    }
+    record = read_json(workdir / ".ekstf" / "plan-record.json")
+    assert {"main.tf", "terraform.tfvars", ".terraform.lock.hcl"} <= set(record["hashes"])
+
+    code, out, err = ekstf("apply", "--auto-approve")
+    assert code == 0, err
+    outputs_file = workdir / ".ekstf" / "outputs.json"
+    assert stat.S_IMODE(outputs_file.stat().st_mode) == 0o600
+    assert read_json(outputs_file)["admin_password"]["value"] == SECRET_ONE  # stored, owner-only
+    assert len(read_json(outputs_file)["node_ids"]["value"]) == 3
+
+    code, out, err = ekstf("plan")
+    assert code == 0, err
+
+    _tfvars(workdir, 3, "two")
+    code, out, err = ekstf("plan")
+    assert code == 2, err
+    actions = planned_actions(workdir)
+    assert all(actions[f"null_resource.node[{i}]"] in (["delete", "create"], ["create", "delete"]) for i in range(3))
+    assert "null_resource.node[0]" in out  # replaced addresses are listed in the summary
+    code, out, err = ekstf("apply", "--auto-approve")
+    assert code == 0, err
+
+    _tfvars(workdir, 1, "two")
+    code, out, err = ekstf("plan")
+    assert code == 2, err
+    actions = planned_actions(workdir)
+    assert actions["null_resource.node[1]"] == ["delete"]
+    assert actions["null_resource.node[2]"] == ["delete"]
+    assert "null_resource.node[0]" not in actions
+    assert "null_resource.node[2]" in out  # destroyed addresses are listed in the summary
+    code, out, err = ekstf("apply", "--auto-approve")
+    assert code == 0, err
+
+    code, out, err = ekstf("outputs", "--json")
+    assert code == 0, err
+    import json
+
+    values = json.loads(out)
+    assert len(values["node_ids"]) == 1
+    assert values["marker"] == "instances-1"
+    assert values["admin_password"] == "(sensitive)"
+    code, out, err = ekstf("outputs")
+    assert code == 0 and "admin_password" in out and "(sensitive)" in out
+    assert all(SECRET_ONE not in text and SECRET_TWO not in text for text in printed)
+
+    code, out, err = ekstf("outputs", "admin_password", "--show-sensitive")
+    assert code == 0 and out.strip() == SECRET_TWO
+
+    code, out, err = ekstf("destroy", "--auto-approve")
+    assert code == 0, err
+    assert "null_resource.node[0]" in out
+    code, out, err = ekstf("outputs", "--json")
+    assert code == 0 and json.loads(out) == {}
+    code, out, err = ekstf("plan")
+    assert code == 2, "after destroy everything is to be created again"
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_apply_refuses_missing_stale_and_errored_plans(
+    engine: str, terraform_env: TerraformEnv, tmp_path: Path
+) -> None:
+    workdir = copy_fixture("cycle", tmp_path)
+    flags = engine_flags(engine, tmp_path)
+
+    result = run_ekstf("apply", "-C", workdir, "--auto-approve", *flags)
+    assert result.returncode == 1
+    assert "no saved plan" in result.stderr
+
+    assert run_ekstf("plan", "-C", workdir, *flags).returncode == 2
+    _tfvars(workdir, 5, "one")
+    result = run_ekstf("apply", "-C", workdir, "--auto-approve", *flags)
+    assert result.returncode == 1
+    assert "stale" in result.stderr and "terraform.tfvars (changed)" in result.stderr
+    assert not (workdir / "terraform.tfstate").exists(), "a stale plan must not be applied"
+
+    assert run_ekstf("plan", "-C", workdir, *flags).returncode == 2
+    (workdir / "extra.tf").write_text('resource "null_resource" "extra" {}\n', encoding="utf-8")
+    result = run_ekstf("apply", "-C", workdir, "--auto-approve", *flags)
+    assert result.returncode == 1 and "extra.tf (added)" in result.stderr
+
+    (workdir / "extra.tf").unlink()
+    result = run_ekstf("apply", "-C", workdir, *flags)  # no TTY, no --auto-approve
+    assert result.returncode == 1
+    assert "--auto-approve" in result.stderr
+    assert not (workdir / "terraform.tfstate").exists()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_errored_config_exits_1_with_terraform_message(
+    engine: str, terraform_env: TerraformEnv, tmp_path: Path
+) -> None:
+    workdir = copy_fixture("broken", tmp_path)
+    flags = engine_flags(engine, tmp_path)
+    result = run_ekstf("plan", "-C", workdir, *flags)
+    assert result.returncode == 1
+    assert "Reference to undeclared resource" in result.stderr
+    assert "null_resource.missing" in result.stderr
+    assert "Traceback" not in result.output
+    assert not (workdir / ".ekstf" / "plan.tfplan").exists()
+
+    result = run_ekstf("apply", "-C", workdir, "--auto-approve", *flags)
+    assert result.returncode == 1
+    assert "last plan failed" in result.stderr
+
+
+def test_plan_writes_review_files(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    workdir = copy_fixture("cycle", tmp_path)
+    markdown = tmp_path / "review.md"
+    as_json = tmp_path / "review.json"
+    result = run_ekstf("plan", "-C", workdir, "--engine", "embedded", "--markdown", markdown, "--json", as_json)
+    assert result.returncode == 2, result.stderr
+    assert "null_resource.node[0]" in markdown.read_text(encoding="utf-8")
+    assert read_json(as_json)
+    assert SECRET_ONE not in markdown.read_text(encoding="utf-8") + as_json.read_text(encoding="utf-8")
+
+
+def test_bad_directory_is_bad_input(tmp_path: Path) -> None:
+    result = run_ekstf("plan", "-C", tmp_path, "--engine", "embedded")
+    assert result.returncode == 2
+    assert "no Terraform files" in result.stderr
+    (tmp_path / "main.tf").write_text("", encoding="utf-8")
+    result = run_ekstf("plan", "-C", tmp_path, "--engine", "nope")
+    assert result.returncode == 2
+    assert "unknown engine" in result.stderr
