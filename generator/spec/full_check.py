@@ -74,6 +74,8 @@ def check_generated(loaded: LoadedSpec, *, scan: bool = False) -> ConformanceOut
         report = check_repo(root, scan=scan)
         raw_json = report.to_json()
         data = json.loads(raw_json) if isinstance(raw_json, str) else raw_json
+        if isinstance(data, dict) and "repo" in data:
+            data["repo"] = "(a temporary directory, removed after the checks)"
         return ConformanceOutcome(ok=bool(report.ok), text=str(report.render()), data=data)
 
 
