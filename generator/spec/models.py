@@ -172,6 +172,12 @@ class Cluster(SpecModel):
     control_plane_scaling: ControlPlaneScaling | None = Field(None, description="Control-plane capacity tier.")
     remote_network: RemoteNetwork | None = Field(None, description="Hybrid nodes (reported as unsupported).")
     auto_mode: AutoMode | None = Field(None, description="EKS Auto Mode (reported as unsupported).")
+    service_role_arn: Arn | None = Field(
+        None, description="An existing cluster IAM role to use instead of creating one (eksctl iam.serviceRoleARN)."
+    )
+    service_role_permissions_boundary: Arn | None = Field(
+        None, description="Permissions boundary of the cluster IAM role ekstf creates."
+    )
 
     @field_validator("version", mode="before")
     @classmethod
@@ -279,6 +285,8 @@ class UpdateConfig(SpecModel):
 
 class NodeIam(SpecModel):
     additional_policy_arns: list[Arn] = Field(default_factory=list, description="Extra policies for the node role.")
+    role_arn: Arn | None = Field(None, description="An existing node IAM role to use instead of creating one.")
+    permissions_boundary: Arn | None = Field(None, description="Permissions boundary of the node role ekstf creates.")
 
 
 class CustomAmi(SpecModel):
@@ -319,6 +327,16 @@ class NodeGroupBase(SpecModel):
     efa: bool = Field(False, description="Enable EFA network interfaces (needs a supported instance type).")
     placement_group: str | None = Field(None, description="Existing cluster placement group name.")
     detailed_monitoring: bool = Field(False, description="EC2 detailed (1-minute) monitoring.")
+    security_group_ids: list[str] = Field(
+        default_factory=list, description="Extra security groups for the nodes (eksctl securityGroups.attachIDs)."
+    )
+
+
+class LaunchTemplateRef(SpecModel):
+    """An existing launch template a managed node group uses instead of one ekstf writes."""
+
+    id: Annotated[str, StringConstraints(pattern=r"^lt-[0-9a-f]{8,17}$")] = Field(description="Launch template id.")
+    version: str | None = Field(None, description="Template version (default: its default version).")
 
 
 class ManagedNodeGroup(NodeGroupBase):
@@ -330,6 +348,9 @@ class ManagedNodeGroup(NodeGroupBase):
         description="How many nodes a rolling update replaces at once (default 33%).",
     )
     node_repair: bool | None = Field(None, description="Enable EKS node auto repair.")
+    launch_template: LaunchTemplateRef | None = Field(
+        None, description="Use this existing launch template; ekstf then writes none for the group."
+    )
 
     @field_validator("capacity_type", mode="before")
     @classmethod
@@ -370,6 +391,9 @@ class FargateProfile(SpecModel):
     )
     subnets: list[str] | None = Field(None, description="Private subnet ids (default: the cluster's private subnets).")
     tags: Tags = Field(default_factory=dict, description="Tags for the profile.")
+    pod_execution_role_arn: Arn | None = Field(
+        None, description="An existing pod execution role to use instead of creating one."
+    )
 
 
 class Karpenter(SpecModel):
@@ -413,10 +437,14 @@ class PodIdentity(WorkloadRole):
 
     namespace: str = Field(min_length=1, description="Namespace of the service account.")
     service_account: str = Field(min_length=1, description="Service account name.")
+    role_arn: Arn | None = Field(None, description="An existing IAM role to associate instead of creating one.")
+    target_role_arn: Arn | None = Field(None, description="A role in another account to chain into.")
+    disable_session_tags: bool | None = Field(None, description="Do not add EKS session tags to the role session.")
 
 
 class AddonIdentity(WorkloadRole):
     service_account: str | None = Field(None, description="The addon's service account (default: known per addon).")
+    role_arn: Arn | None = Field(None, description="Pod Identity: an existing IAM role instead of creating one.")
 
 
 class Addon(SpecModel):
@@ -428,6 +456,9 @@ class Addon(SpecModel):
     before_compute: bool | None = Field(None, description="Install before node groups (default per addon).")
     irsa: AddonIdentity | None = Field(None, description="An IRSA role for the addon's service account.")
     pod_identity: AddonIdentity | None = Field(None, description="A Pod Identity role for the addon.")
+    service_account_role_arn: Arn | None = Field(
+        None, description="An existing IRSA role for the addon's service account (instead of `irsa`)."
+    )
 
     @model_validator(mode="before")
     @classmethod

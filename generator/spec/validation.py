@@ -461,7 +461,7 @@ def _check_workload_roles(spec: Spec, checks: _Checks) -> None:
         if identity in seen:
             checks.error(path, f"service account {identity[0]}/{identity[1]} is given two roles")
         seen.add(identity)
-        if not (role.policy_arns or role.well_known_policies or role.statements):
+        if not (role.policy_arns or role.well_known_policies or role.statements or getattr(role, "role_arn", None)):
             checks.error(
                 path,
                 "the role has no permissions",
