@@ -25,6 +25,7 @@ def spec_json_schema() -> dict[str, Any]:
     _add_factory_defaults(generated, Spec)
     _allow_addon_shorthand(generated)
     _allow_numeric_version(generated)
+    _allow_capacity_spellings(generated)
     head: dict[str, Any] = {
         "$schema": SCHEMA_DIALECT,
         "$id": SCHEMA_ID,
@@ -102,6 +103,13 @@ def _allow_addon_shorthand(schema: dict[str, Any]) -> None:
                     {"type": "null", "description": "Shorthand for the addon with its defaults."},
                 ]
             }
+
+
+def _allow_capacity_spellings(schema: dict[str, Any]) -> None:
+    """capacityType also accepts eksctl-style spellings (`spot`, `on-demand`), normalised by the model."""
+    capacity = schema["$defs"]["ManagedNodeGroup"]["properties"]["capacityType"]
+    values = list(capacity["enum"])
+    capacity["enum"] = values + [v.lower().replace("_", "-") for v in values]
 
 
 def _allow_numeric_version(schema: dict[str, Any]) -> None:
