@@ -192,11 +192,14 @@ def bootstrap_state_command(
     region: str = typer.Option(..., "--region", help="AWS region of the bucket."),
     key_prefix: str = typer.Option("", "--key-prefix", help="Prefix of the state key in the backend snippet."),
     kms_key_id: str | None = typer.Option(None, "--kms-key-id", help="Encrypt with this KMS key (default SSE-S3)."),
+    insecure_transport: bool = typer.Option(
+        False, "--insecure-transport", help="Skip the TLS-only policy (only for S3 emulators over plain HTTP)."
+    ),
 ) -> None:
     """Create (if missing) and harden the S3 state bucket: versioning, encryption, no public access, TLS only."""
     from generator.runner.state_bucket import backend_snippet, bootstrap_state_bucket
 
-    report = bootstrap_state_bucket(bucket, region, kms_key_id=kms_key_id)
+    report = bootstrap_state_bucket(bucket, region, kms_key_id=kms_key_id, tls_policy=not insecure_transport)
     for action in report.actions:
         console_err.print(f"  - {action}", markup=False)
     key = f"{key_prefix.strip('/')}/terraform.tfstate" if key_prefix.strip("/") else "terraform.tfstate"

@@ -8,12 +8,14 @@ DynamoDB table is needed. Honours AWS_ENDPOINT_URL (boto3 does) and the usual AW
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.errors import ToolError
+from generator.errors import Problem, ToolError, UserInputError
 
 POLICY_SID = "DenyInsecureTransport"
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
 
 @dataclass
@@ -50,11 +52,18 @@ def _aws_error(error: Exception, doing: str) -> ToolError:
     return ToolError(f"could not {doing}: {error}")
 
 
-def bootstrap_state_bucket(bucket: str, region: str, *, kms_key_id: str | None = None) -> BootstrapReport:
-    """Make sure `bucket` exists in `region` with the settings above; says what it changed."""
+def bootstrap_state_bucket(
+    bucket: str, region: str, *, kms_key_id: str | None = None, tls_policy: bool = True
+) -> BootstrapReport:
+    """Make sure `bucket` exists in `region` with the settings above; says what it changed.
+
+    `tls_policy=False` leaves out the TLS-only policy: only for S3 emulators reached over plain HTTP,
+    which enforce the policy and would then refuse every request.
+    """
     import boto3
     from botocore.exceptions import BotoCoreError, ClientError
 
+    check_bucket_name(bucket)
     report = BootstrapReport(bucket, region)
     try:
         s3 = boto3.client("s3", region_name=region)
@@ -62,12 +71,28 @@ def bootstrap_state_bucket(bucket: str, region: str, *, kms_key_id: str | None =
         _ensure_versioning(s3, bucket, report)
         _ensure_encryption(s3, bucket, kms_key_id, report)
         _ensure_public_access_block(s3, bucket, report)
-        _ensure_tls_policy(s3, bucket, report)
+        if tls_policy:
+            _ensure_tls_policy(s3, bucket, report)
+        else:
+            report.did("WARNING: no TLS-only bucket policy (--insecure-transport); use this only with an S3 emulator")
     except ClientError as error:
         raise _aws_error(error, f"set up bucket {bucket}") from None
     except BotoCoreError as error:
         raise _aws_error(error, f"reach S3 for bucket {bucket}") from None
     return report
+
+
+def check_bucket_name(bucket: str) -> None:
+    """S3's general-purpose bucket naming rules, checked before AWS is asked."""
+    if not _BUCKET_NAME.match(bucket) or ".." in bucket or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", bucket):
+        raise UserInputError(
+            Problem(
+                f"{bucket!r} is not a valid S3 bucket name",
+                key_path="--bucket",
+                expected="3-63 characters: lowercase letters, digits, dots and hyphens; "
+                "starting and ending with a letter or digit; not an IP address",
+            )
+        )
 
 
 def _error_code(error: Exception) -> str:
