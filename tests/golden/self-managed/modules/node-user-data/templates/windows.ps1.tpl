@@ -1,3 +1,0 @@
-<powershell>
-${body}
-</powershell>

@@ -1,0 +1,192 @@
+"""`ekstf validate --aws` against a real moto_server: seeded VPC/subnets/KMS key, moto's AZ and offering data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+
+from tests.conftest import MotoServer, run_ekstf
+
+REGION = "eu-west-1"
+
+
+@dataclass
+class Account:
+    vpc_id: str
+    subnet_a: str
+    subnet_b: str
+    foreign_subnet: str
+    key_arn: str
+
+
+@pytest.fixture
+def account(aws: MotoServer) -> Account:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc_id = ec2.create_vpc(CidrBlock="10.10.0.0/16")["Vpc"]["VpcId"]
+    subnet_a = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.10.0.0/19", AvailabilityZone=f"{REGION}a")
+    subnet_b = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.10.32.0/19", AvailabilityZone=f"{REGION}b")
+    other_vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
+    foreign = ec2.create_subnet(VpcId=other_vpc, CidrBlock="10.20.0.0/19", AvailabilityZone=f"{REGION}c")
+    key_arn = boto3.client("kms", region_name=REGION).create_key(Description="eks secrets")["KeyMetadata"]["Arn"]
+    return Account(
+        vpc_id=vpc_id,
+        subnet_a=subnet_a["Subnet"]["SubnetId"],
+        subnet_b=subnet_b["Subnet"]["SubnetId"],
+        foreign_subnet=foreign["Subnet"]["SubnetId"],
+        key_arn=key_arn,
+    )
+
+
+def existing_vpc_spec(account: Account, private_ids: list[str], key_arn: str, instance_type: str = "m6i.large") -> str:
+    return (
+        "cluster:\n"
+        "  name: aws-check\n"
+        f"  region: {REGION}\n"
+        "  secretsEncryption:\n"
+        f"    kmsKeyArn: {key_arn}\n"
+        "vpc:\n"
+        f"  id: {account.vpc_id}\n"
+        f"  privateSubnetIds: [{', '.join(private_ids)}]\n"
+        "managedNodeGroups:\n"
+        "  - name: general\n"
+        f"    instanceTypes: [{instance_type}]\n"
+    )
+
+
+def new_vpc_spec(azs: list[str], instance_types: list[str]) -> str:
+    return (
+        f"cluster:\n  name: aws-check\n  region: {REGION}\n"
+        f"vpc:\n  availabilityZones: [{', '.join(azs)}]\n"
+        f"managedNodeGroups:\n  - name: general\n    instanceTypes: [{', '.join(instance_types)}]\n"
+    )
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "ekstf.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_spec_passes_the_account_checks_and_conformance(account: Account, tmp_path: Path) -> None:
+    spec = write(tmp_path, existing_vpc_spec(account, [account.subnet_a, account.subnet_b], account.key_arn))
+    result = run_ekstf("validate", spec, "--aws")
+    assert result.returncode == 0, result.output
+    assert "passes the conformance checks" in result.stderr
+
+
+def test_missing_subnet_is_reported_with_its_position(account: Account, tmp_path: Path) -> None:
+    missing = "subnet-0123456789abcdef0"
+    spec = write(tmp_path, existing_vpc_spec(account, [account.subnet_a, missing], account.key_arn))
+    result = run_ekstf("validate", spec, "--aws", "--spec-only")
+    assert result.returncode == 2, result.output
+    column = len("  privateSubnetIds: [") + 1 + len(account.subnet_a) + len(", ")
+    assert (
+        f"{spec}:8:{column}: error: vpc.privateSubnetIds[1]: subnet {missing} does not exist in {REGION}"
+        in result.stderr
+    )
+    assert "Traceback" not in result.output
+
+
+def test_subnet_of_another_vpc_is_reported(account: Account, tmp_path: Path) -> None:
+    spec = write(tmp_path, existing_vpc_spec(account, [account.subnet_a, account.foreign_subnet], account.key_arn))
+    result = run_ekstf("validate", spec, "--aws", "--spec-only")
+    assert result.returncode == 2
+    assert f"vpc.privateSubnetIds[1]: subnet {account.foreign_subnet} belongs to vpc-" in result.stderr
+    assert f"not to {account.vpc_id}" in result.stderr
+
+
+def test_missing_vpc_and_kms_key_are_reported(account: Account, tmp_path: Path) -> None:
+    absent_key = f"arn:aws:kms:{REGION}:123456789012:key/00000000-0000-0000-0000-000000000000"
+    text = existing_vpc_spec(account, [account.subnet_a, account.subnet_b], absent_key)
+    spec = write(tmp_path, text.replace(account.vpc_id, "vpc-0123456789abcdef0"))
+    result = run_ekstf("validate", spec, "--aws", "--spec-only", "--json")
+    assert result.returncode == 2
+
+    problems = {p["keyPath"]: p for p in json.loads(result.stdout)["problems"]}
+    assert problems["cluster.secretsEncryption.kmsKeyArn"]["line"] == 5
+    assert "does not exist" in problems["cluster.secretsEncryption.kmsKeyArn"]["message"]
+    assert problems["vpc.id"]["line"] == 7
+    # the subnets exist but now belong to a VPC other than the one named
+    assert "belongs to" in problems["vpc.privateSubnetIds[0]"]["message"]
+
+
+def test_availability_zone_not_in_the_region_is_reported(aws: MotoServer, tmp_path: Path) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    offered = sorted(z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"])
+    assert f"{REGION}d" not in offered  # moto's eu-west-1 has three zones, like the real region
+    spec = write(tmp_path, new_vpc_spec([f"{REGION}a", f"{REGION}d"], ["m6i.large"]))
+    result = run_ekstf("validate", spec, "--aws", "--spec-only")
+    assert result.returncode == 2, result.output
+    assert f"{spec}:5:" in result.stderr
+    assert f"vpc.availabilityZones[1]: availability zone {REGION}d does not exist in {REGION}" in result.stderr
+    assert ", ".join(offered) in result.stderr
+
+
+def test_instance_type_not_offered_anywhere_is_an_error(aws: MotoServer, tmp_path: Path) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    offers = ec2.describe_instance_type_offerings(
+        LocationType="availability-zone", Filters=[{"Name": "instance-type", "Values": ["p5.48xlarge"]}]
+    )["InstanceTypeOfferings"]
+    assert offers == []  # what moto's data says for this region
+    spec = write(tmp_path, new_vpc_spec([f"{REGION}a", f"{REGION}b"], ["p5.48xlarge"]))
+    result = run_ekstf("validate", spec, "--aws", "--spec-only")
+    assert result.returncode == 2
+    assert (
+        f"{spec}:8:21: error: managedNodeGroups[0].instanceTypes[0]: instance type p5.48xlarge is not offered in"
+        in result.stderr
+    )
+
+
+def test_instance_type_missing_in_one_pinned_az_is_reported(aws: MotoServer, tmp_path: Path) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    offers = ec2.describe_instance_type_offerings(
+        LocationType="availability-zone", Filters=[{"Name": "instance-type", "Values": ["c8a.large"]}]
+    )["InstanceTypeOfferings"]
+    offered_in = sorted(o["Location"] for o in offers)
+    all_zones = [f"{REGION}a", f"{REGION}b", f"{REGION}c"]
+    missing = [z for z in all_zones if z not in offered_in]
+    assert offered_in and missing  # moto offers c8a.large in some of the region's AZs only
+    alone = write(tmp_path, new_vpc_spec(all_zones, ["c8a.large"]))
+    result = run_ekstf("validate", alone, "--aws", "--spec-only")
+    assert result.returncode == 2, result.output
+    assert f"managedNodeGroups[0].instanceTypes: none of the instance types is offered in {missing[0]}" in result.stderr
+
+    mixed = write(tmp_path, new_vpc_spec(all_zones, ["c8a.large", "m6i.large"]))
+    result = run_ekstf("validate", mixed, "--aws", "--spec-only")
+    assert result.returncode == 0, result.output
+    assert (
+        f"warning: managedNodeGroups[0].instanceTypes[0]: instance type c8a.large is not offered in {missing[0]}"
+        in (result.stderr)
+    )
+
+
+def test_unreachable_endpoint_is_a_clear_runtime_error(aws: MotoServer, tmp_path: Path) -> None:
+    spec = write(tmp_path, new_vpc_spec([f"{REGION}a", f"{REGION}b"], ["m6i.large"]))
+    result = run_ekstf(
+        "validate",
+        spec,
+        "--aws",
+        "--spec-only",
+        env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_MAX_ATTEMPTS": "1", "AWS_RETRY_MODE": "standard"},
+    )
+    assert result.returncode == 1, result.output
+    assert "cannot reach AWS" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_missing_credentials_is_a_clear_runtime_error(
+    aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "no-credentials"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
+    spec = write(tmp_path, new_vpc_spec([f"{REGION}a", f"{REGION}b"], ["m6i.large"]))
+    result = run_ekstf("validate", spec, "--aws", "--spec-only")
+    assert result.returncode == 1, result.output
+    assert "no AWS credentials found" in result.stderr
+    assert "Traceback" not in result.output
