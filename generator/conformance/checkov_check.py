@@ -116,10 +116,8 @@ def _finding(check: dict[str, Any], repo: Path, *, skipped: bool) -> Finding | N
 def _repo_file(check: dict[str, Any], repo: Path) -> str | None:
     absolute = check.get("file_abs_path")
     root = repo.resolve()
-    if absolute:
-        path = Path(absolute).resolve()
-    else:
-        path = (root / str(check.get("file_path", "")).lstrip("/")).resolve()
+    relative_to_scan = str(check.get("file_path", "")).lstrip("/")
+    path = Path(absolute).resolve() if absolute else (root / relative_to_scan).resolve()
     if path != root and root not in path.parents:
         return None
     relative = path.relative_to(root)
