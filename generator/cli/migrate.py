@@ -1,9 +1,108 @@
-"""CLI commands of the migrate area (placeholder until implemented)."""
+"""CLI of the migrate area: `ekstf migrate` (an eksctl ClusterConfig file, or a live eksctl cluster)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from generator.cli.output import console, console_err
 
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
+    app.command("migrate")(migrate)
+
+
+def migrate(
+    config: Path | None = typer.Argument(None, help="The eksctl ClusterConfig file (eksctl.io/v1alpha5)."),
+    output: Path = typer.Option(Path("ekstf.yaml"), "--output", "-o", help="Where to write the ekstf spec."),
+    report: Path | None = typer.Option(
+        None, "--report", help="Write the field-by-field report here (Markdown, or JSON when it ends in .json)."
+    ),
+    sets: list[str] = typer.Option(
+        [], "--set", help="VAR=VALUE for ${VAR} placeholders (before the environment; repeatable)."
+    ),
+    kubernetes_version: str | None = typer.Option(
+        None, "--kubernetes-version", help="Use this Kubernetes version instead of the file's (e.g. 1.34)."
+    ),
+    from_cluster: str | None = typer.Option(
+        None, "--from-cluster", help="Migrate this live eksctl cluster instead of a file (reads AWS with boto3)."
+    ),
+    region: str | None = typer.Option(None, "--region", help="Region of --from-cluster."),
+    imports: Path | None = typer.Option(
+        None, "--imports", help="--from-cluster: write Terraform import blocks here (e.g. DIR/imports.tf)."
+    ),
+    runbook: Path | None = typer.Option(
+        None, "--runbook", help="--from-cluster: write the migration runbook here (default MIGRATION.md next to -o)."
+    ),
+) -> None:
+    """Convert an eksctl ClusterConfig, or a live eksctl cluster, into an ekstf spec and a report."""
+    from generator.errors import UserInputError
+    from generator.migrate.placeholders import parse_sets
+
+    try:
+        values = parse_sets(sets)
+    except ValueError as error:
+        raise UserInputError(f"--set {error.args[0]!r}: expected VAR=VALUE with VAR a shell variable name") from None
+    if from_cluster is not None:
+        if config is not None:
+            raise UserInputError("give either a ClusterConfig file or --from-cluster, not both")
+        _live(from_cluster, region, output, report, imports, runbook, kubernetes_version)
+        return
+    if config is None:
+        raise UserInputError("give a ClusterConfig file, or --from-cluster NAME --region REGION")
+    for flag, value in (("--region", region), ("--imports", imports), ("--runbook", runbook)):
+        if value is not None:
+            raise UserInputError(f"{flag} is for --from-cluster only")
+    from generator.migrate.api import migrate_file, write_migration
+
+    migration = migrate_file(config, sets=values, kubernetes_version=kubernetes_version, spec_file=str(output))
+    written = write_migration(migration, output, report)
+    _summary(migration.report, written)
+
+
+def _live(
+    name: str,
+    region: str | None,
+    output: Path,
+    report: Path | None,
+    imports: Path | None,
+    runbook: Path | None,
+    kubernetes_version: str | None,
+) -> None:
+    from generator.errors import UserInputError
+    from generator.migrate.live import migrate_live, write_live
+
+    if not region:
+        raise UserInputError("--from-cluster needs --region")
+    console_err.print(f"reading cluster {name} in {region} ...", markup=False)
+    migration = migrate_live(name, region, kubernetes_version=kubernetes_version)
+    imports_path = imports or output.parent / "imports.tf"
+    runbook_path = runbook or output.parent / "MIGRATION.md"
+    written = write_live(migration, output, report, imports_path, runbook_path)
+    _summary(migration.report, written)
+    console.print(f"{len(migration.imports)} import block(s); follow {runbook_path} step by step", markup=False)
+
+
+def _summary(report: object, written: list[Path]) -> None:
+    from generator.migrate.report import Report
+
+    assert isinstance(report, Report)
+    counts = report.counts()
+    console.print("wrote " + ", ".join(str(p) for p in written), markup=False)
+    console.print(", ".join(f"{counts[k]} {k}" for k in counts), markup=False)
+    unresolved = [p for p in report.placeholders if not p.resolved]
+    for placeholder in unresolved:
+        console_err.print(
+            f"warning: unresolved placeholder {placeholder.text} (line {placeholder.line}) kept as written",
+            markup=False,
+        )
+    for warning in report.warnings:
+        console_err.print(f"warning: {warning}", markup=False)
+    if report.spec_problems:
+        console_err.print(
+            f"{len(report.spec_problems)} problem(s) to fix in the spec before `ekstf generate`:", markup=False
+        )
+        for problem in report.spec_problems:
+            console_err.print("  " + problem.replace("\n", "\n  "), markup=False)

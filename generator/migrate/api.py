@@ -1,0 +1,115 @@
+"""The Python API of `ekstf migrate` for eksctl files: file → spec text + report; writing them atomically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from generator.errors import UserInputError, display_path
+from generator.fsutil import atomic_write_text
+from generator.migrate.context import Context
+from generator.migrate.document import EksctlDocument, load_document
+from generator.migrate.map_cluster import map_cluster, map_vpc
+from generator.migrate.map_nodes import map_node_groups
+from generator.migrate.map_workloads import map_workloads
+from generator.migrate.report import Report
+from generator.migrate.writer import spec_yaml
+from generator.spec.models import API_VERSION
+
+
+@dataclass
+class Migration:
+    """The result of a migration: the spec (data and YAML text) and the report on every field."""
+
+    spec: dict[str, Any]
+    spec_text: str
+    report: Report
+
+
+def migrate_file(
+    path: Path,
+    sets: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+    kubernetes_version: str | None = None,
+    spec_file: str = "ekstf.yaml",
+) -> Migration:
+    document = load_document(path=path, sets=sets, env=os.environ if env is None else env)
+    return migrate_document(document, kubernetes_version, source_name=display_path(path), spec_file=spec_file)
+
+
+def migrate_text(
+    text: str,
+    file: str = "cluster.yaml",
+    sets: Mapping[str, str] | None = None,
+    env: Mapping[str, str] | None = None,
+    kubernetes_version: str | None = None,
+) -> Migration:
+    document = load_document(text=text, file=file, sets=sets, env=env or {})
+    return migrate_document(document, kubernetes_version, source_name=file)
+
+
+def migrate_document(
+    document: EksctlDocument, kubernetes_version: str | None, source_name: str, spec_file: str = "ekstf.yaml"
+) -> Migration:
+    ctx = Context(doc=document, kubernetes_version_override=kubernetes_version)
+    _require(ctx)
+    spec: dict[str, Any] = {"apiVersion": API_VERSION}
+    map_cluster(ctx, spec)
+    map_vpc(ctx, spec)
+    needs = map_node_groups(ctx, spec)
+    map_workloads(ctx, spec, needs)
+    ctx.report.cover(document.data)
+    header = [
+        f"ekstf spec migrated by `ekstf migrate` from the eksctl ClusterConfig {source_name}.",
+        "Every eksctl field's outcome (mapped, defaulted, approximated, unsupported) is in the migration report.",
+        "Check it, then run `ekstf validate` and `ekstf generate`.",
+    ]
+    text = spec_yaml(spec, header)
+    check_spec_text(text, ctx.report, spec_file)
+    return Migration(spec=spec, spec_text=text, report=ctx.report)
+
+
+def _require(ctx: Context) -> None:
+    from generator.errors import Problem
+
+    problems = []
+    for key in ("name", "region"):
+        value = ctx.get(("metadata", key))
+        if not isinstance(value, str) or not value.strip():
+            problems.append(
+                Problem(
+                    f"metadata.{key} is required in an eksctl ClusterConfig",
+                    ctx.doc.loaded.location(("metadata", key)),
+                    f"metadata.{key}",
+                    expected="a string",
+                )
+            )
+    if problems:
+        raise UserInputError(problems)
+
+
+def check_spec_text(text: str, report: Report, spec_file: str = "ekstf.yaml") -> None:
+    """Load the written spec as `ekstf validate` would; what it rejects goes to the report, not to a crash."""
+    from generator.spec.loader import load_spec_text
+
+    try:
+        loaded = load_spec_text(text, spec_file)
+    except UserInputError as error:
+        report.spec_problems.extend(p.render() for p in error.errors)
+        return
+    for warning in loaded.warnings:
+        report.warn(f"spec: {warning.key_path}: {warning.message}")
+
+
+def write_migration(migration: Migration, output: Path, report_path: Path | None) -> list[Path]:
+    """Write the spec and the report (Markdown, or JSON when the name ends in .json); returns what was written."""
+    written = [output]
+    atomic_write_text(output, migration.spec_text)
+    if report_path is not None:
+        text = migration.report.to_json() if report_path.suffix.lower() == ".json" else migration.report.to_markdown()
+        atomic_write_text(report_path, text)
+        written.append(report_path)
+    return written

@@ -1,0 +1,138 @@
+"""Shared state of one file migration: the eksctl document, the report, and typed reads that never raise."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from generator.migrate.document import EksctlDocument
+from generator.migrate.report import Report
+from generator.spec.positions import KeyPath
+
+# AWS id formats: prefix + 8 or 17 lowercase hex digits.
+_ID = re.compile(r"^(vpc|subnet|sg|ami|lt)-[0-9a-f]{8}([0-9a-f]{9})?$")
+_ID_NAMES = {"vpc": "VPC", "subnet": "subnet", "sg": "security group", "ami": "AMI", "lt": "launch template"}
+
+
+@dataclass
+class Context:
+    doc: EksctlDocument
+    kubernetes_version_override: str | None = None
+    # Filled while mapping, read by later mappers.
+    version: str = ""
+    minor: int = 34
+    region: str = ""
+    cluster_name: str = ""
+    existing_vpc: bool = False
+    subnet_aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # alias → {id, az, cidr, kind}
+    vpc_azs: list[str] | None = None
+
+    @property
+    def report(self) -> Report:
+        return self.doc.report
+
+    def get(self, path: KeyPath) -> Any:
+        return self.doc.get(path)
+
+    def has(self, path: KeyPath) -> bool:
+        return self.doc.get(path) is not None
+
+    def _bad(self, path: KeyPath, expected: str) -> None:
+        self.report.unsupported(path, f"invalid value {self.get(path)!r}: expected {expected}; not carried over")
+
+    def str_(self, path: KeyPath) -> str | None:
+        value = self.get(path)
+        if value is None:
+            return None
+        if isinstance(value, (bool, dict | list)):
+            self._bad(path, "a string")
+            return None
+        return str(value)
+
+    def int_(self, path: KeyPath) -> int | None:
+        value = self.get(path)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self._bad(path, "a whole number")
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            self._bad(path, "a whole number")
+            return None
+        if number != int(number) or abs(number) > 10**9:
+            self._bad(path, "a whole number")
+            return None
+        return int(number)
+
+    def bool_(self, path: KeyPath) -> bool | None:
+        value = self.get(path)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        self._bad(path, "true or false")
+        return None
+
+    def strs(self, path: KeyPath) -> list[str] | None:
+        """A list of strings (eksctl also accepts a single string in a few places)."""
+        value = self.get(path)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or any(isinstance(v, dict | list) or v is None for v in value):
+            self._bad(path, "a list of strings")
+            return None
+        return [str(v).lower() if isinstance(v, bool) else str(v) for v in value]
+
+    def str_map(self, path: KeyPath) -> dict[str, str] | None:
+        value = self.get(path)
+        if value is None:
+            return None
+        if not isinstance(value, dict) or any(isinstance(v, dict | list) for v in value.values()):
+            self._bad(path, "a mapping of strings")
+            return None
+        return {str(k): _text(v) for k, v in value.items()}
+
+    def dict_(self, path: KeyPath) -> dict[str, Any] | None:
+        value = self.get(path)
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self._bad(path, "a mapping")
+            return None
+        return value
+
+    def list_(self, path: KeyPath) -> list[Any]:
+        value = self.get(path)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self._bad(path, "a list")
+            return []
+        return value
+
+    def aws_id(self, path: KeyPath, value: str, kind: str) -> str:
+        """A valid AWS id, or the value wrapped as a placeholder `<value>` that `ekstf generate` will refuse."""
+        if _ID.fullmatch(value) and value.startswith(kind + "-"):
+            return value
+        if value.startswith("<") and value.endswith(">"):
+            return value
+        cleaned = re.sub(r"[^\w .-]", "-", value)
+        marked = f"<{cleaned}>"
+        self.report.warn(
+            f"{self.doc.loaded.location(path)}: {value!r} is not a valid {_ID_NAMES[kind]} id "
+            f"({kind}- and 8 or 17 hex digits); written as placeholder {marked}: set the real id"
+        )
+        return marked
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)

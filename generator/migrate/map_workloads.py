@@ -1,0 +1,505 @@
+"""eksctl IAM for workloads, addons, Fargate profiles and Karpenter → the spec's matching sections."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from generator.migrate.context import Context
+from generator.migrate.map_nodes import WorkloadNeed
+from generator.spec.positions import KeyPath
+
+# eksctl wellKnownPolicies → ekstf well-known policy names (terraform-aws-iam attach_* inputs, eks-facts §2).
+WELL_KNOWN = {
+    "imageBuilder": "imageBuilder",
+    "autoScaler": "clusterAutoscaler",
+    "awsLoadBalancerController": "loadBalancerController",
+    "externalDNS": "externalDNS",
+    "certManager": "certManager",
+    "ebsCSIController": "ebsCSI",
+    "efsCSIController": "efsCSI",
+}
+DEFAULT_ADDONS = ("coredns", "kube-proxy", "metrics-server", "vpc-cni")
+POD_IDENTITY_AGENT = "eks-pod-identity-agent"
+# Well-known policies of the addons whose default Pod Identity associations eksctl creates.
+_ADDON_DEFAULT_POLICIES = {"vpc-cni": "vpcCNI", "aws-ebs-csi-driver": "ebsCSI", "aws-efs-csi-driver": "efsCSI"}
+_ADDON_SERVICE_ACCOUNTS = {
+    "vpc-cni": "aws-node",
+    "aws-ebs-csi-driver": "ebs-csi-controller-sa",
+    "aws-efs-csi-driver": "efs-csi-controller-sa",
+}
+
+
+def map_workloads(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed]) -> None:
+    _cluster_iam(ctx, spec)
+    _service_accounts(ctx, spec, needs)
+    _pod_identities(ctx, spec)
+    _fargate(ctx, spec)
+    _addons(ctx, spec)
+    _karpenter(ctx, spec)
+
+
+def _cluster_iam(ctx: Context, spec: dict[str, Any]) -> None:
+    report = ctx.report
+    cluster = spec["cluster"]
+    oidc = ctx.bool_(("iam", "withOIDC"))
+    if oidc:
+        report.mapped(("iam", "withOIDC"), "", "ekstf always creates the cluster's OIDC provider (IRSA)")
+    elif oidc is False:
+        report.approximated(
+            ("iam", "withOIDC"), "", "ekstf always creates the cluster's OIDC provider (IRSA); harmless"
+        )
+    role = ctx.str_(("iam", "serviceRoleARN"))
+    if role:
+        cluster["serviceRoleArn"] = role
+        report.mapped(("iam", "serviceRoleARN"), "cluster.serviceRoleArn", "existing role; ekstf creates none")
+    boundary = ctx.str_(("iam", "serviceRolePermissionsBoundary"))
+    if boundary:
+        cluster["serviceRolePermissionsBoundary"] = boundary
+        report.mapped(("iam", "serviceRolePermissionsBoundary"), "cluster.serviceRolePermissionsBoundary")
+    if ctx.has(("iam", "vpcResourceControllerPolicy")):
+        report.mapped(
+            ("iam", "vpcResourceControllerPolicy"), "", "the cluster role always has AmazonEKSVPCResourceController"
+        )
+    if ctx.has(("iam", "fargatePodExecutionRolePermissionsBoundary")):
+        report.unsupported(
+            ("iam", "fargatePodExecutionRolePermissionsBoundary"),
+            "not in the ekstf spec: set iam_role_permissions_boundary on the Fargate profiles by hand, or give an "
+            "existing role with iam.fargatePodExecutionRoleARN",
+        )
+
+
+def _policy_statements(ctx: Context, path: KeyPath) -> list[dict[str, Any]] | None:
+    """An IAM policy document → spec statements; None (reported) when it uses what the spec cannot express."""
+    document = ctx.dict_(path)
+    if document is None:
+        return None
+    raw = document.get("Statement")
+    items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
+    statements: list[dict[str, Any]] = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) - {"Sid", "Effect", "Action", "Resource"} or "Action" not in item:
+            ctx.report.unsupported(
+                path,
+                "this inline policy uses Condition/NotAction/Principal or another form the ekstf spec cannot express: "
+                "create it (aws iam create-policy) and list its ARN in policyArns",
+            )
+            return None
+        actions = item["Action"] if isinstance(item["Action"], list) else [item["Action"]]
+        resources = item.get("Resource", "*")
+        statement: dict[str, Any] = {
+            "effect": str(item.get("Effect", "Allow")),
+            "actions": [str(a) for a in actions],
+            "resources": [str(r) for r in (resources if isinstance(resources, list) else [resources])],
+        }
+        if item.get("Sid"):
+            statement["sid"] = str(item["Sid"])
+        statements.append(statement)
+    if not statements:
+        ctx.report.unsupported(path, "empty inline policy")
+        return None
+    return statements
+
+
+def _well_known(ctx: Context, path: KeyPath) -> list[str]:
+    chosen: list[str] = []
+    for key in ctx.dict_(path) or {}:
+        enabled = ctx.bool_((*path, key))
+        if key in WELL_KNOWN:
+            if enabled:
+                chosen.append(WELL_KNOWN[key])
+            ctx.report.mapped((*path, key), "wellKnownPolicies", WELL_KNOWN[key] if enabled else "off")
+        else:
+            ctx.report.unsupported((*path, key), f"unknown well-known policy {key!r}")
+    return chosen
+
+
+def _role_fields(ctx: Context, path: KeyPath, role: dict[str, Any], keys: dict[str, str], target: str) -> None:
+    """Shared permission keys of service accounts, pod identities and addons."""
+    report = ctx.report
+    arns = ctx.strs((*path, keys["arns"])) if "arns" in keys else None
+    if arns:
+        role["policyArns"] = arns
+        report.mapped((*path, keys["arns"]), f"{target}.policyArns")
+    well_known = _well_known(ctx, (*path, "wellKnownPolicies"))
+    if well_known:
+        role["wellKnownPolicies"] = well_known
+    if "inline" in keys and ctx.has((*path, keys["inline"])):
+        statements = _policy_statements(ctx, (*path, keys["inline"]))
+        if statements:
+            role["statements"] = statements
+            report.mapped((*path, keys["inline"]), f"{target}.statements")
+    if "boundary" in keys:
+        boundary = ctx.str_((*path, keys["boundary"]))
+        if boundary:
+            role["permissionsBoundary"] = boundary
+            report.mapped((*path, keys["boundary"]), f"{target}.permissionsBoundary")
+    if ctx.has((*path, "tags")):
+        report.approximated((*path, "tags"), "", "IAM roles get the cluster's tags (provider default_tags)")
+
+
+def _has_permissions(role: dict[str, Any]) -> bool:
+    return bool(
+        role.get("policyArns") or role.get("wellKnownPolicies") or role.get("statements") or role.get("roleArn")
+    )
+
+
+def _service_accounts(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed]) -> None:
+    report = ctx.report
+    accounts: list[dict[str, Any]] = []
+    by_identity: dict[tuple[str, str], dict[str, Any]] = {}
+    for index, raw in enumerate(ctx.list_(("iam", "serviceAccounts"))):
+        path: KeyPath = ("iam", "serviceAccounts", index)
+        name = ctx.str_((*path, "metadata", "name")) if isinstance(raw, dict) else None
+        if not name:
+            report.unsupported(path, "a service account needs metadata.name; skipped")
+            continue
+        namespace = ctx.str_((*path, "metadata", "namespace"))
+        account: dict[str, Any] = {"name": name, "namespace": namespace or "default"}
+        report.mapped((*path, "metadata", "name"), "serviceAccounts[].name")
+        if namespace:
+            report.mapped((*path, "metadata", "namespace"), "serviceAccounts[].namespace")
+        else:
+            report.defaulted((*path, "metadata", "namespace"), "serviceAccounts[].namespace", "default")
+        for key in ("labels", "annotations"):
+            if ctx.has((*path, "metadata", key)):
+                report.unsupported(
+                    (*path, "metadata", key),
+                    "Terraform creates only the IAM role; put these on the Kubernetes ServiceAccount manifest",
+                )
+        _role_fields(
+            ctx,
+            path,
+            account,
+            {"arns": "attachPolicyARNs", "inline": "attachPolicy", "boundary": "permissionsBoundary"},
+            "serviceAccounts[]",
+        )
+        role_name = ctx.str_((*path, "roleName"))
+        if role_name:
+            account["roleName"] = role_name
+            report.mapped((*path, "roleName"), "serviceAccounts[].roleName")
+        if ctx.has((*path, "roleOnly")):
+            report.mapped((*path, "roleOnly"), "", "ekstf only ever creates the role")
+        for key, reason in (
+            ("status", "eksctl's recorded state; nothing to carry over"),
+            (
+                "subjectPattern",
+                "wildcard trust subjects are not in the ekstf spec: edit the role's trust policy by hand",
+            ),
+        ):
+            if ctx.has((*path, key)):
+                report.add((*path, key), "approximated" if key == "status" else "unsupported", "", reason)
+        existing_role = ctx.str_((*path, "attachRoleARN"))
+        if existing_role:
+            report.unsupported(
+                (*path, "attachRoleARN"),
+                f"an existing role: nothing for Terraform to create; annotate the ServiceAccount {account['namespace']}/"
+                f"{name} with eks.amazonaws.com/role-arn: {existing_role}",
+            )
+        if not _has_permissions(account):
+            if not existing_role:
+                report.unsupported(path, "a service account without permissions; skipped")
+            continue
+        identity = (account["namespace"], name)
+        if identity in by_identity:
+            report.approximated(path, "serviceAccounts[]", "listed twice: merged")
+            continue
+        by_identity[identity] = account
+        accounts.append(account)
+    for need in needs:
+        identity = (need.namespace, need.service_account)
+        found = by_identity.get(identity)
+        if found is None:
+            found = {"name": need.service_account, "namespace": need.namespace, "wellKnownPolicies": []}
+            by_identity[identity] = found
+            accounts.append(found)
+        if need.well_known not in found.setdefault("wellKnownPolicies", []):
+            found["wellKnownPolicies"].append(need.well_known)
+    if accounts:
+        spec["serviceAccounts"] = accounts
+        report.warn(
+            "IRSA: Terraform creates the IAM roles, not the Kubernetes ServiceAccounts; annotate each with "
+            "eks.amazonaws.com/role-arn (the generated repo outputs the role ARNs)"
+        )
+
+
+def _pod_identities(ctx: Context, spec: dict[str, Any]) -> None:
+    identities: list[dict[str, Any]] = []
+    for index, raw in enumerate(ctx.list_(("iam", "podIdentityAssociations"))):
+        path: KeyPath = ("iam", "podIdentityAssociations", index)
+        identity = _pod_identity(ctx, path, raw, "podIdentities[]")
+        if identity is not None:
+            identities.append(identity)
+    if identities:
+        spec["podIdentities"] = identities
+
+
+def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str) -> dict[str, Any] | None:
+    report = ctx.report
+    addon = target.startswith("addons.")
+    namespace = ctx.str_((*path, "namespace")) if isinstance(raw, dict) else None
+    account = ctx.str_((*path, "serviceAccountName")) if isinstance(raw, dict) else None
+    if not account or not (namespace or addon):
+        report.unsupported(path, "a pod identity association needs namespace and serviceAccountName; skipped")
+        return None
+    identity: dict[str, Any] = {"serviceAccount": account}
+    if namespace and not addon:
+        identity = {"namespace": namespace, **identity}
+    if namespace:
+        report.mapped((*path, "namespace"), f"{target}.namespace", "the addon's namespace" if addon else "")
+    report.mapped((*path, "serviceAccountName"), f"{target}.serviceAccount")
+    _role_fields(
+        ctx,
+        path,
+        identity,
+        {"arns": "permissionPolicyARNs", "inline": "permissionPolicy", "boundary": "permissionsBoundaryARN"},
+        target,
+    )
+    role_arn = ctx.str_((*path, "roleARN"))
+    if role_arn:
+        identity["roleArn"] = role_arn
+        report.mapped((*path, "roleARN"), f"{target}.roleArn", "existing role; ekstf creates none")
+    role_name = ctx.str_((*path, "roleName"))
+    if role_name:
+        identity["roleName"] = role_name
+        report.mapped((*path, "roleName"), f"{target}.roleName")
+    target_role = ctx.str_((*path, "targetRoleARN"))
+    if target_role and not addon:
+        identity["targetRoleArn"] = target_role
+        report.mapped((*path, "targetRoleARN"), f"{target}.targetRoleArn")
+    elif target_role:
+        report.unsupported((*path, "targetRoleARN"), "cross-account roles for addons are not in the ekstf spec")
+    session_tags = ctx.bool_((*path, "disableSessionTags"))
+    if session_tags is not None and not addon:
+        identity["disableSessionTags"] = session_tags
+        report.mapped((*path, "disableSessionTags"), f"{target}.disableSessionTags")
+    elif session_tags is not None:
+        report.unsupported((*path, "disableSessionTags"), "not offered for addon Pod Identity in the ekstf spec")
+    if ctx.has((*path, "createServiceAccount")):
+        report.approximated(
+            (*path, "createServiceAccount"),
+            "",
+            "Terraform does not create Kubernetes ServiceAccounts: apply a manifest",
+        )
+    for key in ("permissionPolicyName", "policy"):
+        if ctx.has((*path, key)):
+            report.approximated((*path, key), "", "ekstf names the inline policy / uses no session policy")
+    if not _has_permissions(identity):
+        report.unsupported(path, "a pod identity association without a role or permissions; skipped")
+        return None
+    return identity
+
+
+def _fargate(ctx: Context, spec: dict[str, Any]) -> None:
+    report = ctx.report
+    default_role = ctx.str_(("iam", "fargatePodExecutionRoleARN"))
+    profiles: list[dict[str, Any]] = []
+    for index, raw in enumerate(ctx.list_(("fargateProfiles",))):
+        path: KeyPath = ("fargateProfiles", index)
+        name = ctx.str_((*path, "name")) if isinstance(raw, dict) else None
+        if not name:
+            report.unsupported(path, "a Fargate profile needs a name; skipped")
+            continue
+        profile: dict[str, Any] = {"name": name}
+        report.mapped((*path, "name"), "fargateProfiles[].name")
+        selectors = []
+        for s_index, selector in enumerate(ctx.list_((*path, "selectors"))):
+            s_path: KeyPath = (*path, "selectors", s_index)
+            namespace = ctx.str_((*s_path, "namespace")) if isinstance(selector, dict) else None
+            if not namespace:
+                report.unsupported(s_path, "a selector needs a namespace")
+                continue
+            item: dict[str, Any] = {"namespace": namespace}
+            labels = ctx.str_map((*s_path, "labels"))
+            if labels:
+                item["labels"] = labels
+            selectors.append(item)
+            report.mapped(s_path, "fargateProfiles[].selectors[]")
+        if not selectors:
+            report.unsupported(path, "a Fargate profile without selectors; skipped")
+            continue
+        profile["selectors"] = selectors[:5]
+        if len(selectors) > 5:
+            report.approximated((*path, "selectors"), "", "EKS allows 5 selectors per profile: the first 5 kept")
+        subnets = ctx.strs((*path, "subnets"))
+        if subnets:
+            if ctx.existing_vpc:
+                profile["subnets"] = [
+                    ctx.subnet_aliases.get(s, {}).get("resolved") or ctx.aws_id((*path, "subnets", i), s, "subnet")
+                    for i, s in enumerate(subnets)
+                ]
+                report.mapped((*path, "subnets"), "fargateProfiles[].subnets")
+            else:
+                report.approximated((*path, "subnets"), "", "new VPC: the profile uses the private subnets")
+        tags = ctx.str_map((*path, "tags"))
+        if tags:
+            profile["tags"] = tags
+            report.mapped((*path, "tags"), "fargateProfiles[].tags")
+        role = ctx.str_((*path, "podExecutionRoleARN")) or default_role
+        if role:
+            profile["podExecutionRoleArn"] = role
+            report.mapped((*path, "podExecutionRoleARN"), "fargateProfiles[].podExecutionRoleArn") if ctx.has(
+                (*path, "podExecutionRoleARN")
+            ) else None
+        if ctx.has((*path, "status")):
+            report.approximated((*path, "status"), "", "eksctl's recorded state; nothing to carry over")
+        profiles.append(profile)
+    if default_role:
+        report.mapped(("iam", "fargatePodExecutionRoleARN"), "fargateProfiles[].podExecutionRoleArn", "existing role")
+    if profiles:
+        spec["fargateProfiles"] = profiles
+
+
+def _addons(ctx: Context, spec: dict[str, Any]) -> None:
+    report = ctx.report
+    addons: dict[str, dict[str, Any]] = {}
+    disable_defaults = ctx.bool_(("addonsConfig", "disableDefaultAddons"))
+    if disable_defaults is not None:
+        report.mapped(("addonsConfig", "disableDefaultAddons"), "addons")
+    if ctx.has(("addonsConfig", "autoApplyPodIdentityAssociations")):
+        report.approximated(
+            ("addonsConfig", "autoApplyPodIdentityAssociations"),
+            "addons.*.podIdentity",
+            "set podIdentity per addon in the spec; see useDefaultPodIdentityAssociations",
+        )
+    auto_mode = bool(spec["cluster"].get("autoMode", {}).get("enabled"))
+    if not disable_defaults and not auto_mode:
+        for name in DEFAULT_ADDONS:
+            addons[name] = {"version": "latest"}
+        report.defaulted(("addons",), "addons", f"eksctl's default addons: {', '.join(DEFAULT_ADDONS)}")
+    for index, raw in enumerate(ctx.list_(("addons",))):
+        path: KeyPath = ("addons", index)
+        addon_name = ctx.str_((*path, "name")) if isinstance(raw, dict) else None
+        if not addon_name:
+            report.unsupported(path, "an addon needs a name; skipped")
+            continue
+        addons[addon_name] = _addon(ctx, path, addon_name)
+    wants_agent = spec.get("podIdentities") or any("podIdentity" in a for a in addons.values())
+    if wants_agent and POD_IDENTITY_AGENT not in addons:
+        addons[POD_IDENTITY_AGENT] = {"version": "latest"}
+        report.defaulted(("addons",), f"addons.{POD_IDENTITY_AGENT}", "Pod Identity needs the agent addon")
+    spec["addons"] = dict(sorted(addons.items()))
+
+
+def _addon(ctx: Context, path: KeyPath, name: str) -> dict[str, Any]:
+    report = ctx.report
+    addon: dict[str, Any] = {}
+    report.mapped((*path, "name"), f"addons.{name}")
+    version = ctx.str_((*path, "version"))
+    addon["version"] = version or "latest"
+    if version:
+        report.mapped((*path, "version"), f"addons.{name}.version")
+    else:
+        report.defaulted((*path, "version"), f"addons.{name}.version", "latest (eksctl picked the default version)")
+    role_arn = ctx.str_((*path, "serviceAccountRoleARN"))
+    if role_arn:
+        addon["serviceAccountRoleArn"] = role_arn
+        report.mapped((*path, "serviceAccountRoleARN"), f"addons.{name}.serviceAccountRoleArn")
+    irsa: dict[str, Any] = {}
+    _role_fields(
+        ctx,
+        path,
+        irsa,
+        {"arns": "attachPolicyARNs", "inline": "attachPolicy", "boundary": "permissionsBoundary"},
+        f"addons.{name}.irsa",
+    )
+    associations = ctx.list_((*path, "podIdentityAssociations"))
+    if associations:
+        identity = _pod_identity(
+            ctx, (*path, "podIdentityAssociations", 0), associations[0], f"addons.{name}.podIdentity"
+        )
+        if identity is not None:
+            addon["podIdentity"] = identity
+        if len(associations) > 1:
+            report.unsupported(
+                (*path, "podIdentityAssociations"), "ekstf gives an addon one Pod Identity role; add the others by hand"
+            ) if identity is None else report.approximated(
+                (*path, "podIdentityAssociations"), f"addons.{name}.podIdentity", "only the first association is kept"
+            )
+    use_default = ctx.bool_((*path, "useDefaultPodIdentityAssociations"))
+    if use_default:
+        if name in _ADDON_DEFAULT_POLICIES and "podIdentity" not in addon:
+            addon["podIdentity"] = {
+                "serviceAccount": _ADDON_SERVICE_ACCOUNTS[name],
+                "wellKnownPolicies": [_ADDON_DEFAULT_POLICIES[name]],
+            }
+            report.mapped((*path, "useDefaultPodIdentityAssociations"), f"addons.{name}.podIdentity")
+        else:
+            report.unsupported((*path, "useDefaultPodIdentityAssociations"), f"no default role known for {name}")
+    if irsa and "podIdentity" not in addon:
+        addon["irsa"] = irsa
+    elif irsa:
+        report.approximated(
+            path, f"addons.{name}.podIdentity", "both IRSA permissions and Pod Identity: Pod Identity kept"
+        )
+    config = ctx.get((*path, "configurationValues"))
+    if config is not None:
+        parsed = _configuration(config)
+        if parsed is None:
+            report.unsupported(
+                (*path, "configurationValues"), "not a JSON/YAML object; set addons.*.configuration by hand"
+            )
+        else:
+            addon["configuration"] = parsed
+            report.mapped((*path, "configurationValues"), f"addons.{name}.configuration")
+    resolve = ctx.str_((*path, "resolveConflicts"))
+    if resolve:
+        if resolve.upper() in ("NONE", "OVERWRITE", "PRESERVE"):
+            addon["resolveConflicts"] = resolve.upper()
+            report.mapped((*path, "resolveConflicts"), f"addons.{name}.resolveConflicts")
+        else:
+            report.unsupported((*path, "resolveConflicts"), f"unknown value {resolve!r}")
+    for key in ("publishers", "types", "owners"):
+        if ctx.has((*path, key)):
+            report.approximated((*path, key), "", "eksctl's addon discovery filter; nothing to carry over")
+    if ctx.has((*path, "namespaceConfig")):
+        report.unsupported((*path, "namespaceConfig"), "custom addon namespaces are not in the ekstf spec")
+    return addon
+
+
+def _configuration(value: Any) -> dict[str, Any] | None:
+    if isinstance(value, dict):
+        return value
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        from ruamel.yaml import YAML
+        from ruamel.yaml.error import YAMLError
+
+        try:
+            parsed = YAML(typ="safe").load(value)
+        except (YAMLError, ValueError):
+            return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _karpenter(ctx: Context, spec: dict[str, Any]) -> None:
+    report = ctx.report
+    if ctx.dict_(("karpenter",)) is None:
+        return
+    spec["karpenter"] = {"enabled": True}
+    report.mapped(("karpenter",), "karpenter.enabled") if not ctx.get(("karpenter",)) else None
+    if ctx.has(("karpenter", "version")):
+        report.approximated(
+            ("karpenter", "version"),
+            "karpenter",
+            "ekstf creates Karpenter's AWS resources; install the chart version with Helm",
+        )
+    if ctx.has(("karpenter", "createServiceAccount")):
+        report.approximated(
+            ("karpenter", "createServiceAccount"), "karpenter.serviceAccount", "the Helm chart creates it"
+        )
+    queue = ctx.bool_(("karpenter", "withSpotInterruptionQueue"))
+    if queue is not None:
+        report.add(
+            ("karpenter", "withSpotInterruptionQueue"),
+            "mapped" if queue else "approximated",
+            "karpenter",
+            "the karpenter module always creates the interruption queue",
+        )
+    if ctx.has(("karpenter", "defaultInstanceProfile")):
+        report.unsupported(
+            ("karpenter", "defaultInstanceProfile"), "Karpenter v1 uses a node role, not an instance profile"
+        )

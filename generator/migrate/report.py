@@ -1,0 +1,182 @@
+"""The migration report: one row per eksctl field with its outcome, rendered as Markdown or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
+
+Outcome = Literal["mapped", "defaulted", "approximated", "unsupported"]
+OUTCOMES: tuple[Outcome, ...] = ("mapped", "defaulted", "approximated", "unsupported")
+
+
+@dataclass(frozen=True)
+class Row:
+    path: KeyPath
+    line: int | None
+    outcome: Outcome
+    ekstf_key: str
+    note: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "eksctlKey": format_key_path(self.path),
+            "line": self.line,
+            "outcome": self.outcome,
+            "ekstfKey": self.ekstf_key,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    path: KeyPath
+    line: int | None
+    text: str
+    resolved: bool
+    note: str = ""
+
+
+@dataclass
+class Report:
+    """Collects outcomes while mapping; `cover` makes sure no input field is left without one."""
+
+    source: str
+    loaded: LoadedYaml | None = None
+    rows: list[Row] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    spec_problems: list[str] = field(default_factory=list)
+
+    def line(self, path: KeyPath) -> int | None:
+        if self.loaded is None:
+            return None
+        return self.loaded.location(path).line
+
+    def add(self, path: KeyPath, outcome: Outcome, ekstf_key: str = "", note: str = "") -> None:
+        self.rows.append(Row(tuple(path), self.line(path), outcome, ekstf_key, note))
+
+    def mapped(self, path: KeyPath, ekstf_key: str, note: str = "") -> None:
+        self.add(path, "mapped", ekstf_key, note)
+
+    def defaulted(self, path: KeyPath, ekstf_key: str, note: str) -> None:
+        self.add(path, "defaulted", ekstf_key, note)
+
+    def approximated(self, path: KeyPath, ekstf_key: str, note: str) -> None:
+        self.add(path, "approximated", ekstf_key, note)
+
+    def unsupported(self, path: KeyPath, note: str) -> None:
+        self.add(path, "unsupported", "", note)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def covered(self, path: KeyPath) -> bool:
+        prefixes = {r.path for r in self.rows if r.outcome != "defaulted"}
+        return any(path[:n] in prefixes for n in range(len(path) + 1))
+
+    def cover(self, data: Any) -> None:
+        """Every leaf of the input that no rule reported on becomes an `unsupported` row (never dropped silently)."""
+        prefixes = {r.path for r in self.rows if r.outcome != "defaulted"}
+        for path in _leaves(data, ()):
+            if not any(path[:n] in prefixes for n in range(len(path) + 1)):
+                self.unsupported(path, "not carried over by ekstf migrate; set it by hand if you need it")
+
+    def counts(self) -> dict[str, int]:
+        return {outcome: sum(1 for r in self.rows if r.outcome == outcome) for outcome in OUTCOMES}
+
+    def sorted_rows(self) -> list[Row]:
+        return sorted(self.rows, key=lambda r: (r.line or 0, format_key_path(r.path), r.outcome))
+
+    # --- rendering ---------------------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        document = {
+            "source": self.source,
+            "summary": self.counts(),
+            "rows": [r.as_dict() for r in self.sorted_rows()],
+            "placeholders": [
+                {
+                    "eksctlKey": format_key_path(p.path),
+                    "line": p.line,
+                    "placeholder": p.text,
+                    "resolved": p.resolved,
+                    "note": p.note,
+                }
+                for p in self.placeholders
+            ],
+            "warnings": list(self.warnings),
+            "specProblems": list(self.spec_problems),
+        }
+        return json.dumps(document, indent=2, sort_keys=False) + "\n"
+
+    def to_markdown(self) -> str:
+        counts = self.counts()
+        lines = [
+            f"# ekstf migration report: `{self.source}`",
+            "",
+            " · ".join(f"**{counts[o]}** {o}" for o in OUTCOMES),
+            "",
+            "Outcomes: `mapped` = carried over as is; `defaulted` = the field was omitted and eksctl's default was "
+            "written explicitly; `approximated` = carried over with the difference noted; `unsupported` = not "
+            "carried over (the note says why and what to do).",
+            "",
+        ]
+        if self.spec_problems:
+            lines += ["## Fix before `ekstf generate`", ""]
+            lines += [f"- {_cell(p)}" for p in self.spec_problems]
+            lines.append("")
+        unresolved = [p for p in self.placeholders if not p.resolved]
+        if self.placeholders:
+            lines += [
+                "## Placeholders",
+                "",
+                "| eksctl key | line | placeholder | status |",
+                "| --- | --- | --- | --- |",
+            ]
+            for p in self.placeholders:
+                status = "substituted" if p.resolved else "**unresolved** (kept as written)"
+                if p.note:
+                    status += f"; {p.note}"
+                lines.append(f"| `{format_key_path(p.path)}` | {p.line or ''} | `{_cell(p.text)}` | {_cell(status)} |")
+            lines.append("")
+            if unresolved:
+                lines += [
+                    "Re-run with `--set VAR=VALUE` (or export the variables) to substitute `${VAR}` placeholders; "
+                    "replace the others by hand. `ekstf generate` refuses a spec that still holds one.",
+                    "",
+                ]
+        if self.warnings:
+            lines += ["## Warnings", ""]
+            lines += [f"- {_cell(w)}" for w in self.warnings]
+            lines.append("")
+        lines += [
+            "## Fields",
+            "",
+            "| eksctl key | line | outcome | ekstf key | note |",
+            "| --- | --- | --- | --- | --- |",
+        ]
+        for r in self.sorted_rows():
+            key = f"`{format_key_path(r.path)}`"
+            ekstf = f"`{r.ekstf_key}`" if r.ekstf_key else ""
+            lines.append(f"| {key} | {r.line or ''} | {r.outcome} | {ekstf} | {_cell(r.note)} |")
+        return "\n".join(lines) + "\n"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _leaves(data: Any, path: KeyPath) -> Iterable[KeyPath]:
+    if isinstance(data, dict) and data:
+        for key, value in data.items():
+            yield from _leaves(value, (*path, key))
+    elif isinstance(data, list) and data:
+        for index, value in enumerate(data):
+            yield from _leaves(value, (*path, index))
+    else:
+        yield path
