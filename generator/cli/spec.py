@@ -66,6 +66,7 @@ def validate_command(
 ) -> None:
     """Check a spec, generate it into a temporary directory and run the offline conformance checks."""
     from generator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, UserInputError
+    from generator.spec.defaults import completed_data
     from generator.spec.full_check import problem_as_dict, validate_file
 
     try:
@@ -75,7 +76,7 @@ def validate_command(
             raise
         _print_json({"spec": str(spec), "ok": False, "problems": [problem_as_dict(p) for p in error.problems]})
         raise typer.Exit(EXIT_BAD_INPUT) from None
-    completed = outcome.loaded.spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+    completed = completed_data(outcome.loaded.spec)
     conformance = outcome.conformance
     if as_json:
         result: dict[str, Any] = {

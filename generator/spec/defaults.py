@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from generator.spec import catalog
 from generator.spec.models import Addon, NodeGroupBase, Spec
@@ -59,3 +59,19 @@ def _complete_group(group: G) -> G:
     elif group.ami_type is None:
         update["ami_type"] = default_ami_type(group.instance_types)
     return group.model_copy(update=update) if update else group
+
+
+_NEW_VPC_ONLY = ("cidr", "availabilityZones", "azCount", "nat", "subnetPrefixLength")
+_EXISTING_VPC_ONLY = ("privateSubnetIds", "publicSubnetIds", "controlPlaneSubnetIds")
+
+
+def completed_data(spec: Spec) -> dict[str, Any]:
+    """The completed spec as YAML-ready data (camelCase keys), without keys that do not apply to it.
+
+    Loading this data again gives the same completed spec (`ekstf validate --show-completed`).
+    """
+    data: dict[str, Any] = spec.model_dump(mode="json", by_alias=True, exclude_none=True)
+    vpc = data["vpc"]
+    for key in _NEW_VPC_ONLY if spec.vpc.existing else _EXISTING_VPC_ONLY:
+        vpc.pop(key, None)
+    return data
