@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import stat
 from pathlib import Path
 
@@ -152,6 +153,9 @@ def test_plan_writes_review_files(terraform_env: TerraformEnv, tmp_path: Path) -
     assert result.returncode == 2, result.stderr
     assert "null_resource.node[0]" in markdown.read_text(encoding="utf-8")
     assert read_json(as_json)
+    if importlib.util.find_spec("generator.review") is not None:  # the EKS-aware review is used when installed
+        assert "ekstf review" in markdown.read_text(encoding="utf-8")
+        assert "No EKS dangers" in result.stdout
     assert SECRET_ONE not in markdown.read_text(encoding="utf-8") + as_json.read_text(encoding="utf-8")
 
 
@@ -163,3 +167,63 @@ def test_bad_directory_is_bad_input(tmp_path: Path) -> None:
     result = run_ekstf("plan", "-C", tmp_path, "--engine", "nope")
     assert result.returncode == 2
     assert "unknown engine" in result.stderr
+
+
+def _apply_on_a_terminal(workdir: Path, answer: str) -> tuple[int, str]:
+    """`ekstf apply` with a pseudo-terminal as stdin, answering the approval prompt."""
+    import os
+    import pty
+    import subprocess
+
+    from conftest import ekstf_executable
+
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen(
+            [*ekstf_executable(), "apply", "-C", str(workdir), "--engine", "embedded"],
+            stdin=slave,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+            text=True,
+        )
+        os.write(master, f"{answer}\n".encode())
+        output, _ = proc.communicate(timeout=300)
+    finally:
+        os.close(master)
+        os.close(slave)
+    return proc.returncode, output
+
+
+@pytest.mark.slow
+def test_apply_asks_for_approval_on_a_terminal(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    workdir = copy_fixture("cycle", tmp_path)
+    assert run_ekstf("plan", "-C", workdir, "--engine", "embedded").returncode == 2
+
+    code, output = _apply_on_a_terminal(workdir, "no")
+    assert code == 1 and "not approved" in output
+    assert "null_resource.node[0]" in output  # the summary was shown before asking
+    assert not (workdir / "terraform.tfstate").exists()
+
+    code, output = _apply_on_a_terminal(workdir, "yes")
+    assert code == 0, output
+    assert len(read_json(workdir / "terraform.tfstate")["resources"]) == 2  # node (3 instances) and marker
+
+
+def test_minimal_summary_without_the_review_engine() -> None:
+    from generator.runner.summary import render_minimal, summarize_plan
+
+    plan = {
+        "resource_changes": [
+            {"address": "a.x", "mode": "managed", "change": {"actions": ["create"]}},
+            {"address": "a.y", "mode": "managed", "change": {"actions": ["delete", "create"]}},
+            {"address": "a.z", "mode": "managed", "change": {"actions": ["delete"]}},
+            {"address": "a.n", "mode": "managed", "change": {"actions": ["no-op"]}},
+            {"address": "data.d.r", "mode": "data", "change": {"actions": ["read"]}},
+        ]
+    }
+    text = render_minimal(summarize_plan(plan))
+    assert text.splitlines()[0] == "Plan: 1 to add, 0 to change, 1 to replace, 1 to destroy."
+    assert "replaced (destroyed, then created again):\n    - a.y" in text
+    assert "destroyed:\n    - a.z" in text
+    assert render_minimal(summarize_plan({"resource_changes": []})).startswith("No changes")

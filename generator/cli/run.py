@@ -44,8 +44,11 @@ def _engine(kind: str, terraform_bin: str | None) -> Engine:
 def _print_review(plan: dict[str, Any], *, json_path: Path | None = None, markdown_path: Path | None = None) -> None:
     from generator.runner.summary import render_plan
 
-    rendered = render_plan(plan, json_path=json_path, markdown_path=markdown_path)
-    console.print(rendered.terminal, markup=False, highlight=False)
+    from rich.text import Text
+
+    color = console.is_terminal and not os.environ.get("NO_COLOR")
+    rendered = render_plan(plan, json_path=json_path, markdown_path=markdown_path, color=color, width=console.width)
+    console.print(Text.from_ansi(rendered.terminal) if color else rendered.terminal, markup=False, highlight=False)
 
 
 def _confirmer(auto_approve: bool, verb: str) -> Confirm | None:

@@ -82,7 +82,12 @@ class RenderedReview:
 
 
 def render_plan(
-    plan: dict[str, Any], *, json_path: Path | None = None, markdown_path: Path | None = None
+    plan: dict[str, Any],
+    *,
+    json_path: Path | None = None,
+    markdown_path: Path | None = None,
+    color: bool = False,
+    width: int = 120,
 ) -> RenderedReview:
     """The terminal text for a plan, writing the JSON/Markdown renderings when asked.
 
@@ -100,7 +105,7 @@ def render_plan(
         atomic_write_text(json_path, render_review(review, "json"))
     if markdown_path is not None:
         atomic_write_text(markdown_path, render_review(review, "markdown"))
-    return RenderedReview(render_review(review, "terminal"), used_review_engine=True)
+    return RenderedReview(render_review(review, "terminal", color=color, width=width), used_review_engine=True)
 
 
 def _render_fallback(plan: dict[str, Any], json_path: Path | None, markdown_path: Path | None) -> RenderedReview:
