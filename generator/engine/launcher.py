@@ -21,5 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     return int(_invoke_cli(args, sys.stdout.fileno(), sys.stderr.fileno(), uuid.uuid4().hex))
 
 
-if __name__ == "__main__":
+def console_main() -> None:
+    """Entry point of the `ekstf-terraform` console script."""
     raise SystemExit(main())
+
+
+if __name__ == "__main__":
+    console_main()
