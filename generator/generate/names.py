@@ -89,6 +89,11 @@ def access_policy_association_address(entry_key: str, policy_key: str) -> str:
     return f'module.{EKS_MODULE}.aws_eks_access_policy_association.this["{entry_key}_{policy_key}"]'
 
 
+def access_policy_key(policy_arn: str) -> str:
+    """Key of an access policy in an entry's `policy_associations`: `.../AmazonEKSViewPolicy` -> `amazoneksviewpolicy`."""
+    return snake(policy_arn.rsplit("/", 1)[-1])
+
+
 # --- workload IAM --------------------------------------------------------------------------------------
 
 
