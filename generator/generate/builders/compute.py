@@ -238,9 +238,13 @@ def _launch_template(spec: Spec, group: NodeGroupBase, self_managed: bool) -> di
         Block("tag_specifications", {"resource_type": kind, "tags": name_tags}) for kind in _TAGGED_RESOURCES
     ]
     blocks["lifecycle"] = Block("lifecycle", {"create_before_destroy": True})
+    skips = []
+    if group.imds_hop_limit > 1:
+        skips.append("CKV_AWS_341: imdsHopLimit 2 is set in the spec so that pods can reach the instance metadata")
     return {
         "name": resource.split(".", 1)[1],
         "group": group.name,
+        "checkov_skips": skips,
         "self_managed": self_managed,
         "attributes": body,
         "blocks": blocks,
