@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import re
 from collections.abc import Iterator
@@ -78,6 +79,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     _check_workload_roles(spec, checks)
     _check_addons(spec, checks)
     _check_terraform(spec, checks)
+    _check_formats(spec, checks)
     return checks.problems
 
 
@@ -138,8 +140,39 @@ def _check_cluster(spec: Spec, checks: _Checks) -> None:
             )
     if cluster.remote_network is not None:
         checks.warn(("cluster", "remoteNetwork"), "hybrid nodes are parsed but not generated yet by ekstf")
+        _check_remote_network(spec, checks)
     if cluster.auto_mode is not None and cluster.auto_mode.enabled:
         checks.warn(("cluster", "autoMode"), "EKS Auto Mode is parsed but not generated yet by ekstf")
+
+
+def _check_remote_network(spec: Spec, checks: _Checks) -> None:
+    """Hybrid node and pod CIDRs must be valid and must not overlap each other, the VPC or the service CIDR."""
+    remote = spec.cluster.remote_network
+    assert remote is not None
+    seen: list[tuple[KeyPath, ipaddress.IPv4Network | ipaddress.IPv6Network]] = []
+    kubernetes = spec.cluster.kubernetes_network
+    if kubernetes.service_cidr:
+        with contextlib.suppress(ValueError):
+            seen.append(
+                (("cluster", "kubernetesNetwork", "serviceCidr"), ipaddress.ip_network(kubernetes.service_cidr))
+            )
+    if not spec.vpc.existing:
+        with contextlib.suppress(ValueError):
+            seen.append((("vpc", "cidr"), ipaddress.ip_network(spec.vpc.cidr)))
+    for key, cidrs in (("nodeCidrs", remote.node_cidrs), ("podCidrs", remote.pod_cidrs)):
+        for index, cidr in enumerate(cidrs):
+            path: KeyPath = ("cluster", "remoteNetwork", key, index)
+            network = _cidr(checks, path, cidr)
+            if network is None:
+                continue
+            for other_path, other in seen:
+                if other.version == network.version and other.overlaps(network):
+                    checks.error(
+                        path,
+                        f"{cidr} overlaps {other} ({format_key_path(other_path)})",
+                        hint="remote node and pod networks must be disjoint from each other and from the cluster's",
+                    )
+            seen.append((path, network))
 
 
 def _check_vpc(spec: Spec, checks: _Checks) -> list[str] | None:
@@ -512,4 +545,70 @@ def _check_terraform(spec: Spec, checks: _Checks) -> None:
             ("karpenter",),
             "Karpenter's controller needs somewhere to run before it can make nodes",
             hint="add a small managed node group or a Fargate profile for its namespace",
+        )
+
+
+_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9-]*\.[a-z0-9-]+$")
+_IAM_ROLE_NAME = re.compile(r"^[\w+=,.@-]{1,64}$")
+_K8S_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def _check_formats(spec: Spec, checks: _Checks) -> None:
+    """Values AWS or Kubernetes would reject at apply time, caught before anything is written."""
+    for section, groups in (("managedNodeGroups", spec.managed_node_groups), ("nodeGroups", spec.node_groups)):
+        for index, group in enumerate(groups):
+            for t_index, instance_type in enumerate(group.instance_types):
+                if not _INSTANCE_TYPE.fullmatch(instance_type):
+                    checks.error(
+                        (section, index, "instanceTypes", t_index),
+                        f"{instance_type!r} is not an EC2 instance type",
+                        expected="family.size in lower case, e.g. m6i.large",
+                    )
+            ami_type = group.ami_type or ""
+            if "NVIDIA" in ami_type or ami_type == "AL2_x86_64_GPU":
+                plain = [t for t in group.instance_types if not catalog.is_gpu_instance_type(t)]
+                if plain:
+                    checks.warn(
+                        (section, index, "amiType"),
+                        f"{ami_type} is a GPU AMI but {', '.join(plain)} have no NVIDIA GPU",
+                        hint="use a STANDARD amiType for these instance types",
+                    )
+    roles: list[tuple[KeyPath, WorkloadRole]] = [
+        *((("serviceAccounts", i), r) for i, r in enumerate(spec.service_accounts)),
+        *((("podIdentities", i), r) for i, r in enumerate(spec.pod_identities)),
+    ]
+    for name, addon in (spec.addons or {}).items():
+        roles += [
+            (("addons", name, key), role)
+            for key, role in (("irsa", addon.irsa), ("podIdentity", addon.pod_identity))
+            if role
+        ]
+    for path, role in roles:
+        if role.role_name is not None and not _IAM_ROLE_NAME.fullmatch(role.role_name):
+            checks.error(
+                (*path, "roleName"),
+                f"{role.role_name!r} is not a valid IAM role name",
+                expected="1 to 64 letters, digits and +=,.@_-",
+            )
+    names: list[tuple[KeyPath, str]] = []
+    for index, account in enumerate(spec.service_accounts):
+        names += [(("serviceAccounts", index, "name"), account.name)]
+        names += [(("serviceAccounts", index, "namespace"), account.namespace)]
+    for index, identity in enumerate(spec.pod_identities):
+        names += [(("podIdentities", index, "namespace"), identity.namespace)]
+        names += [(("podIdentities", index, "serviceAccount"), identity.service_account)]
+    for path, value in names:
+        if len(value) > 253 or not _K8S_NAME.fullmatch(value):
+            checks.error(
+                path,
+                f"{value!r} is not a valid Kubernetes name",
+                expected="lower-case letters, digits, `-` and `.`, starting and ending with a letter or digit",
+            )
+    backend = spec.terraform.backend
+    if backend.bucket is not None and (not _BUCKET.fullmatch(backend.bucket) or ".." in backend.bucket):
+        checks.error(
+            ("terraform", "backend", "bucket"),
+            f"{backend.bucket!r} is not a valid S3 bucket name",
+            expected="3 to 63 lower-case letters, digits, `.` and `-`",
         )
