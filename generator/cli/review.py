@@ -37,19 +37,30 @@ def _review(
 ) -> None:
     from generator.errors import Problem, UserInputError
     from generator.fsutil import atomic_write_text
-    from generator.review import FORMATS, check_gate_names, enforce_gates, load_plan_fast, render_review, review_plan
+    from generator.review import (
+        FORMATS,
+        check_gate_names,
+        enforce_gates,
+        iter_review,
+        load_plan_fast,
+        render_review,
+        review_plan,
+    )
 
     if fmt not in FORMATS:
         raise UserInputError(Problem(f"unknown format {fmt!r}", key_path="--format", expected=" | ".join(FORMATS)))
     check_gate_names(fail_on)
     review = review_plan(load_plan_fast(plan), mask_patterns=mask)
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    text = render_review(review, fmt, max_chars=max_chars, color=color)
+    text = ""
     if output is not None:
+        text = render_review(review, fmt, max_chars=max_chars, color=False)
         atomic_write_text(output, text)
         console_err.print(f"review written to {output}", markup=False)
     else:
-        sys.stdout.write(text)
+        for piece in iter_review(review, fmt, max_chars=max_chars, color=color):
+            sys.stdout.write(piece)
+            text = piece if fmt == "markdown" else ""
         sys.stdout.flush()
     if github:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")

@@ -11,7 +11,7 @@ from generator.review.build import build_review, review_plan
 from generator.review.gates import GATES, check_gate_names, enforce_gates, triggered_gates
 from generator.review.model import Danger, ResourceChange, Review
 from generator.review.plan_input import load_plan, load_plan_fast
-from generator.review.render import FORMATS, render_review
+from generator.review.render import FORMATS, iter_review, render_review
 
 __all__ = [
     "FORMATS",
@@ -22,6 +22,7 @@ __all__ = [
     "build_review",
     "check_gate_names",
     "enforce_gates",
+    "iter_review",
     "load_plan",
     "load_plan_fast",
     "render_review",

@@ -23,18 +23,10 @@ class AttributeDiff:
     sensitive: bool = False
 
 
-def _child(structure: Any, key: str | int) -> Any:
-    if isinstance(structure, dict):
-        return structure.get(key)
-    if isinstance(structure, list) and isinstance(key, int) and key < len(structure):
-        return structure[key]
-    return None
-
-
 def _join(path: str, key: str | int) -> str:
     if isinstance(key, int):
         return f"{path}[{key}]"
-    if key.replace("_", "").replace("-", "").isalnum() and not key[:1].isdigit():
+    if key.isidentifier():
         return f"{path}.{key}" if path else key
     return f"{path}[{json.dumps(key)}]"
 
@@ -53,6 +45,8 @@ class _Differ:
     def walk(self, before: Any, after: Any, unknown: Any, before_sens: Any, after_sens: Any, path: str) -> None:
         if self.full():
             return
+        if not unknown and before == after:  # the common case: compared in C, nothing to report below here
+            return
         if before_sens is True or after_sens is True:
             if before != after or unknown is True or (before_sens is True) != (after_sens is True):
                 shown_before = self._mask(before, before_sens)
@@ -64,35 +58,36 @@ class _Differ:
                 AttributeDiff(self.masker.text(path), self._mask(before, before_sens), KNOWN_AFTER_APPLY, True)
             )
             return
-        if (isinstance(before, dict) and isinstance(after, dict | None)) or (
-            isinstance(after, dict) and before is None
-        ):
-            keys = list(before or {})
-            keys.extend(k for k in (after or {}) if k not in (before or {}))
-            for key in sorted(keys):
-                self.walk(
-                    _child(before, key),
-                    _child(after, key),
-                    _child(unknown, key),
-                    _child(before_sens, key),
-                    _child(after_sens, key),
-                    _join(path, key),
-                )
-            if isinstance(unknown, dict):
-                for key in sorted(k for k in unknown if k not in keys):
-                    self.walk(None, None, unknown[key], None, _child(after_sens, key), _join(path, key))
+        if isinstance(before, dict | None) and isinstance(after, dict | None) and (before or after) is not None:
+            b = before or {}
+            a = after or {}
+            u = unknown if isinstance(unknown, dict) else {}
+            bs = before_sens if isinstance(before_sens, dict) else {}
+            as_ = after_sens if isinstance(after_sens, dict) else {}
+            for key in sorted(b.keys() | a.keys() | u.keys()):
+                bv, av, uv = b.get(key), a.get(key), u.get(key)
+                if not uv and bv == av:
+                    continue
+                self.walk(bv, av, uv, bs.get(key), as_.get(key), _join(path, key))
             return
-        if (isinstance(before, list) and isinstance(after, list | None)) or (
-            isinstance(after, list) and before is None
-        ):
-            length = max(len(before or ()), len(after or ()), len(unknown) if isinstance(unknown, list) else 0)
-            for index in range(length):
+        if isinstance(before, list | None) and isinstance(after, list | None) and (before or after) is not None:
+            bl = before or []
+            al = after or []
+            ul = unknown if isinstance(unknown, list) else []
+            bsl = before_sens if isinstance(before_sens, list) else []
+            asl = after_sens if isinstance(after_sens, list) else []
+            for index in range(max(len(bl), len(al), len(ul))):
+                bv = bl[index] if index < len(bl) else None
+                av = al[index] if index < len(al) else None
+                uv = ul[index] if index < len(ul) else None
+                if not uv and bv == av:
+                    continue
                 self.walk(
-                    _child(before, index),
-                    _child(after, index),
-                    _child(unknown, index),
-                    _child(before_sens, index),
-                    _child(after_sens, index),
+                    bv,
+                    av,
+                    uv,
+                    bsl[index] if index < len(bsl) else None,
+                    asl[index] if index < len(asl) else None,
                     _join(path, index),
                 )
             return

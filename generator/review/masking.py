@@ -17,6 +17,7 @@ MASK_TEXT = "***"
 
 
 MIN_SECRET_LENGTH = 3  # shorter sensitive strings ("1", "on") are masked where marked, not everywhere
+MAX_SUBSTRING_SECRETS = 200  # beyond this, known secrets are masked by equality only (a regex of them gets slow)
 
 
 class Masker:
@@ -26,7 +27,7 @@ class Masker:
     wherever else it appears (Terraform does not always carry the mark, e.g. to `terraform_data.output`).
     """
 
-    __slots__ = ("patterns",)
+    __slots__ = ("patterns", "secrets")
 
     def __init__(self, patterns: Sequence[str] = ()) -> None:
         compiled = []
@@ -42,15 +43,18 @@ class Masker:
                     )
                 ) from None
         self.patterns: tuple[re.Pattern[str], ...] = tuple(compiled)
+        self.secrets: frozenset[str] = frozenset()
 
     def add_secrets(self, secrets: set[str]) -> None:
-        """Mask these strings (and text containing them) everywhere from now on."""
-        usable = sorted((s for s in secrets if len(s) >= MIN_SECRET_LENGTH), key=len, reverse=True)
-        if usable:
-            self.patterns = (*self.patterns, re.compile("|".join(re.escape(s) for s in usable)))
+        """Mask these strings everywhere from now on; text containing them too, unless there are very many."""
+        usable = {s for s in secrets if len(s) >= MIN_SECRET_LENGTH}
+        self.secrets = self.secrets | usable
+        if usable and len(usable) <= MAX_SUBSTRING_SECRETS:
+            alternatives = "|".join(re.escape(s) for s in sorted(usable, key=len, reverse=True))
+            self.patterns = (*self.patterns, re.compile(alternatives))
 
     def matches(self, text: str) -> bool:
-        return any(pattern.search(text) for pattern in self.patterns)
+        return text in self.secrets or any(pattern.search(text) for pattern in self.patterns)
 
     def text(self, text: str) -> str:
         """Free text (addresses, messages, keys) with every regex match replaced by ***."""
@@ -67,15 +71,15 @@ class Masker:
         if sensitive is True:
             return SENSITIVE if val is not None else None
         if isinstance(val, str):
-            return MASKED if self.patterns and self.matches(val) else val
+            return MASKED if (self.patterns or self.secrets) and self.matches(val) else val
         if isinstance(val, dict):
             marks = sensitive if isinstance(sensitive, dict) else {}
-            if not marks and not self.patterns:
+            if not marks and not self.patterns and not self.secrets:
                 return val
             return {self.text(k) if self.patterns else k: self.value(v, marks.get(k)) for k, v in val.items()}
         if isinstance(val, list):
             marks_list = sensitive if isinstance(sensitive, list) else []
-            if not marks_list and not self.patterns:
+            if not marks_list and not self.patterns and not self.secrets:
                 return val
             return [self.value(item, marks_list[i] if i < len(marks_list) else None) for i, item in enumerate(val)]
         return val

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from generator.errors import Problem, UserInputError
 from generator.review.model import Review
 
@@ -24,4 +26,18 @@ def render_review(
         from generator.review.render_terminal import render_terminal
 
         return render_terminal(review, color=color, width=width)
-    raise UserInputError(Problem(f"unknown review format {fmt!r}", key_path="--format", expected=" | ".join(FORMATS)))
+    raise _unknown(fmt)
+
+
+def iter_review(review: Review, fmt: str, *, max_chars: int | None = None, color: bool = True) -> Iterator[str]:
+    """Like `render_review`, in pieces: the JSON format streams resource by resource."""
+    if fmt == "json":
+        from generator.review.render_json import iter_json
+
+        yield from iter_json(review)
+    else:
+        yield render_review(review, fmt, max_chars=max_chars, color=color)
+
+
+def _unknown(fmt: str) -> UserInputError:
+    return UserInputError(Problem(f"unknown review format {fmt!r}", key_path="--format", expected=" | ".join(FORMATS)))

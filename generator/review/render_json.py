@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import msgspec
 
 from generator.review.diff import AttributeDiff
-from generator.review.model import Review
+from generator.review.model import ResourceChange, Review
 
 SCHEMA_VERSION = 1
 
@@ -25,46 +26,52 @@ def _diff_json(entries: list[AttributeDiff]) -> list[dict[str, Any]]:
     ]
 
 
-def review_to_dict(review: Review, *, diffs: bool = True) -> dict[str, Any]:
-    """The review as plain data; `diffs=False` leaves out per-attribute changes."""
-    resources = []
-    for r in review.resources:
-        item: dict[str, Any] = {
-            "address": r.address,
-            "module": r.module_address,
-            "type": r.type,
-            "name": r.name,
-            "mode": r.mode,
-            "action": r.action,
-            "replace_order": r.replace_order,
-            "reasons": [r.reason] if r.reason else [],
-            "replace_paths": r.replace_paths,
-            "importing": {"id": r.importing_id} if r.importing is not None else None,
-            "moved_from": r.moved_from,
-            "deposed": r.deposed,
-        }
-        if diffs:
-            item["changes"] = _diff_json(r.diff())
-        resources.append(item)
-    return {
-        "version": SCHEMA_VERSION,
-        "format_version": review.format_version,
-        "terraform_version": review.terraform_version,
-        "errored": review.errored,
-        "applyable": review.applyable,
-        "complete": review.complete,
-        "summary": dict(review.counts),
-        "replace_orders": dict(review.replace_orders),
-        "severities": review.severity_counts(),
-        "dangers": [
+def _resource_json(r: ResourceChange, diffs: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "address": r.address,
+        "module": r.module_address,
+        "type": r.type,
+        "name": r.name,
+        "mode": r.mode,
+        "action": r.action,
+        "replace_order": r.replace_order,
+        "reasons": [r.reason] if r.reason else [],
+        "replace_paths": r.replace_paths,
+        "importing": {"id": r.importing_id} if r.importing is not None else None,
+        "moved_from": r.moved_from,
+        "deposed": r.deposed,
+    }
+    if diffs:
+        item["changes"] = _diff_json(r.diff())
+    return item
+
+
+def _sections(review: Review, diffs: bool) -> Iterator[tuple[str, Any]]:
+    """(key, value) pairs of the document in order; list values are iterables (rendered one item per line)."""
+    yield "version", SCHEMA_VERSION
+    yield "format_version", review.format_version
+    yield "terraform_version", review.terraform_version
+    yield "errored", review.errored
+    yield "applyable", review.applyable
+    yield "complete", review.complete
+    yield "summary", dict(review.counts)
+    yield "replace_orders", dict(review.replace_orders)
+    yield "severities", review.severity_counts()
+    yield (
+        "dangers",
+        (
             {"rule": d.rule, "severity": d.severity, "addresses": list(d.addresses), "message": d.message}
             for d in review.dangers
-        ],
-        "resources": resources,
-        "drift": [
-            {"address": r.address, "action": r.action, "changes": _diff_json(r.drift_diff())} for r in review.drift
-        ],
-        "outputs": [
+        ),
+    )
+    yield "resources", (_resource_json(r, diffs) for r in review.resources)
+    yield (
+        "drift",
+        ({"address": r.address, "action": r.action, "changes": _diff_json(r.drift_diff())} for r in review.drift),
+    )
+    yield (
+        "outputs",
+        (
             {
                 "name": o.name,
                 "action": o.action,
@@ -74,11 +81,35 @@ def review_to_dict(review: Review, *, diffs: bool = True) -> dict[str, Any]:
                 "after_unknown": o.unknown,
             }
             for o in review.outputs
-        ],
-        "deferred": [{"address": d.address, "reason": d.reason} for d in review.deferred],
-        "checks": [{"address": c.address, "status": c.status, "problems": list(c.problems)} for c in review.checks],
-    }
+        ),
+    )
+    yield "deferred", ({"address": d.address, "reason": d.reason} for d in review.deferred)
+    yield "checks", ({"address": c.address, "status": c.status, "problems": list(c.problems)} for c in review.checks)
+
+
+def review_to_dict(review: Review, *, diffs: bool = True) -> dict[str, Any]:
+    """The review as plain data; `diffs=False` leaves out per-attribute changes."""
+    return {key: list(val) if isinstance(val, Iterator) else val for key, val in _sections(review, diffs)}
+
+
+def iter_json(review: Review, *, diffs: bool = True) -> Iterator[str]:
+    """The JSON document in pieces (one list item per line), so a 50,000-resource review never sits in memory."""
+    encode = msgspec.json.Encoder().encode
+    yield "{"
+    first = True
+    for key, val in _sections(review, diffs):
+        yield ("\n" if first else ",\n") + f"  {encode(key).decode()}: "
+        first = False
+        if isinstance(val, Iterator):
+            empty = True
+            for item in val:
+                yield ("[\n    " if empty else ",\n    ") + encode(item).decode()
+                empty = False
+            yield "[]" if empty else "\n  ]"
+        else:
+            yield encode(val).decode()
+    yield "\n}\n"
 
 
 def render_json(review: Review) -> str:
-    return msgspec.json.format(msgspec.json.encode(review_to_dict(review)), indent=2).decode() + "\n"
+    return "".join(iter_json(review))

@@ -158,7 +158,7 @@ def _launch_templates(context: RuleContext) -> Iterator[Finding]:
             continue
         users, how = node_groups_using(template, node_groups, context.configuration)
         if users:
-            detail = f"nodes roll in {len(users)} node group(s) found {how}: " + ", ".join(f"`{u}`" for u in users)
+            detail = f"nodes roll in {len(users)} node group(s) (found {how})"
         else:
             detail = "no node group using it was found in the plan"
         yield Finding((template.address, *users), detail)
