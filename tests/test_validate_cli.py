@@ -10,7 +10,7 @@ from ruamel.yaml import YAML
 
 from generator.spec import load_spec, load_spec_text
 from generator.spec.defaults import completed_data
-from tests.conftest import EXAMPLES, run_ekstf
+from tests.conftest import EXAMPLES, REPO_ROOT, run_ekstf
 
 QUICKSTART = EXAMPLES / "quickstart" / "ekstf.yaml"
 
@@ -79,3 +79,20 @@ def test_completed_spec_of_every_example_loads_back_to_itself(example: Path) -> 
     buffer = io.StringIO()
     YAML(typ="safe", pure=True).dump(completed_data(spec), buffer)
     assert load_spec_text(buffer.getvalue()).spec == spec
+
+
+@pytest.mark.slow
+def test_validate_scan_runs_checkov_on_the_generated_repo() -> None:
+    checkov = REPO_ROOT / ".venv-scan" / "bin" / "checkov"
+    if not checkov.exists():
+        pytest.skip("checkov is installed by `make test` into .venv-scan")
+    result = run_ekstf("validate", QUICKSTART, "--scan", env={"EKSTF_CHECKOV": str(checkov)})
+    assert result.returncode == 0, result.output
+    assert "checks run: fmt, load, module-interface, provider-schema, checkov" in result.stdout
+
+
+def test_validate_scan_without_checkov_says_how_to_install_it(tmp_path: Path) -> None:
+    result = run_ekstf("validate", QUICKSTART, "--scan", env={"EKSTF_CHECKOV": str(tmp_path / "no-checkov")})
+    assert result.returncode == 1
+    assert "checkov is needed for --scan" in result.stderr
+    assert "Traceback" not in result.output
