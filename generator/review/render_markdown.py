@@ -21,6 +21,7 @@ SEVERITY_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "�
 ACTION_ORDER = {"replace": 0, "delete": 1, "update": 2, "create": 3, "forget": 4, "read": 5, "no-op": 6}
 ROOT = "(root module)"
 MAX_DANGER_ADDRESSES = 5
+TRUNCATE_RESERVE = 2_500  # what a truncating level keeps free for the drift and output sections
 
 
 class _Overflow(Exception):
@@ -28,11 +29,15 @@ class _Overflow(Exception):
 
 
 class _Budget:
-    __slots__ = ("left", "parts")
+    __slots__ = ("left", "omitted", "parts")
 
     def __init__(self, chars: int) -> None:
         self.left = chars
         self.parts: list[str] = []
+        self.omitted = 0  # resource lines left out by a truncating level
+
+    def room_for(self, text: str, reserve: int) -> bool:
+        return self.left - len(text) - 1 >= reserve
 
     def add(self, text: str) -> None:
         self.left -= len(text) + 1
@@ -47,11 +52,20 @@ class _Budget:
 class _Level:
     """How much detail a rendering attempt shows."""
 
-    __slots__ = ("diff_creates", "diffs", "max_attributes", "max_value", "module_summary_only", "name")
+    __slots__ = ("diff_creates", "diffs", "max_attributes", "max_value", "module_summary_only", "name", "truncate")
 
     def __init__(
-        self, name: str, *, diffs: bool, diff_creates: bool, max_attributes: int, max_value: int, summary: bool = False
+        self,
+        name: str,
+        *,
+        diffs: bool,
+        diff_creates: bool,
+        max_attributes: int,
+        max_value: int,
+        summary: bool = False,
+        truncate: bool = False,
     ) -> None:
+        self.truncate = truncate
         self.name = name
         self.diffs = diffs
         self.diff_creates = diff_creates
@@ -65,12 +79,14 @@ LEVELS = (
     _Level("short diffs", diffs=True, diff_creates=True, max_attributes=12, max_value=100),
     _Level("no diffs of creations", diffs=True, diff_creates=False, max_attributes=8, max_value=80),
     _Level("no diffs", diffs=False, diff_creates=False, max_attributes=0, max_value=0),
+    _Level("partial list", diffs=False, diff_creates=False, max_attributes=0, max_value=0, truncate=True),
     _Level("module counts", diffs=False, diff_creates=False, max_attributes=0, max_value=0, summary=True),
 )
 FOLD_NOTES = {
     "short diffs": "long attribute diffs were shortened",
     "no diffs of creations": "attribute diffs of created resources were left out and long diffs shortened",
     "no diffs": "attribute diffs were left out",
+    "partial list": "attribute diffs were left out and {omitted} resource line(s) were not listed",
     "module counts": "per-resource lines were left out (per-module counts only)",
 }
 
@@ -241,18 +257,40 @@ def _changes(review: Review, level: _Level, budget: _Budget) -> None:
                 return
             budget.add(row)
         return
-    for module, resources in modules.items():
+    rows = list(modules.items())
+    for index, (module, resources) in enumerate(rows):
         resources.sort(key=lambda r: (ACTION_ORDER.get(r.action, 9), r.address))
-        budget.add(f"<details><summary><code>{html.escape(module)}</code> — {_module_counts(resources)}</summary>\n")
-        for resource in resources:
-            budget.add(_resource_line(resource))
+        header = f"<details><summary><code>{html.escape(module)}</code> — {_module_counts(resources)}</summary>\n"
+        if level.truncate and not budget.room_for(header, TRUNCATE_RESERVE + 200):
+            _module_rest(rows[index:], budget)
+            return
+        budget.add(header)
+        for position, resource in enumerate(resources):
+            line = _resource_line(resource)
+            if level.truncate and not budget.room_for(line, TRUNCATE_RESERVE):
+                budget.omitted += len(resources) - position
+                budget.add(f"- … {len(resources) - position} more resource(s) of this module not listed")
+                break
+            budget.add(line)
             if level.diffs and (level.diff_creates or resource.action != "create"):
                 entries = resource.diff(limit=level.max_attributes + 1)
                 if entries:
                     truncated = len(entries) > level.max_attributes
-                    for line in _diff_lines(entries[: level.max_attributes], level.max_value, truncated):
-                        budget.add(line)
+                    for diff_line in _diff_lines(entries[: level.max_attributes], level.max_value, truncated):
+                        budget.add(diff_line)
         budget.add("\n</details>")
+
+
+def _module_rest(rows: list[tuple[str, list[ResourceChange]]], budget: _Budget) -> None:
+    """Modules a truncating level has no room to list: one line each while they fit, then a count."""
+    for index, (module, resources) in enumerate(rows):
+        line = f"- {_code(module)} — {_module_counts(resources)} (not listed)"
+        if not budget.room_for(line, TRUNCATE_RESERVE - 500):
+            budget.omitted += sum(len(r) for _, r in rows[index:])
+            budget.add(f"- … {len(rows) - index} more module(s) not listed")
+            return
+        budget.omitted += len(resources)
+        budget.add(line)
 
 
 def _drift(review: Review, level: _Level, budget: _Budget) -> None:
@@ -263,8 +301,12 @@ def _drift(review: Review, level: _Level, budget: _Budget) -> None:
         budget.add("_Drifted addresses left out to fit the comment limit._")
         return
     budget.add("<details><summary>Drifted resources</summary>\n")
-    for resource in review.drift:
-        budget.add(f"- **{resource.action}** {_code(resource.address)}")
+    for position, resource in enumerate(review.drift):
+        line = f"- **{resource.action}** {_code(resource.address)}"
+        if level.truncate and not budget.room_for(line, TRUNCATE_RESERVE // 2):
+            budget.add(f"- … {len(review.drift) - position} more drifted resource(s) not listed")
+            break
+        budget.add(line)
         if level.diffs:
             entries = resource.drift_diff(limit=level.max_attributes + 1)
             if entries:
@@ -280,12 +322,16 @@ def _outputs(review: Review, level: _Level, budget: _Budget) -> None:
     budget.add(f"\n#### Output changes ({len(review.outputs)})\n")
     budget.add("| output | action | before | after |\n|---|---|---|---|")
     width = level.max_value or 60
-    for output in review.outputs:
+    for position, output in enumerate(review.outputs):
         after = "(known after apply)" if output.unknown else format_value(output.after, width)
-        budget.add(
+        row = (
             f"| {_code(output.name)} | {output.action} | {_cell(_code(format_value(output.before, width)))} | "
             f"{_cell(_code(after))} |"
         )
+        if level.truncate and not budget.room_for(row, 300):
+            budget.add(f"\n_{len(review.outputs) - position} more output change(s) not listed._")
+            break
+        budget.add(row)
 
 
 def render_markdown(review: Review, *, max_chars: int | None = None) -> str:
@@ -304,7 +350,7 @@ def render_markdown(review: Review, *, max_chars: int | None = None) -> str:
             _outputs(review, level, budget)
         except _Overflow:
             continue
-        note = FOLD_NOTES.get(level.name)
+        note = FOLD_NOTES.get(level.name, "").format(omitted=budget.omitted)
         tail = (
             f"\n\n_Folded to fit the {limit:,}-character comment limit: {note}. "
             "Run `ekstf review` locally or use `--format json` for everything._"
