@@ -18,6 +18,8 @@ TOP_LEVEL_ORDER = (
     "podIdentities",
     "terraform",
 )
+# Words YAML 1.1 readers (kubectl, PyYAML) take for booleans or null: quoted so every reader sees text.
+_YAML11_WORDS = frozenset({"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"})
 _SECTION_COMMENTS = {
     "vpc": "Network (eksctl vpc / availabilityZones)",
     "managedNodeGroups": "eksctl managedNodeGroups",
@@ -55,7 +57,7 @@ def spec_yaml(spec: dict[str, Any], header: list[str]) -> str:
 
 def _prepared(value: Any) -> Any:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import LiteralScalarString
+    from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
     if isinstance(value, dict):
         mapping = CommentedMap()
@@ -66,6 +68,8 @@ def _prepared(value: Any) -> Any:
         return CommentedSeq([_prepared(v) for v in value])
     if isinstance(value, str) and "\n" in value.rstrip("\n"):
         return LiteralScalarString(value if value.endswith("\n") else value + "\n")
+    if isinstance(value, str) and value.lower() in _YAML11_WORDS:
+        return SingleQuotedScalarString(value)
     if isinstance(value, float):
         return float(value)
     return value
