@@ -103,7 +103,7 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
         console.print(table)
         shown = 0
         for resource in ordered:
-            if resource.action not in ("update", "replace") or shown >= MAX_DIFF_RESOURCES:
+            if resource.action not in ("update", "replace", "create") or shown >= MAX_DIFF_RESOURCES:
                 continue
             entries = resource.diff(limit=MAX_ATTRIBUTES + 1)
             if not entries:
