@@ -522,3 +522,31 @@ def test_checkov_reports_a_security_group_open_to_the_world() -> None:
     finding = only_error(report)
     assert (finding.check, finding.file, finding.line) == ("checkov", "security_groups.tf", 1)
     assert finding.message.startswith("aws_security_group.node_ssh: CKV_AWS_24 ")
+
+
+def test_irsa_oidc_providers_entries_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "irsa.tf").write_text(
+        """module "irsa" {
+  source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
+  version = "6.5.0"
+
+  name = "demo"
+  oidc_providers = {
+    main = {
+      provider_arn              = module.eks.oidc_provider_arn
+      namespace_service_account = ["kube-system:ebs-csi-controller-sa"]
+    }
+  }
+}
+""",
+        encoding="utf-8",
+    )
+    messages = module_messages(check_repo(tmp_path))
+    assert [(line, message) for line, _, message in messages] == [
+        (
+            9,
+            'module "irsa": unknown attribute `namespace_service_account` in `oidc_providers.main`; '
+            "did you mean `namespace_service_accounts`?",
+        ),
+        (7, 'module "irsa": `oidc_providers.main` is missing required attribute(s) `namespace_service_accounts`'),
+    ]

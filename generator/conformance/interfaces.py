@@ -16,6 +16,12 @@ EKS_SOURCE = "terraform-aws-modules/eks/aws"
 VPC_SOURCE = "terraform-aws-modules/vpc/aws"
 IAM_SOURCE = "terraform-aws-modules/iam/aws"
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers", "depends_on"})
+# Inputs the module declares as `any` but reads with a fixed shape (from the module's main.tf): checked as this type.
+SHAPES_OF_ANY_INPUTS = {
+    (IAM_SOURCE, "iam-role-for-service-accounts", "oidc_providers"): (
+        "map(object({ provider_arn = string, namespace_service_accounts = list(string) }))"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -70,10 +76,12 @@ def registry_interface(base: str, submodule: str, version: str | None) -> Module
         known = ", ".join(sorted(modules))
         raise UnknownSubmodule(f"`{submodule}` is not a submodule of {base} {data['tag']} (known: {known})")
     tag = normalise_version(str(data["tag"]))
-    variables = {
-        name: ModuleVariable(type=_parsed_type(str(spec.get("type") or "any")), required=not spec.get("has_default"))
-        for name, spec in modules[submodule]["variables"].items()
-    }
+    variables = {}
+    for name, spec in modules[submodule]["variables"].items():
+        type_text = str(spec.get("type") or "any")
+        if type_text.strip() == "any":
+            type_text = SHAPES_OF_ANY_INPUTS.get((base, submodule, name), type_text)
+        variables[name] = ModuleVariable(type=_parsed_type(type_text), required=not spec.get("has_default"))
     where = base if submodule == "root" else f"{base}//modules/{submodule}"
     return ModuleInterface(label=f"{where} {tag}", variables=variables, version=tag)
 
