@@ -88,7 +88,9 @@ def test_counts_imports_moves_replace_split_drift_outputs_and_notes() -> None:
     assert review["replace_orders"]["delete-before-create"] == 2
     resources = {r["address"]: r for r in review["resources"]}
     assert resources['module.eks.aws_eks_addon.this["vpc-cni"]']["importing"] == {"id": "prod:vpc-cni"}
-    assert resources["module.eks.aws_security_group.node[0]"]["moved_from"] == "module.eks.aws_security_group.workers[0]"
+    assert (
+        resources["module.eks.aws_security_group.node[0]"]["moved_from"] == "module.eks.aws_security_group.workers[0]"
+    )
     cluster = resources["module.eks.aws_eks_cluster.this[0]"]
     assert cluster["action"] == "replace"
     assert cluster["reasons"] == ["replace_because_cannot_update"]

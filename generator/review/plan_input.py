@@ -7,6 +7,7 @@ rule or a renderer asks for them, so a 50 MB plan is never turned into a tree of
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -168,6 +169,16 @@ def _json_start(data: bytes, name: str) -> memoryview:
     )
 
 
+def _error_location(document: memoryview, name: str, message: str) -> SourceLocation:
+    """file:line:column of a decode error whose message ends in `(byte N)`."""
+    match = re.search(r"\(byte (\d+)\)", message)
+    if not match:
+        return SourceLocation(name)
+    offset = int(match.group(1))
+    head = bytes(document[:offset])
+    return SourceLocation(name, head.count(b"\n") + 1, offset - (head.rfind(b"\n") + 1) + 1)
+
+
 def _check_plan_shape(top: dict[str, Any], name: str) -> None:
     version = top.get("format_version")
     if not any(key in top for key in PLAN_MARKER_KEYS) or not isinstance(version, str):
@@ -206,7 +217,7 @@ def _decode(document: memoryview, name: str, value_type: Any) -> PlanIn[Any]:
         raise UserInputError(
             Problem(
                 f"plan is not valid JSON: {error}",
-                location=SourceLocation(name),
+                location=_error_location(document, name, str(error)),
                 hint="pass the unmodified output of `terraform show -json PLANFILE`",
             )
         ) from None
