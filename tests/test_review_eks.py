@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import run_ekstf
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
