@@ -60,34 +60,18 @@ class _Null:
 NULL = _Null()
 
 
+_NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]|[$%]\{')
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "${": "$${", "%{": "%%{"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    found = match.group(0)
+    return _ESCAPES.get(found) or f"\\u{ord(found):04x}"
+
+
 def quote(text: str) -> str:
     """A quoted HCL string; template sequences are escaped so Terraform reads `text` literally."""
-    out = ['"']
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in "$%" and nxt == "{":
-            out.append(ch + ch + "{")
-            i += 2
-            continue
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == '"':
-            out.append('\\"')
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-        i += 1
-    out.append('"')
-    return "".join(out)
+    return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
 
 
 def escape_template(text: str) -> str:
@@ -209,38 +193,16 @@ _HEREDOC_START = re.compile(r"<<-?([A-Za-z_][A-Za-z0-9_]*)$")
 _BRACKETS = {"{": 1, "[": 1, "(": 1, "}": -1, "]": -1, ")": -1}
 
 
+_ASSIGNMENT = re.compile(r'^(\s*(?:[A-Za-z_][A-Za-z0-9_-]*|"(?:[^"\\]|\\.)*"))\s*(=(?![=>]).*)$')
+
+
 def _split_assignment(line: str) -> tuple[str, str] | None:
-    """(lead, rest-from-'=') when `line` is a single-line attribute, as hclwrite's formatter decides."""
-    stripped = line.lstrip()
-    if not stripped or stripped.startswith(("#", "//", "/*")):
+    """(lead, rest-from-'=') when `line` is a single-line attribute, as hclwrite's formatter decides:
+    a key, `=`, and a value whose brackets balance on the same line."""
+    match = _ASSIGNMENT.match(line)
+    if match is None or _net_brackets(match.group(2)) != 0:
         return None
-    in_string = False
-    escaped = False
-    equals_at = -1
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if in_string:
-            if escaped:
-                escaped = False
-            elif ch == "\\":
-                escaped = True
-            elif ch == '"':
-                in_string = False
-        elif ch == '"':
-            in_string = True
-        elif ch == "=" and line[i + 1 : i + 2] not in ("=", ">") and line[i - 1 : i] not in ("=", "!", "<", ">"):
-            equals_at = i
-            break
-        elif ch in "{[(":
-            return None
-        i += 1
-    if equals_at <= len(line) - len(stripped):
-        return None
-    rest = line[equals_at:]
-    if _net_brackets(rest) != 0:
-        return None
-    return line[:equals_at].rstrip(), rest
+    return match.group(1), match.group(2).rstrip()
 
 
 def _net_brackets(text: str) -> int:
