@@ -93,6 +93,8 @@ def _require(ctx: Context) -> None:
 
 def check_spec_text(text: str, report: Report, spec_file: str = "ekstf.yaml") -> None:
     """Load the written spec as `ekstf validate` would; what it rejects goes to the report, not to a crash."""
+    from generator.errors import EkstfError
+    from generator.generate.render import render_repo
     from generator.spec.loader import load_spec_text
 
     try:
@@ -102,6 +104,14 @@ def check_spec_text(text: str, report: Report, spec_file: str = "ekstf.yaml") ->
         return
     for warning in loaded.warnings:
         report.warn(f"spec: {warning.key_path}: {warning.message}")
+    try:
+        render_repo(loaded.spec)
+    except UserInputError as error:
+        report.spec_problems.extend(f"ekstf generate: {p.render()}" for p in error.errors)
+    except EkstfError as error:
+        report.spec_problems.append(f"ekstf generate: {error.render()}")
+    except Exception as error:  # a generator bug must not lose the migration; it is reported instead
+        report.spec_problems.append(f"ekstf generate failed unexpectedly ({type(error).__name__}: {error})")
 
 
 def write_migration(migration: Migration, output: Path, report_path: Path | None) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from generator.generate.builders.workload_iam import POD_IDENTITY_WELL_KNOWN
 from generator.migrate.context import Context
 from generator.migrate.map_nodes import WorkloadNeed
 from generator.spec.positions import KeyPath
@@ -255,6 +256,17 @@ def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str) -> dict[st
         {"arns": "permissionPolicyARNs", "inline": "permissionPolicy", "boundary": "permissionsBoundaryARN"},
         target,
     )
+    kept = [p for p in identity.get("wellKnownPolicies", []) if p in POD_IDENTITY_WELL_KNOWN]
+    for dropped in [p for p in identity.get("wellKnownPolicies", []) if p not in POD_IDENTITY_WELL_KNOWN]:
+        report.unsupported(
+            (*path, "wellKnownPolicies"),
+            f"{dropped} has no AWS managed policy for a Pod Identity role (eksctl wrote an inline policy): use an IRSA "
+            "service account for this controller, or create the policy and list it in policyArns",
+        )
+    if kept:
+        identity["wellKnownPolicies"] = kept
+    else:
+        identity.pop("wellKnownPolicies", None)
     role_arn = ctx.str_((*path, "roleARN"))
     if role_arn:
         identity["roleArn"] = role_arn
