@@ -227,3 +227,33 @@ def test_minimal_summary_without_the_review_engine() -> None:
     assert "replaced (destroyed, then created again):\n    - a.y" in text
     assert "destroyed:\n    - a.z" in text
     assert render_minimal(summarize_plan({"resource_changes": []})).startswith("No changes")
+
+
+@pytest.mark.slow
+def test_var_files_targets_and_refresh_only(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    workdir = copy_fixture("cycle", tmp_path)
+    var_file = tmp_path / "prod.tfvars"  # outside the directory: hashed with the plan all the same
+    var_file.write_text("instances = 2\n", encoding="utf-8")
+    flags = ["--engine", "embedded"]
+
+    result = run_ekstf("plan", "-C", workdir, "--var-file", var_file, "--target", "null_resource.node", *flags)
+    assert result.returncode == 2, result.stderr
+    assert set(planned_actions(workdir)) == {"null_resource.node[0]", "null_resource.node[1]"}
+    assert str(var_file) in read_json(workdir / ".ekstf" / "plan-record.json")["hashes"]
+
+    var_file.write_text("instances = 4\n", encoding="utf-8")
+    result = run_ekstf("apply", "-C", workdir, "--auto-approve", *flags)
+    assert result.returncode == 1 and f"{var_file} (changed)" in result.stderr
+
+    assert run_ekstf("plan", "-C", workdir, "--var-file", var_file, *flags).returncode == 2
+    assert run_ekstf("apply", "-C", workdir, "--auto-approve", *flags).returncode == 0
+    assert len(read_json(workdir / ".ekstf" / "outputs.json")["node_ids"]["value"]) == 4
+
+    result = run_ekstf("plan", "-C", workdir, "--var-file", var_file, "--refresh-only", *flags)
+    # Terraform itself exits 2 for refresh-only plans even without drift; ekstf mirrors its exit code.
+    assert result.returncode in (0, 2), result.stderr
+    assert planned_actions(workdir) == {}
+    assert read_json(workdir / ".ekstf" / "plan-record.json")["refresh_only"] is True
+
+    missing = run_ekstf("plan", "-C", workdir, "--var-file", tmp_path / "nope.tfvars", *flags)
+    assert missing.returncode == 2 and "nope.tfvars does not exist" in missing.stderr
