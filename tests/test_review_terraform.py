@@ -126,14 +126,13 @@ resource "terraform_data" "new_name" {
 }
 
 resource "terraform_data" "token" {
-  input = "%s"
+  input = "TOKEN_VALUE"
 }
 
 output "plain" {
   value = "p2"
 }
-"""
-    % TOKEN
+""".replace("TOKEN_VALUE", TOKEN)
 )
 
 
