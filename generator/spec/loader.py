@@ -6,6 +6,7 @@ are collected before failing.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from dataclasses import dataclass
@@ -106,19 +107,33 @@ def _value_problem(path: KeyPath, items: list[Any], loaded: LoadedYaml) -> Probl
         if kind == "string_pattern_mismatch":
             message = f"{_shown(value)} is not {_pattern_text(item)}"
         elif kind.endswith("_type") or kind.endswith("_parsing") or kind == "model_attributes_type":
-            message = f"expected {expected or 'another type'}, got {_kind_of(value)} {_shown(value)}"
+            message = f"expected {expected or 'another type'}, got {_got(value)}"
         elif kind == "literal_error":
             message = f"{_shown(value)} is not an allowed value"
+        elif kind == "string_too_short" and value == "":
+            message = "must not be empty"
+        elif kind == "value_error" and isinstance(value, dict | list):
+            message = item["msg"].removeprefix("Value error, ")
         else:
             message = f"{item['msg'].removeprefix('Value error, ')} (got {_shown(value)})"
         hint = _hint(kind, path)
+        if value is None and kind.endswith("_type"):
+            hint = "write a value after the colon, or remove the key to use the default"
+        if kind == "literal_error" and isinstance(value, str):
+            allowed = re.findall(r"'([^']*)'", str((item.get("ctx") or {}).get("expected", "")))
+            hint = did_you_mean(value, allowed).replace("(keys are", "(values are") or hint
     else:
-        message = f"expected {expected or 'another value'}, got {_kind_of(value)} {_shown(value)}"
+        message = f"expected {expected or 'another value'}, got {_got(value)}"
         hint = ""
     return Problem(message, loaded.location(path), format_key_path(path), expected=expected, hint=hint)
 
 
+def _got(value: Any) -> str:
+    return _kind_of(value) if value is None else f"{_kind_of(value)} {_shown(value)}"
+
+
 def _kind_of(value: Any) -> str:
+    """How a value reads in a message; followed by the value itself (empty for None)."""
     if isinstance(value, bool):
         return "a boolean"
     if isinstance(value, int | float):
