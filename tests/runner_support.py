@@ -66,3 +66,14 @@ def planned_actions(workdir: Path) -> dict[str, list[str]]:
         for change in plan.get("resource_changes", [])
         if change["change"]["actions"] != ["no-op"]
     }
+
+
+def commands_with_env(marker: str) -> list[str]:
+    """Command lines of the live processes whose environment contains `marker`."""
+    commands: list[str] = []
+    for pid in processes_with_env(marker):
+        try:
+            commands.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode().strip())
+        except OSError:
+            continue
+    return commands

@@ -15,7 +15,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from conftest import CliResult, MotoServer, TerraformEnv, ekstf_executable, free_port, run_ekstf
-from runner_support import ENGINES, copy_fixture, engine_flags, processes_with_env
+from runner_support import ENGINES, commands_with_env, copy_fixture, engine_flags, processes_with_env
 
 pytestmark = pytest.mark.slow
 
@@ -168,8 +168,9 @@ def test_ctrl_c_stops_gracefully(engine: str, aws: MotoServer, terraform_env: Te
     proc = _start_ekstf("apply", "-C", workdir, "--auto-approve", *flags, env={marker: "1"})
     try:
         _wait_for(lambda: _object_exists(f"{key}.tflock"), 60, "apply to start")
-        _wait_for(lambda: len(processes_with_env(marker)) >= 3, 30, "the local-exec sleep to start")
-        time.sleep(0.5)
+        _wait_for(
+            lambda: any(c.startswith("sleep ") for c in commands_with_env(marker)), 30, "the local-exec sleep to start"
+        )
         proc.send_signal(signal.SIGINT)  # to ekstf only, as a terminal's Ctrl-C would reach it
         _, stderr = proc.communicate(timeout=60)
     finally:

@@ -78,6 +78,9 @@ def plan_command(
     refresh_only: bool = typer.Option(False, "--refresh-only", help="Only reconcile the state with reality."),
     json_path: Path | None = typer.Option(None, "--json", help="Also write the review as JSON to this file."),
     markdown_path: Path | None = typer.Option(None, "--markdown", help="Also write the review as Markdown (PRs)."),
+    backend_config: list[str] = typer.Option(
+        [], "--backend-config", help="Passed to `terraform init -backend-config` (KEY=VALUE or a file; repeatable)."
+    ),
     engine: str = ENGINE_OPTION,
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
@@ -92,6 +95,7 @@ def plan_command(
         targets=target,
         var_files=var_file,
         refresh_only=refresh_only,
+        backend_config=backend_config,
     )
     _print_review(outcome.plan, json_path=json_path, markdown_path=markdown_path)
     if outcome.exit_code == 2:
