@@ -97,6 +97,19 @@ open to `0.0.0.0/0` without `allowOpenToWorld: true`. Warnings are printed and d
 Kubernetes version EKS no longer offers, a public endpoint open to the internet, a spot group with one
 instance type.
 
+## Checking a spec
+
+| command | what it does |
+| --- | --- |
+| `ekstf validate SPEC` | spec checks, then generates into a temporary directory and runs the offline conformance checks (terraform fmt, Terraform's config loader, module interfaces, provider schema); exit 0 ok, 1 conformance failed, 2 bad spec |
+| `ekstf validate SPEC --aws` | also asks the AWS account (read-only): AZs offered and opted in, the existing VPC, subnets (in that VPC) and security groups exist, KMS keys exist and are enabled, instance types offered in the node groups' AZs |
+| `ekstf validate SPEC --scan` | also runs checkov on the generated repository (install checkov separately; see the README) |
+| `ekstf validate SPEC --show-completed` | prints the spec with every default filled in (itself a valid spec) |
+| `ekstf validate SPEC --json` | the result as JSON on stdout (problems with file, line, column, key path) |
+| `ekstf validate SPEC --spec-only` | the spec checks alone |
+| `ekstf schema [-o FILE]` | the JSON Schema (draft 2020-12) |
+| `ekstf init [-o FILE] [--name N] [--region R] [--force]` | a commented starter spec; asks for name and region only on a terminal |
+
 ## Keys
 """
 
