@@ -130,3 +130,18 @@ def test_init_asks_for_name_and_region_on_a_terminal(tmp_path: Path) -> None:
     assert b"Cluster name" in transcript and b"AWS region" in transcript
     spec = load_spec(tmp_path / "ekstf.yaml").spec
     assert (spec.cluster.name, spec.cluster.region) == ("tty-cluster", "ap-southeast-2")
+
+
+def test_init_into_an_impossible_path_is_bad_input(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("", encoding="utf-8")
+    result = run_ekstf("init", "-o", blocker / "ekstf.yaml")
+    assert result.returncode == 2
+    assert "cannot write" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_validate_a_directory_is_bad_input(tmp_path: Path) -> None:
+    result = run_ekstf("validate", tmp_path)
+    assert result.returncode == 2
+    assert "is a directory" in result.stderr

@@ -48,9 +48,13 @@ def schema_command(
     if output is None:
         sys.stdout.write(text)
         return
+    from generator.errors import UserInputError
     from generator.fsutil import atomic_write_text
 
-    atomic_write_text(output, text)
+    try:
+        atomic_write_text(output, text)
+    except OSError as error:
+        raise UserInputError(f"cannot write {output}: {error.strerror or error}") from None
     console_err.print(f"wrote {output}", markup=False)
 
 

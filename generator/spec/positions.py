@@ -97,6 +97,8 @@ def load_yaml_file(path: Path) -> LoadedYaml:
         raise UserInputError(Problem(f"{path} is a directory, expected a YAML file")) from None
     except UnicodeDecodeError as error:
         raise UserInputError(Problem(f"{path} is not UTF-8 text: {error.reason}", SourceLocation(str(path)))) from None
+    except OSError as error:
+        raise UserInputError(Problem(f"cannot read {path}: {error.strerror or error}")) from None
     return load_yaml(text, str(path))
 
 

@@ -146,4 +146,7 @@ def write_starter(path: Path, name: str = DEFAULT_NAME, region: str = DEFAULT_RE
                 for p in error.errors
             ]
         ) from None
-    atomic_write_text(path, text)
+    try:
+        atomic_write_text(path, text)
+    except OSError as error:
+        raise UserInputError(Problem(f"cannot write {path}: {error.strerror or error}")) from None
