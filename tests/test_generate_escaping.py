@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,17 @@ managedNodeGroups:
 """
 
 
+def _random_strings(count: int) -> list[str]:
+    """Seeded random strings dense in the characters HCL treats specially (and heredoc-shaped ones)."""
+    rng = random.Random(20261122)
+    alphabet = ["$", "%", "{", "}", "\\", '"', "\n", "\t", " ", "a", "Z", "0", "€", "✓", "EOT", "<<", "#", "\r", "\x01"]
+    strings = []
+    for index in range(count):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))
+        strings.append(text + "\n" if index % 4 == 0 else text)
+    return strings
+
+
 def _strings(tree: object, found: list[str]) -> list[str]:
     if isinstance(tree, dict):
         for item in tree.values():
@@ -86,10 +98,12 @@ def test_terraform_reads_literals_exactly(tmp_path: Path, terraform_env: Terrafo
 
     values = {f"s{i}": text for i, text in enumerate([*TRICKY, SHELL])}
     values["nested"] = {"key with space": TRICKY[:4], "plain": {"a.b/c": SHELL}}
+    values["random"] = _random_strings(150)
     body = "\n\n".join(f'output "{name}" {{\n  value = {hcl.value(value, 1)}\n}}' for name, value in values.items())
     (tmp_path / "main.tf").write_text(hcl.align(body) + "\n")
     command = TerraformCommand(str(tmp_path))
-    assert command.init(check=False).retcode == 0
+    initialised = command.init(check=False)
+    assert initialised.retcode == 0, initialised.error
     applied = command.apply(check=False, auto_approve=True)
     assert applied.retcode == 0, applied.error
     outputs = command.output(check=False, json=True)

@@ -99,8 +99,12 @@ def _heredoc(text: str, level: int) -> str | None:
     return f"<<-{marker}\n{body}\n{pad}{marker}"
 
 
-def value(item: Any, level: int = 0) -> str:
-    """The HCL literal for `item`, laid out for a line indented `level` steps."""
+def value(item: Any, level: int = 0, *, heredoc: bool = True) -> str:
+    """The HCL literal for `item`, laid out for a line indented `level` steps.
+
+    `heredoc=False` where something follows the value on its last line (a list item's comma, a call's `)`):
+    a heredoc's closing marker must stand alone on its line.
+    """
     if item is None or item is NULL:
         return "null"
     if isinstance(item, bool):
@@ -110,11 +114,11 @@ def value(item: Any, level: int = 0) -> str:
     if isinstance(item, float):
         return json.dumps(item)
     if isinstance(item, str):
-        return _heredoc(item, level) or quote(item)
+        return (_heredoc(item, level) if heredoc else None) or quote(item)
     if isinstance(item, Expr):
         return item.text
     if isinstance(item, Call):
-        return f"{item.function}({', '.join(value(a, level) for a in item.args)})"
+        return f"{item.function}({', '.join(value(a, level, heredoc=False) for a in item.args)})"
     if isinstance(item, Body):
         return _object(item.items, level)
     if isinstance(item, Mapping):
@@ -142,7 +146,7 @@ def _list(items: Sequence[Any], level: int) -> str:
         if len(inline) <= _SHORT_LIST:
             return inline
     pad = INDENT * (level + 1)
-    lines = [f"{pad}{value(i, level + 1)}," for i in items]
+    lines = [f"{pad}{value(i, level + 1, heredoc=False)}," for i in items]
     return "[\n" + "\n".join(lines) + "\n" + INDENT * level + "]"
 
 
