@@ -8,6 +8,7 @@ from typing import Any
 
 from generator.migrate.document import EksctlDocument
 from generator.migrate.report import Report
+from generator.spec.validation import PLACEHOLDER
 from generator.spec.positions import KeyPath
 
 # AWS id formats: prefix + 8 or 17 lowercase hex digits.
@@ -121,8 +122,8 @@ class Context:
         """A valid AWS id, or the value wrapped as a placeholder `<value>` that `ekstf generate` will refuse."""
         if _ID.fullmatch(value) and value.startswith(kind + "-"):
             return value
-        if value.startswith("<") and value.endswith(">"):
-            return value
+        if PLACEHOLDER.search(value):
+            return value  # an unresolved placeholder stays as written (and is listed in the report)
         cleaned = re.sub(r"[^\w .-]", "-", value)
         marked = f"<{cleaned}>"
         self.report.warn(
