@@ -378,7 +378,7 @@ def test_every_outcome_appears_in_markdown_and_json_reports() -> None:
     assert "| `managedNodeGroups[0].instanceType` | 10 | mapped | `managedNodeGroups[].instanceTypes` |" in markdown
     document = json.loads(migration.report.to_json())
     assert document["summary"]["unsupported"] >= 1
-    idp = [r for r in document["rows"] if r["eksctlKey"] == "identityProviders"][0]
+    idp = next(r for r in document["rows"] if r["eksctlKey"] == "identityProviders")
     assert idp["outcome"] == "unsupported" and "aws_eks_identity_provider_config" in idp["note"]
 
 
