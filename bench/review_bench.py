@@ -106,12 +106,12 @@ def render_table(rows: list[tuple[int, float, Measure, Measure, Measure, Measure
 
         def cell(m: Measure, base: Measure = base, mib: float = mib) -> str:
             return (
-                f"{m.seconds:.2f} s ({m.seconds / base.seconds:.2f}×), "
-                f"{m.peak_mib:.0f} MiB ({m.peak_mib / mib:.2f}× file)"
+                f"{m.seconds:.2f} s ({m.seconds / base.seconds:.2f}x), "
+                f"{m.peak_mib:.0f} MiB ({m.peak_mib / mib:.2f}x file)"
             )
 
         lines.append(
-            f"| {size:,} | {mib:.1f} MiB | {base.seconds:.2f} s, {base.peak_mib:.0f} MiB ({base.peak_mib / mib:.2f}× file) "
+            f"| {size:,} | {mib:.1f} MiB | {base.seconds:.2f} s, {base.peak_mib:.0f} MiB ({base.peak_mib / mib:.2f}x file) "
             f"| {cell(as_json)} | {cell(as_md)} | {cell(peek)} |"
         )
     lines.append("")
@@ -132,7 +132,7 @@ def write_docs(table: str) -> None:
     intro = (
         "\nMeasured with `bench/review_bench.py` on synthetic plans (tests/review_support.py: `planned_values`,\n"
         "`prior_state` and `resource_changes` like `terraform show -json`; 2 critical EKS dangers; updates that change a\n"
-        "few attributes). Targets: ≤ 1.5× `json.load` time, peak memory ≤ 2.5× the file size, faster than tf-peek.\n\n"
+        "few attributes). Targets: ≤ 1.5x `json.load` time, peak memory ≤ 2.5x the file size, faster than tf-peek.\n\n"
     )
     from generator.fsutil import atomic_write_text
 

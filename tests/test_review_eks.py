@@ -205,3 +205,11 @@ def test_fail_on_gates(plan: Path, gate: str, code: int) -> None:
     if code == 3:
         assert f"--fail-on {gate}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_rule_is_documented() -> None:
+    from generator.review.rules import GENERIC_RULES, RULES
+
+    docs = (Path(__file__).parent.parent / "docs" / "review.md").read_text(encoding="utf-8")
+    for rule_id in [rule.id for rule in RULES] + [rule_id for rule_id, _, _ in GENERIC_RULES]:
+        assert f"| `{rule_id}` |" in docs, rule_id
