@@ -24,6 +24,13 @@ def test_validate_generates_and_checks_the_quickstart(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []  # nothing written where it ran
 
 
+@pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*/ekstf.yaml")), ids=lambda p: p.parent.name)
+def test_every_example_validates_end_to_end(example: Path) -> None:
+    result = run_ekstf("validate", example)
+    assert result.returncode == 0, result.output
+    assert "conformance ok: 0 error(s)" in result.stdout
+
+
 def test_validate_json_reports_the_conformance_result() -> None:
     result = run_ekstf("validate", QUICKSTART, "--json")
     assert result.returncode == 0, result.output
