@@ -213,3 +213,82 @@ def test_every_rule_is_documented() -> None:
     docs = (Path(__file__).parent.parent / "docs" / "review.md").read_text(encoding="utf-8")
     for rule_id in [rule.id for rule in RULES] + [rule_id for rule_id, _, _ in GENERIC_RULES]:
         assert f"| `{rule_id}` |" in docs, rule_id
+
+
+def _change(address: str, type_: str, name: str, actions: list[str], before: Any, after: Any, module: str = "") -> Any:
+    entry: dict[str, Any] = {"address": address, "mode": "managed", "type": type_, "name": name}
+    if module:
+        entry["module_address"] = module
+    entry["change"] = {"actions": actions, "before": before, "after": after, "after_unknown": {}}
+    return entry
+
+
+def test_launch_template_wiring_follows_configuration_references(tmp_path: Path) -> None:
+    template = {"name": "custom", "image_id": "ami-1"}
+    group = {"cluster_name": "prod", "version": "1.31", "launch_template": []}  # ids not in the plan values
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            _change(
+                "aws_launch_template.custom",
+                "aws_launch_template",
+                "custom",
+                ["update"],
+                template,
+                {**template, "image_id": "ami-2"},
+            ),
+            _change("aws_eks_node_group.direct", "aws_eks_node_group", "direct", ["no-op"], group, group),
+            _change("aws_eks_node_group.other", "aws_eks_node_group", "other", ["no-op"], group, group),
+            _change(
+                'module.pools["a"].aws_eks_node_group.this',
+                "aws_eks_node_group",
+                "this",
+                ["no-op"],
+                group,
+                group,
+                'module.pools["a"]',
+            ),
+            _change(
+                "module.unrelated.aws_eks_node_group.this",
+                "aws_eks_node_group",
+                "this",
+                ["no-op"],
+                group,
+                group,
+                "module.unrelated",
+            ),
+        ],
+        "configuration": {
+            "root_module": {
+                "resources": [
+                    {
+                        "type": "aws_eks_node_group",
+                        "name": "direct",
+                        "expressions": {
+                            "launch_template": [
+                                {"id": {"references": ["aws_launch_template.custom.id", "aws_launch_template.custom"]}}
+                            ]
+                        },
+                    },
+                    {"type": "aws_eks_node_group", "name": "other", "expressions": {}},
+                ],
+                "module_calls": {
+                    "pools": {
+                        "expressions": {"template_id": {"references": ["aws_launch_template.custom.id"]}},
+                        "module": {"resources": []},
+                    },
+                    "unrelated": {"expressions": {}, "module": {"resources": []}},
+                },
+            }
+        },
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    direct = dangers_by_rule(review_json(path))["launch-template-rollout"][0]
+    assert direct["addresses"] == ["aws_launch_template.custom", "aws_eks_node_group.direct"]
+
+    del plan["configuration"]["root_module"]["resources"][0]["expressions"]["launch_template"]  # type: ignore[index]
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    via_module = dangers_by_rule(review_json(path))["launch-template-rollout"][0]
+    assert via_module["addresses"] == ["aws_launch_template.custom", 'module.pools["a"].aws_eks_node_group.this']
+    assert "module inputs" in via_module["message"]
