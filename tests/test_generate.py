@@ -212,6 +212,25 @@ KITCHEN_SINK = Path(__file__).resolve().parent / "fixtures" / "generate" / "kitc
 
 
 @pytest.mark.slow
+def test_ipv6_windows_and_custom_al2_are_conformant(tmp_path: Path, terraform_env: TerraformEnv) -> None:
+    from generator.conformance import check_repo
+
+    out = tmp_path / "infra"
+    result = run_ekstf("generate", KITCHEN_SINK.with_name("ipv6-windows-al2.yaml"), "-o", out)
+    assert result.returncode == 0, result.output
+    checkov = Path(__file__).resolve().parent.parent / ".venv-scan" / "bin" / "checkov"
+    report = check_repo(out, scan=checkov.exists(), checkov=str(checkov) if checkov.exists() else None)
+    assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in report.findings)
+    eks = _unaligned(out / "eks.tf")
+    assert "create_cni_ipv6_iam_policy = true" in eks
+    assert 'ami_type = "WINDOWS_FULL_2022_x86_64"' in eks  # the self-managed access entry becomes EC2_WINDOWS
+    templates = _unaligned(out / "launch_templates.tf")
+    assert 'device_name = "/dev/sda1"' in templates
+    assert "Windows_Server-2022-English-Full-EKS_Optimized-1.32/image_id" in templates
+    assert "enable_ipv6 = true" in _unaligned(out / "vpc.tf")
+
+
+@pytest.mark.slow
 def test_every_feature_at_once_is_conformant(tmp_path: Path, terraform_env: TerraformEnv) -> None:
     """SSH, EFA, custom AMI, Bottlerocket self-managed, Karpenter, Pod Identity addon, S3 backend, no NAT..."""
     from generator.conformance import check_repo

@@ -56,6 +56,9 @@ def _network(spec: Spec) -> dict[str, Any]:
     if endpoint.public:
         args["endpoint_public_access_cidrs"] = list(endpoint.public_cidrs)
     args["ip_family"] = cluster.kubernetes_network.ip_family
+    if cluster.kubernetes_network.ip_family == "ipv6":
+        # Node roles of an IPv6 cluster need the CNI's IPv6 policy, which AWS does not provide as a managed policy.
+        args["create_cni_ipv6_iam_policy"] = True
     args["service_ipv4_cidr"] = cluster.kubernetes_network.service_cidr
     return args
 
