@@ -526,7 +526,25 @@ def _check_addons(spec: Spec, checks: _Checks) -> None:
         )
 
 
+# The major versions ekstf's templates are written for; a pin may move within the line, not off it.
+_MODULE_LINES = {"eks": 21, "vpc": 6, "iam": 6}
+
+
+def _check_module_pins(spec: Spec, checks: _Checks) -> None:
+    modules = spec.terraform.modules
+    for name, major in _MODULE_LINES.items():
+        pin = getattr(modules, name)
+        if not re.fullmatch(rf"\s*(=|~>)?\s*{major}\.\d+(\.\d+)?\s*", pin):
+            checks.error(
+                ("terraform", "modules", name),
+                f"ekstf generates code for terraform-aws-modules/{name} {major}.x; {pin!r} is not on that line",
+                expected=f"an exact {major}.x version such as {getattr(type(modules)(), name)}, or `~> {major}.N`",
+                hint="other major versions rename inputs; upgrade the pin within the line only",
+            )
+
+
 def _check_terraform(spec: Spec, checks: _Checks) -> None:
+    _check_module_pins(spec, checks)
     backend = spec.terraform.backend
     if backend.type == "s3" and not backend.bucket:
         checks.error(
