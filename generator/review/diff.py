@@ -68,7 +68,13 @@ class _Differ:
                 bv, av, uv = b.get(key), a.get(key), u.get(key)
                 if not uv and bv == av:
                     continue
-                self.walk(bv, av, uv, bs.get(key), as_.get(key), _join(path, key))
+                bsv, asv = bs.get(key), as_.get(key)
+                if not (uv or bsv or asv or isinstance(bv, dict | list) or isinstance(av, dict | list)):
+                    self._leaf(bv, av, _join(path, key))  # inlined common case: a plain scalar changed
+                    if self.full():
+                        return
+                    continue
+                self.walk(bv, av, uv, bsv, asv, _join(path, key))
             return
         if isinstance(before, list | None) and isinstance(after, list | None) and (before or after) is not None:
             bl = before or []
@@ -95,6 +101,12 @@ class _Differ:
             self.out.append(
                 AttributeDiff(self.masker.text(path), self._mask(before, before_sens), self._mask(after, after_sens))
             )
+
+    def _leaf(self, before: Any, after: Any, path: str) -> None:
+        masker = self.masker
+        if masker.patterns or masker.secrets:
+            before, after, path = masker.value(before), masker.value(after), masker.text(path)
+        self.out.append(AttributeDiff(path, before, after))
 
     def _mask(self, val: Any, sensitive: Any) -> Any:
         return self.masker.value(val, sensitive)
