@@ -42,9 +42,9 @@ def _engine(kind: str, terraform_bin: str | None) -> Engine:
 
 
 def _print_review(plan: dict[str, Any], *, json_path: Path | None = None, markdown_path: Path | None = None) -> None:
-    from generator.runner.summary import render_plan
-
     from rich.text import Text
+
+    from generator.runner.summary import render_plan
 
     color = console.is_terminal and not os.environ.get("NO_COLOR")
     rendered = render_plan(plan, json_path=json_path, markdown_path=markdown_path, color=color, width=console.width)
@@ -86,8 +86,10 @@ def plan_command(
 ) -> None:
     """init + plan into DIR/.ekstf/plan.tfplan (+ plan.json), then a review. Exit 0 no changes, 2 changes, 1 error."""
     from generator.runner.operations import check_workdir, make_plan
+    from generator.runner.summary import preload_review
 
     directory = check_workdir(workdir)
+    preload_review()
     outcome = make_plan(
         _engine(engine, terraform_bin),
         directory,

