@@ -111,3 +111,52 @@ def test_python_api_for_the_runner(tmp_path: Path) -> None:
     assert plan["resource_changes"][0]["change"]["before"]["name"] == "prod"  # the caller's plan is untouched
     with pytest.raises(UserInputError, match="unsupported plan format_version"):
         build_review({"format_version": "3.1", "resource_changes": []})
+
+
+def test_nested_sensitivity_marks_mask_whole_subtrees() -> None:
+    before = {"settings": [{"user": "admin", "password": "NESTED-SECRET-1"}], "block": {"token": "SUBTREE-SECRET-2"}}
+    after = {"settings": [{"user": "admin2", "password": "NESTED-SECRET-3"}], "block": {"token": "SUBTREE-SECRET-4"}}
+    marks = {"settings": [{"password": True}], "block": True}
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            {
+                "address": "aws_db_instance.main",
+                "mode": "managed",
+                "type": "aws_db_instance",
+                "name": "main",
+                "change": {
+                    "actions": ["update"],
+                    "before": before,
+                    "after": after,
+                    "after_unknown": {},
+                    "before_sensitive": marks,
+                    "after_sensitive": marks,
+                },
+            }
+        ],
+        "resource_drift": [
+            {
+                "address": "aws_db_instance.main",
+                "mode": "managed",
+                "type": "aws_db_instance",
+                "name": "main",
+                "change": {
+                    "actions": ["update"],
+                    "before": before,
+                    "after": before,
+                    "before_sensitive": marks,
+                    "after_sensitive": marks,
+                },
+            }
+        ],
+    }
+    review = build_review(plan)
+    diff = {d.path: d for d in review.resources[0].diff()}
+    assert (diff["settings[0].user"].before, diff["settings[0].user"].after) == ("admin", "admin2")
+    assert diff["settings[0].password"].sensitive and diff["block"].sensitive
+    for fmt in ("terminal", "markdown", "json"):
+        text = render_review(review, fmt)
+        assert "admin2" in text
+        for secret in ("NESTED-SECRET-1", "SUBTREE-SECRET-2", "NESTED-SECRET-3", "SUBTREE-SECRET-4"):
+            assert secret not in text, (fmt, secret)
