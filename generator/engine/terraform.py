@@ -25,7 +25,11 @@ def automation_env() -> dict[str, str]:
 
 
 class ProcessEngine:
-    """Runs Terraform commands in a child process; subclasses say which process."""
+    """Runs Terraform commands in a child process (cwd = the workdir); subclasses say which process.
+
+    Paths given to the methods may be relative to our working directory: they are made absolute,
+    because Terraform runs inside the workdir.
+    """
 
     kind = "terraform"
 
@@ -79,18 +83,18 @@ class ProcessEngine:
         refresh_only: bool = False,
         on_output: OutputCallback = ignore_output,
     ) -> CommandResult:
-        args = ["plan", "-input=false", "-json", "-detailed-exitcode", f"-out={out}"]
+        args = ["plan", "-input=false", "-json", "-detailed-exitcode", f"-out={out.resolve()}"]
         args += ["-destroy"] if destroy else []
         args += ["-refresh-only"] if refresh_only else []
         args += [f"-target={target}" for target in targets]
-        args += [f"-var-file={path}" for path in var_files]
+        args += [f"-var-file={path.resolve()}" for path in var_files]
         return self.run(workdir, args, on_output=on_output)
 
     def show_json(self, workdir: Path, plan_file: Path) -> dict[str, Any]:
-        return self._json_command(workdir, ["show", "-json", "-no-color", str(plan_file)])
+        return self._json_command(workdir, ["show", "-json", "-no-color", str(plan_file.resolve())])
 
     def apply(self, workdir: Path, plan_file: Path, *, on_output: OutputCallback = ignore_output) -> CommandResult:
-        return self.run(workdir, ["apply", "-input=false", "-json", str(plan_file)], on_output=on_output)
+        return self.run(workdir, ["apply", "-input=false", "-json", str(plan_file.resolve())], on_output=on_output)
 
     def output_json(self, workdir: Path) -> dict[str, Any]:
         return self._json_command(workdir, ["output", "-json", "-no-color"])
