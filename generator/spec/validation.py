@@ -592,6 +592,7 @@ def _check_formats(spec: Spec, checks: _Checks) -> None:
                         f"{ami_type} is a GPU AMI but {', '.join(plain)} have no NVIDIA GPU",
                         hint="use a STANDARD amiType for these instance types",
                     )
+            _check_labels_and_taints(checks, (section, index), group)
     roles: list[tuple[KeyPath, WorkloadRole]] = [
         *((("serviceAccounts", i), r) for i, r in enumerate(spec.service_accounts)),
         *((("podIdentities", i), r) for i, r in enumerate(spec.pod_identities)),
@@ -630,3 +631,41 @@ def _check_formats(spec: Spec, checks: _Checks) -> None:
             f"{backend.bucket!r} is not a valid S3 bucket name",
             expected="3 to 63 lower-case letters, digits, `.` and `-`",
         )
+
+
+_LABEL_NAME = re.compile(r"^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$")
+_DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+
+
+def _label_key_ok(key: str) -> bool:
+    prefix, _, name = key.rpartition("/")
+    if prefix and (len(prefix) > 253 or not _DNS_SUBDOMAIN.fullmatch(prefix)):
+        return False
+    return bool(_LABEL_NAME.fullmatch(name))
+
+
+def _label_value_ok(value: str) -> bool:
+    return value == "" or bool(_LABEL_NAME.fullmatch(value))
+
+
+def _check_labels_and_taints(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
+    """Kubernetes label and taint syntax: EKS rejects bad ones only when the node group is created."""
+    syntax = "[prefix/]name: name up to 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric"
+    for key, value in group.labels.items():
+        if not _label_key_ok(key):
+            checks.error((*base, "labels", key), f"{key!r} is not a valid Kubernetes label key", expected=syntax)
+        elif not _label_value_ok(value):
+            checks.error(
+                (*base, "labels", key),
+                f"{value!r} is not a valid Kubernetes label value",
+                expected="up to 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric (or empty)",
+            )
+    for index, taint in enumerate(group.taints):
+        if taint.key and not _label_key_ok(taint.key):
+            checks.error((*base, "taints", index, "key"), f"{taint.key!r} is not a valid taint key", expected=syntax)
+        if taint.value and not _label_value_ok(taint.value):
+            checks.error(
+                (*base, "taints", index, "value"),
+                f"{taint.value!r} is not a valid taint value",
+                expected="up to 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric",
+            )
