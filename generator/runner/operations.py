@@ -91,7 +91,7 @@ def make_plan(
         if not var_path.is_file():
             raise UserInputError(Problem(f"var file {var_path} does not exist", key_path="--var-file"))
     init(engine, workdir, console, backend_config=backend_config)
-    paths.state_dir.mkdir(parents=True, exist_ok=True)
+    paths.ensure_state_dir()
     for stale in (paths.plan_file(destroy), paths.plan_json(destroy), paths.plan_record(destroy)):
         stale.unlink(missing_ok=True)
     record = PlanRecord(
@@ -192,7 +192,9 @@ def apply_saved_plan(
 def save_outputs(engine: Engine, workdir: Path) -> dict[str, Any]:
     """`output -json`, written to `.ekstf/outputs.json` (mode 0600: sensitive values are in clear there)."""
     outputs = engine.output_json(workdir)
-    write_private_json(RunPaths(workdir).outputs_json, outputs)
+    paths = RunPaths(workdir)
+    paths.ensure_state_dir()
+    write_private_json(paths.outputs_json, outputs)
     return outputs
 
 

@@ -33,6 +33,13 @@ class RunPaths:
     def state_dir(self) -> Path:
         return self.workdir / STATE_DIR
 
+    def ensure_state_dir(self) -> None:
+        """Create `.ekstf/`, owner-only, with a .gitignore so plans and outputs (secrets) are never committed."""
+        self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ignore = self.state_dir / ".gitignore"
+        if not ignore.exists():
+            atomic_write_text(ignore, "# written by ekstf: plans and outputs may hold secrets\n*\n")
+
     def plan_file(self, destroy: bool = False) -> Path:
         return self.state_dir / ("destroy.tfplan" if destroy else "plan.tfplan")
 
