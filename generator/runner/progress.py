@@ -35,6 +35,7 @@ class OperationProgress:
         self.done = 0
         self.errored = 0
         self.planned = 0
+        self.refreshed = 0
         self.in_flight: dict[str, float] = {}
         self.started = time.monotonic()
         self.diagnostics: list[str] = []
@@ -60,9 +61,12 @@ class OperationProgress:
 
     def _status_line(self) -> Text:
         elapsed = time.monotonic() - self.started
-        total = self.total if self.total is not None else self.planned or None
-        count = f"{self.done}/{total}" if total else f"{self.done}"
-        text = Text(f"{self.operation}: {count} resources done, {elapsed:4.0f}s elapsed", style="bold")
+        if self.operation == "Planning":
+            status = f"{self.refreshed} refreshed, {self.planned} changes so far"
+        else:
+            total = self.total if self.total is not None else self.planned or None
+            status = f"{self.done}/{total} resources done" if total else f"{self.done} resources done"
+        text = Text(f"{self.operation}: {status}, {elapsed:4.0f}s elapsed", style="bold")
         if self.in_flight:
             now = time.monotonic()
             address, since = next(iter(self.in_flight.items()))
@@ -92,6 +96,11 @@ class OperationProgress:
             action = str((event.get("change") or {}).get("action", ""))
             if action not in _IGNORED_ACTIONS:
                 self.planned += 1
+        elif kind == "refresh_start":
+            self.in_flight[_hook_address(event)] = time.monotonic()
+        elif kind == "refresh_complete":
+            self.in_flight.pop(_hook_address(event), None)
+            self.refreshed += 1
         elif kind == "apply_start":
             self.in_flight[_hook_address(event)] = time.monotonic()
             if not self.use_live:
