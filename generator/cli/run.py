@@ -217,12 +217,14 @@ def bootstrap_state_command(
 
 
 def doctor_command(engine: str = ENGINE_OPTION, terraform_bin: str | None = BIN_OPTION) -> None:
-    """Which engine would run, its Terraform version, the CLI config and provider mirror. Exit 1 on a problem."""
+    """Which engine would run, its Terraform version, the CLI config and provider mirror. Exit 1 if no engine works."""
     from generator.runner.doctor import diagnose
 
     report = diagnose(engine, terraform_bin)
     for label, value in report.lines():
         console.print(f"{label + ':':<20} {value}", markup=False, highlight=False)
+    for warning in report.warnings:
+        console_err.print(f"warning: {warning}", markup=False, highlight=False)
     for problem in report.problems:
         console_err.print(f"problem: {problem}", markup=False, highlight=False)
     raise typer.Exit(0 if report.ok else 1)

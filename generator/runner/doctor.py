@@ -21,6 +21,7 @@ class DoctorReport:
     provider_mirror: str = ""
     plugin_cache: str = ""
     problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -59,7 +60,9 @@ def diagnose(kind: str = "auto", terraform_bin: str | None = None) -> DoctorRepo
     if config is not None:
         report.cli_config = str(config)
         if not config.is_file():
-            report.problems.append(f"TF_CLI_CONFIG_FILE points at {config}, which does not exist")
+            report.warnings.append(
+                f"TF_CLI_CONFIG_FILE points at {config}, which does not exist (Terraform warns and ignores it)"
+            )
         else:
             text = config.read_text(encoding="utf-8", errors="replace")
             mirrors = sorted(set(_MIRROR.findall(text)))
