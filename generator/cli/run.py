@@ -51,7 +51,7 @@ def _print_review(plan: dict[str, Any], *, json_path: Path | None = None, markdo
     console.print(Text.from_ansi(rendered.terminal) if color else rendered.terminal, markup=False, highlight=False)
 
 
-def _confirmer(auto_approve: bool, verb: str) -> Confirm | None:
+def _confirmer(auto_approve: bool, verb: str, *, show_review: bool = True) -> Confirm | None:
     """None with --auto-approve; else a prompt showing the plan (refusing when there is no terminal)."""
     from generator.errors import ConflictError
 
@@ -64,7 +64,8 @@ def _confirmer(auto_approve: bool, verb: str) -> Confirm | None:
                 f"refusing to {verb} without approval: there is no terminal to ask on. "
                 "Review the plan (ekstf plan) and pass --auto-approve."
             )
-        _print_review(plan)
+        if show_review:
+            _print_review(plan)
         answer: str = typer.prompt(f"Do you want to {verb} these changes? Only 'yes' will be accepted")
         return answer.strip() == "yes"
 
@@ -143,7 +144,9 @@ def destroy_command(
     if outcome.exit_code == 0:
         console_err.print("Nothing to destroy.")
         return
-    apply_saved_plan(selected, directory, console_err, confirm=_confirmer(auto_approve, "destroy"), destroy=True)
+    apply_saved_plan(
+        selected, directory, console_err, confirm=_confirmer(auto_approve, "destroy", show_review=False), destroy=True
+    )
     console_err.print("Destroyed.")
 
 
