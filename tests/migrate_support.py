@@ -74,7 +74,9 @@ def seed_eksctl_cluster(session: Any) -> Seeded:
     ):
         subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=az)["Subnet"]["SubnetId"]
         role_tag = "kubernetes.io/role/elb" if kind == "public" else "kubernetes.io/role/internal-elb"
-        ec2.create_tags(Resources=[subnet_id], Tags=[{"Key": role_tag, "Value": "1"}, {"Key": "n", "Value": str(index)}])
+        ec2.create_tags(
+            Resources=[subnet_id], Tags=[{"Key": role_tag, "Value": "1"}, {"Key": "n", "Value": str(index)}]
+        )
         if kind == "public":
             ec2.modify_subnet_attribute(SubnetId=subnet_id, MapPublicIpOnLaunch={"Value": True})
             public.append(subnet_id)
@@ -169,6 +171,8 @@ def seed_eksctl_cluster(session: Any) -> Seeded:
             "Role1": {
                 "Type": "AWS::IAM::Role",
                 "Properties": {
+                    # Real CloudFormation cuts generated names to 64 characters; moto does not.
+                    "RoleName": "eksctl-demo-addon-iamserviceaccount-kube-sys-Role1-1Q2W3E4R5T6Y",
                     "AssumeRolePolicyDocument": {
                         "Version": "2012-10-17",
                         "Statement": [

@@ -47,29 +47,43 @@ def make_clients(region: str, session: Any = None) -> Clients:
 
     config = Config(
         region_name=region,
-        retries={"mode": "adaptive", "max_attempts": 10},
+        retries={"mode": "adaptive", "total_max_attempts": 10},
         connect_timeout=10,
         read_timeout=60,
         user_agent_extra="ekstf-migrate",
     )
-    session = session or boto3.session.Session(region_name=region)
+    from botocore.exceptions import BotoCoreError, ProfileNotFound
 
-    def client(name: str) -> Any:
-        return session.client(name, config=config)
+    try:
+        session = session or boto3.session.Session(region_name=region)
 
-    return Clients(
-        eks=client("eks"),
-        iam=client("iam"),
-        ec2=client("ec2"),
-        cloudformation=client("cloudformation"),
-        logs=client("logs"),
-        sts=client("sts"),
-        region=region,
-    )
+        def client(name: str) -> Any:
+            return session.client(name, config=config)
+
+        return Clients(
+            eks=client("eks"),
+            iam=client("iam"),
+            ec2=client("ec2"),
+            cloudformation=client("cloudformation"),
+            logs=client("logs"),
+            sts=client("sts"),
+            region=region,
+        )
+    except ProfileNotFound as error:
+        raise UserInputError(Problem(str(error), hint="check AWS_PROFILE / --profile and ~/.aws/config")) from None
+    except BotoCoreError as error:
+        raise UserInputError(
+            Problem(f"cannot set up AWS clients: {error}", hint="check your AWS configuration")
+        ) from None
 
 
-def call(action: str, function: Callable[..., Any], optional: bool = False, **kwargs: Any) -> Any:
-    """Run one AWS call; errors become ekstf errors (or `Unavailable` for an optional API the endpoint lacks)."""
+def call(
+    action: str, function: Callable[..., Any], optional: bool = False, not_found: Problem | None = None, **kwargs: Any
+) -> Any:
+    """Run one AWS call; errors become ekstf errors (or `Unavailable` for an optional API the endpoint lacks).
+
+    `not_found`: the problem to report (exit 2) when AWS says the resource does not exist.
+    """
     from botocore.exceptions import (
         BotoCoreError,
         ClientError,
@@ -97,6 +111,8 @@ def call(action: str, function: Callable[..., Any], optional: bool = False, **kw
             raise UserInputError(
                 Problem(f"AWS rejected the credentials ({code}): {message}", hint="refresh them (aws sso login)")
             ) from None
+        if not_found is not None and code in ("ResourceNotFoundException", "NoSuchEntity", "NotFoundException"):
+            raise UserInputError(not_found) from None
         if code in ACCESS_DENIED:
             raise ToolError(
                 f"AWS denied {action} ({code}): {message}\n"

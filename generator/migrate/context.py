@@ -8,8 +8,8 @@ from typing import Any
 
 from generator.migrate.document import EksctlDocument
 from generator.migrate.report import Report
-from generator.spec.validation import PLACEHOLDER
 from generator.spec.positions import KeyPath
+from generator.spec.validation import PLACEHOLDER
 
 # AWS id formats: prefix + 8 or 17 lowercase hex digits.
 _ID = re.compile(r"^(vpc|subnet|sg|ami|lt)-[0-9a-f]{8}([0-9a-f]{9})?$")

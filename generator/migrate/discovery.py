@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from generator.errors import Problem, UserInputError
+from generator.errors import Problem
 from generator.migrate.aws import Clients, Unavailable, call, pages
 
 _LIVE_STACK_STATUSES = [
@@ -97,19 +97,12 @@ def discover(clients: Clients, name: str) -> LiveCluster:
 
 
 def _describe_cluster(clients: Clients, name: str) -> dict[str, Any]:
-    from botocore.exceptions import ClientError
-
-    try:
-        return dict(clients.eks.describe_cluster(name=name)["cluster"])
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
-            raise UserInputError(
-                Problem(
-                    f"no EKS cluster named {name!r} in {clients.region}",
-                    hint="check the name and --region (aws eks list-clusters --region REGION)",
-                )
-            ) from None
-    return dict(call("eks:DescribeCluster", clients.eks.describe_cluster, name=name)["cluster"])
+    not_found = Problem(
+        f"no EKS cluster named {name!r} in {clients.region}",
+        hint="check the name and --region (aws eks list-clusters --region REGION)",
+    )
+    response = call("eks:DescribeCluster", clients.eks.describe_cluster, not_found=not_found, name=name)
+    return dict(response["cluster"])
 
 
 def _optional(live: LiveCluster, what: str, read: Any) -> Any:
