@@ -257,6 +257,9 @@ class Ssh(SpecModel):
 class UserData(SpecModel):
     """Extra node bootstrap configuration; which keys apply depends on the AMI family."""
 
+    # Scripts and TOML reach the node byte for byte (a trailing newline matters to some tools).
+    model_config = ConfigDict(str_strip_whitespace=False)
+
     shell: str | None = Field(None, description="AL2023/AL2: a shell script run before the node joins.")
     node_config: dict[str, Any] | None = Field(
         None, description="AL2023: a NodeConfig `spec` fragment merged by nodeadm."
