@@ -96,7 +96,7 @@ def _heredoc(text: str, level: int) -> str | None:
         marker += "X"
     pad = INDENT * (level + 1)
     body = "\n".join(pad + escape_template(line) if line else "" for line in lines)
-    return f"<<-{marker}\n{body}\n{pad}{marker}"
+    return f"<<-{marker}\n{body}\n{INDENT * level}{marker}"
 
 
 def value(item: Any, level: int = 0, *, heredoc: bool = True) -> str:

@@ -273,9 +273,9 @@ def _user_data_module(spec: Spec, group: NodeGroupBase, self_managed: bool) -> d
         )
     user_data = group.user_data
     if user_data is not None:
-        args["pre_bootstrap_script"] = user_data.shell
+        args["pre_bootstrap_script"] = _as_file(user_data.shell)
         args["node_config"] = user_data.node_config or None
-        args["bottlerocket_settings_toml"] = user_data.bottlerocket_toml
+        args["bottlerocket_settings_toml"] = _as_file(user_data.bottlerocket_toml)
         args["bootstrap_extra_args"] = user_data.bootstrap_extra_args
     if group.kubelet is not None:
         args["kubelet_max_pods"] = group.kubelet.max_pods
@@ -285,6 +285,13 @@ def _user_data_module(spec: Spec, group: NodeGroupBase, self_managed: bool) -> d
         args["node_labels"] = dict(group.labels) or None
         args["node_taints"] = [{"key": t.key, "value": t.value or "", "effect": t.effect} for t in group.taints] or None
     return {"name": names.user_data_module(group.name), "source": USER_DATA_MODULE_SOURCE, "arguments": args}
+
+
+def _as_file(text: str | None) -> str | None:
+    """Scripts and TOML end with a newline (the spec loader strips it); multi-line ones then render as heredocs."""
+    if not text:
+        return None
+    return text if text.endswith("\n") else text + "\n"
 
 
 def _ami_parameter(spec: Spec, group: NodeGroupBase) -> dict[str, Any]:

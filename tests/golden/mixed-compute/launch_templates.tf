@@ -15,7 +15,10 @@ module "user_data_bottlerocket" {
 
   ami_family                 = "bottlerocket"
   full_bootstrap             = false
-  bottlerocket_settings_toml = "[settings.kernel]\nlockdown = \"integrity\""
+  bottlerocket_settings_toml = <<-EOT
+    [settings.kernel]
+    lockdown = "integrity"
+  EOT
 }
 
 resource "aws_launch_template" "system" {
