@@ -190,3 +190,18 @@ def test_missing_credentials_is_a_clear_runtime_error(
     assert result.returncode == 1, result.output
     assert "no AWS credentials found" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_subnets_in_a_single_az_are_reported(aws: MotoServer, tmp_path: Path) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    vpc_id = ec2.create_vpc(CidrBlock="10.30.0.0/16")["Vpc"]["VpcId"]
+    ids = [
+        ec2.create_subnet(VpcId=vpc_id, CidrBlock=cidr, AvailabilityZone=f"{REGION}a")["Subnet"]["SubnetId"]
+        for cidr in ("10.30.0.0/19", "10.30.32.0/19")
+    ]
+    text = (
+        f"cluster:\n  name: one-az\n  region: {REGION}\nvpc:\n  id: {vpc_id}\n  privateSubnetIds: [{', '.join(ids)}]\n"
+    )
+    result = run_ekstf("validate", write(tmp_path, text), "--aws", "--spec-only")
+    assert result.returncode == 2, result.output
+    assert f":6:3: error: vpc.privateSubnetIds: every subnet in privateSubnetIds is in {REGION}a" in result.stderr

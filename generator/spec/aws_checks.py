@@ -162,6 +162,7 @@ def _check_existing_network(ec2: Any, findings: _Findings, spec: Spec) -> dict[s
             findings.error(path, f"subnet {subnet_id} does not exist in {spec.cluster.region}")
         elif vpc.id is not None and subnet.vpc_id != vpc.id:
             findings.error(path, f"subnet {subnet_id} belongs to {subnet.vpc_id}, not to {vpc.id}")
+    _check_control_plane_zones(findings, spec, subnets)
     groups_wanted: list[tuple[KeyPath, str]] = [
         (("vpc", "securityGroupIds", i), sg) for i, sg in enumerate(vpc.security_group_ids)
     ]
@@ -179,6 +180,22 @@ def _check_existing_network(ec2: Any, findings: _Findings, spec: Spec) -> dict[s
             if sg not in found:
                 findings.error(path, f"security group {sg} does not exist in {spec.cluster.region}")
     return subnets
+
+
+def _check_control_plane_zones(findings: _Findings, spec: Spec, subnets: dict[str, _Subnet]) -> None:
+    """EKS puts control-plane ENIs in these subnets and refuses them unless they span two AZs."""
+    vpc = spec.vpc
+    if not vpc.existing:
+        return
+    key = "controlPlaneSubnetIds" if vpc.control_plane_subnet_ids else "privateSubnetIds"
+    ids = vpc.control_plane_subnet_ids or vpc.private_subnet_ids
+    zones = sorted({subnets[s].availability_zone for s in ids if s in subnets})
+    if len(zones) == 1 and all(s in subnets for s in ids):
+        findings.error(
+            ("vpc", key),
+            f"every subnet in {key} is in {zones[0]}; EKS needs subnets in at least two availability zones",
+            hint="add a subnet from another AZ",
+        )
 
 
 def _existing_ids(
