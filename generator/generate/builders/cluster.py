@@ -76,11 +76,10 @@ def _access_entry(entry: AccessEntry) -> dict[str, Any]:
     body["user_name"] = entry.username
     associations: dict[str, Any] = {}
     for policy in entry.policies:
-        short = policy.policy_arn.rsplit("/", 1)[-1]
         scope: dict[str, Any] = {"type": policy.scope}
         if policy.scope == "namespace":
             scope["namespaces"] = list(policy.namespaces)
-        associations[names.snake(short)] = {"policy_arn": policy.policy_arn, "access_scope": scope}
+        associations[names.access_policy_key(policy.policy_arn)] = {"policy_arn": policy.policy_arn, "access_scope": scope}
     if associations:
         body["policy_associations"] = associations
     return body
