@@ -148,7 +148,6 @@ class ResourceChange:
 class Danger:
     rule: str
     severity: str
-    title: str
     message: str
     addresses: tuple[str, ...]
 

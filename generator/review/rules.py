@@ -2,7 +2,7 @@
 
 A row is `Rule(id, severity, consequence, matcher)`. A matcher takes the `RuleContext` (the plan's resources
 indexed by type) and yields `Finding`s (affected addresses, an optional detail and an optional severity override).
-`on_types(...)` builds the common matcher "these resource types with these actions". Resource types no rule covers
+`type_rule(...)` builds the common row "these resource types with these actions". Resource types no rule covers
 for a delete or replace fall back to the low-severity generic rules at the end of the table.
 """
 
@@ -115,8 +115,18 @@ def on_types(
     return match
 
 
-def _covers(types: Iterable[str], actions: frozenset[str]) -> frozenset[tuple[str, str]]:
-    return frozenset((t, a) for t in types for a in actions)
+def type_rule(
+    rule_id: str,
+    severity: str,
+    consequence: str,
+    types: Iterable[str],
+    actions: frozenset[str],
+    detail: Callable[[ResourceChange], str] = _replace_detail,
+) -> Rule:
+    """The common row: resources of `types` with one of `actions`; the generic fallback then skips them."""
+    type_tuple = tuple(types)
+    covers = frozenset((t, a) for t in type_tuple for a in actions)
+    return Rule(rule_id, severity, consequence, on_types(type_tuple, actions, detail), covers)
 
 
 # --- detail functions and whole-plan matchers -----------------------------------------------------------------
@@ -268,61 +278,65 @@ NETWORK_TYPES = ("aws_subnet", "aws_nat_gateway", "aws_route_table", "aws_intern
 ACCESS_TYPES = ("aws_eks_access_entry", "aws_eks_access_policy_association")
 
 RULES: tuple[Rule, ...] = (
-    Rule(
+    type_rule(
         "eks-cluster-destroyed",
         "critical",
         "the EKS cluster is destroyed, and every workload in it with it",
-        on_types(["aws_eks_cluster"], DESTROYING),
-        _covers(["aws_eks_cluster"], DESTROYING),
+        ["aws_eks_cluster"],
+        DESTROYING,
     ),
-    Rule(
+    type_rule(
         "oidc-provider-removed",
         "critical",
         "every IRSA role stops working at once (pods lose their AWS credentials)",
-        on_types(["aws_iam_openid_connect_provider"], DESTROYING),
-        _covers(["aws_iam_openid_connect_provider"], DESTROYING),
+        ["aws_iam_openid_connect_provider"],
+        DESTROYING,
     ),
-    Rule(
+    type_rule(
         "kms-key-deleted",
         "critical",
         "the key is scheduled for deletion: secrets encrypted with it become unreadable after the window",
-        on_types(["aws_kms_key"], DESTROYING, _kms_detail),
-        _covers(["aws_kms_key"], DESTROYING),
+        ["aws_kms_key"],
+        DESTROYING,
+        _kms_detail,
     ),
-    Rule(
+    type_rule(
         "vpc-destroyed",
         "critical",
         "the cluster network is destroyed: nodes, load balancers and the control plane lose connectivity",
-        on_types(["aws_vpc"], DESTROYING),
-        _covers(["aws_vpc"], DESTROYING),
+        ["aws_vpc"],
+        DESTROYING,
     ),
-    Rule(
+    type_rule(
         "node-group-replaced",
         "high",
         "all nodes of the group are replaced and capacity drops while it happens",
-        on_types(["aws_eks_node_group"], REPLACING, _node_group_detail),
-        _covers(["aws_eks_node_group"], REPLACING),
+        ["aws_eks_node_group"],
+        REPLACING,
+        _node_group_detail,
     ),
-    Rule(
+    type_rule(
         "self-managed-nodes-removed",
         "high",
         "self-managed nodes are removed with their Auto Scaling group",
-        on_types(["aws_autoscaling_group"], DESTROYING),
-        _covers(["aws_autoscaling_group"], DESTROYING),
+        ["aws_autoscaling_group"],
+        DESTROYING,
     ),
-    Rule(
+    type_rule(
         "access-removed",
         "high",
         "operators or CI can lose access to the cluster",
-        on_types(ACCESS_TYPES, DESTROYING, _access_entry_detail),
-        _covers(ACCESS_TYPES, DESTROYING),
+        ACCESS_TYPES,
+        DESTROYING,
+        _access_entry_detail,
     ),
-    Rule(
+    type_rule(
         "iam-role-removed",
         "high",
         "pods or nodes using the role lose their AWS access",
-        on_types(["aws_iam_role"], DESTROYING, _role_detail),
-        _covers(["aws_iam_role"], DESTROYING),
+        ["aws_iam_role"],
+        DESTROYING,
+        _role_detail,
     ),
     Rule(
         "irsa-trust-changed",
@@ -330,12 +344,12 @@ RULES: tuple[Rule, ...] = (
         "pods of service accounts no longer trusted lose their AWS access",
         _trust_policy_changes,
     ),
-    Rule(
+    type_rule(
         "addon-removed",
         "high",
         "cluster networking, DNS or storage provided by the addon breaks",
-        on_types(["aws_eks_addon"], DESTROYING),
-        _covers(["aws_eks_addon"], DESTROYING),
+        ["aws_eks_addon"],
+        DESTROYING,
     ),
     Rule(
         "addon-downgraded",
@@ -355,19 +369,19 @@ RULES: tuple[Rule, ...] = (
         "node groups behind the control plane block upgrades or run unsupported kubelets",
         _node_skew,
     ),
-    Rule(
+    type_rule(
         "network-path-removed",
         "high",
         "egress or in-cluster networking is interrupted for nodes in the affected subnets",
-        on_types(NETWORK_TYPES, DESTROYING),
-        _covers(NETWORK_TYPES, DESTROYING),
+        NETWORK_TYPES,
+        DESTROYING,
     ),
-    Rule(
+    type_rule(
         "security-group-replaced",
         "high",
         "ENIs and pods lose the group's rules while it is replaced",
-        on_types(["aws_security_group"], REPLACING),
-        _covers(["aws_security_group"], REPLACING),
+        ["aws_security_group"],
+        REPLACING,
     ),
     Rule(
         "launch-template-rollout",
@@ -375,26 +389,26 @@ RULES: tuple[Rule, ...] = (
         "a new launch template version rolls every node of the node groups using it",
         _launch_templates,
     ),
-    Rule(
+    type_rule(
         "node-policy-detached",
         "medium",
         "roles lose permissions (nodes failing to join, pods losing AWS access)",
-        on_types(["aws_iam_role_policy_attachment"], frozenset({"delete"})),
-        _covers(["aws_iam_role_policy_attachment"], frozenset({"delete"})),
+        ["aws_iam_role_policy_attachment"],
+        frozenset({"delete"}),
     ),
-    Rule(
+    type_rule(
         "fargate-profile-replaced",
         "medium",
         "pods scheduled on the Fargate profile are evicted and rescheduled",
-        on_types(["aws_eks_fargate_profile"], DESTROYING),
-        _covers(["aws_eks_fargate_profile"], DESTROYING),
+        ["aws_eks_fargate_profile"],
+        DESTROYING,
     ),
-    Rule(
+    type_rule(
         "log-group-deleted",
         "medium",
         "control-plane audit logs stored in the log group are lost",
-        on_types(["aws_cloudwatch_log_group"], DESTROYING),
-        _covers(["aws_cloudwatch_log_group"], DESTROYING),
+        ["aws_cloudwatch_log_group"],
+        DESTROYING,
     ),
 )
 
@@ -423,18 +437,10 @@ def evaluate(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> list[Dang
         for finding in rule.matcher(context):
             message = rule.consequence + (f" — {finding.detail}" if finding.detail else "")
             dangers.append(
-                Danger(
-                    rule.id,
-                    finding.severity or rule.severity,
-                    rule.id,
-                    context.masker.text(message),
-                    finding.addresses,
-                )
+                Danger(rule.id, finding.severity or rule.severity, context.masker.text(message), finding.addresses)
             )
     for rule_id, action, consequence in GENERIC_RULES:
         for finding in _generic_findings(context, covered, action):
-            dangers.append(
-                Danger(rule_id, GENERIC_SEVERITY, rule_id, f"{consequence} — {finding.detail}", finding.addresses)
-            )
+            dangers.append(Danger(rule_id, GENERIC_SEVERITY, f"{consequence} — {finding.detail}", finding.addresses))
     dangers.sort(key=lambda d: SEVERITY_RANK[d.severity])
     return dangers
