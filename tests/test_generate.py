@@ -163,6 +163,26 @@ def test_unedited_file_is_updated_and_stale_file_removed(tmp_path: Path) -> None
     assert "update  outputs.tf" in result.stdout
 
 
+def test_edited_stale_file_is_kept_and_output_must_be_a_directory(tmp_path: Path) -> None:
+    spec = tmp_path / "ekstf.yaml"
+    spec.write_text(example_spec("irsa-addons").read_text())
+    out = tmp_path / "infra"
+    assert run_ekstf("generate", spec, "-o", out).returncode == 0
+    (out / "pod_identity.tf").write_text("# mine now\n")
+    text = spec.read_text()
+    spec.write_text(text[: text.index("podIdentities:")])
+    result = run_ekstf("generate", spec, "-o", out)
+    assert result.returncode == 0, result.output
+    assert "keep  pod_identity.tf" in result.stdout
+    assert (out / "pod_identity.tf").read_text() == "# mine now\n"
+
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("x")
+    refused = run_ekstf("generate", spec, "-o", not_a_dir)
+    assert refused.returncode == 2
+    assert "not a directory" in refused.stderr and "Traceback" not in refused.output
+
+
 def test_check_mode_reports_differences_and_writes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "infra"
     missing = run_ekstf("generate", example_spec("quickstart"), "-o", out, "--check")

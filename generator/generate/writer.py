@@ -92,6 +92,8 @@ def _safe_path(out_dir: Path, relative: str) -> Path:
 
 def plan_writes(files: dict[str, bytes], out_dir: Path, *, force: bool = False) -> WriteReport:
     """Decide every file's outcome without touching the disk."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise UserInputError(f"{out_dir} exists and is not a directory; choose another output directory (-o)")
     previous = _read_manifest(out_dir)
     report = WriteReport(out_dir=out_dir)
     for relative, content in sorted(files.items()):

@@ -79,7 +79,10 @@ def _access_entry(entry: AccessEntry) -> dict[str, Any]:
         scope: dict[str, Any] = {"type": policy.scope}
         if policy.scope == "namespace":
             scope["namespaces"] = list(policy.namespaces)
-        associations[names.access_policy_key(policy.policy_arn)] = {"policy_arn": policy.policy_arn, "access_scope": scope}
+        associations[names.access_policy_key(policy.policy_arn)] = {
+            "policy_arn": policy.policy_arn,
+            "access_scope": scope,
+        }
     if associations:
         body["policy_associations"] = associations
     return body
