@@ -157,3 +157,34 @@ def test_cli_migrated_spec_passes_ekstf_validate(tmp_path: Path) -> None:
     assert run_ekstf("migrate", example, "-o", tmp_path / "ekstf.yaml").returncode == 0
     validated = run_ekstf("validate", tmp_path / "ekstf.yaml")
     assert validated.returncode == 0, validated.output
+
+
+MIGRATION_EXAMPLES = {
+    "basic": {"ENV": "staging"},
+    "platform": {},
+    "existing-vpc": {"VPC_ID": "vpc-0a1b2c3d4e5f60000"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(MIGRATION_EXAMPLES))
+def test_examples_eksctl_outputs_are_current(name: str) -> None:
+    """examples/eksctl/NAME holds exactly what `ekstf migrate` writes today (see its README for the commands)."""
+    from generator.migrate.api import migrate_text
+    from tests.conftest import EXAMPLES
+
+    directory = EXAMPLES / "eksctl" / name
+    text = (directory / "cluster.yaml").read_text(encoding="utf-8")
+    migration = migrate_text(text, file="cluster.yaml", sets=MIGRATION_EXAMPLES[name])
+    assert migration.report.spec_problems == []
+    assert not [r for r in migration.report.rows if FALLBACK_NOTE in r.note]
+    assert (directory / "ekstf.yaml").read_text(encoding="utf-8") == migration.spec_text
+    assert (directory / "report.md").read_text(encoding="utf-8") == migration.report.to_markdown()
+
+
+@pytest.mark.slow
+def test_examples_eksctl_specs_pass_validate() -> None:
+    from tests.conftest import EXAMPLES
+
+    for name in sorted(MIGRATION_EXAMPLES):
+        result = run_ekstf("validate", EXAMPLES / "eksctl" / name / "ekstf.yaml")
+        assert result.returncode == 0, result.output

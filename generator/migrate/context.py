@@ -26,8 +26,16 @@ class Context:
     region: str = ""
     cluster_name: str = ""
     existing_vpc: bool = False
-    subnet_aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # alias → {id, az, cidr, kind}
+    # "private/eu-west-1a" → {alias, kind, id, az, cidr, resolved}: eksctl may use one alias in both kinds.
+    subnet_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     vpc_azs: list[str] | None = None
+
+    def alias(self, name: str, kind: str | None = None) -> dict[str, str] | None:
+        """The subnet eksctl calls `name` (an alias or AZ key under vpc.subnets), preferring the given kind."""
+        matches = [a for a in self.subnet_aliases.values() if a["alias"] == name]
+        preferred = [a for a in matches if a["kind"] == kind]
+        found = preferred or matches
+        return found[0] if found else None
 
     @property
     def report(self) -> Report:

@@ -523,7 +523,7 @@ def _subnet_aliases(ctx: Context) -> dict[str, dict[str, str]]:
                         entry[key] = value
             if "az" not in entry and re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d+[a-z]", str(alias)):
                 entry["az"] = str(alias)
-            aliases[str(alias)] = entry
+            aliases[f"{kind}/{alias}"] = entry
     return aliases
 
 
@@ -533,9 +533,10 @@ def _existing_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str
         report.mapped(("vpc", "cidr"), "", "the existing VPC keeps its CIDR; nothing to set")
     for kind in ("private", "public"):
         ids: list[str] = []
-        for alias, entry in aliases.items():
+        for entry in aliases.values():
             if entry["kind"] != kind:
                 continue
+            alias = entry["alias"]
             path: KeyPath = ("vpc", "subnets", kind, alias)
             if entry.get("id"):
                 subnet_id = ctx.aws_id((*path, "id"), entry["id"], "subnet")
@@ -592,8 +593,8 @@ def _new_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str, str
     ctx.vpc_azs = vpc.get("availabilityZones")
     if aliases:
         prefixes = set()
-        for alias, entry in aliases.items():
-            path: KeyPath = ("vpc", "subnets", entry["kind"], alias)
+        for entry in aliases.values():
+            path: KeyPath = ("vpc", "subnets", entry["kind"], entry["alias"])
             if entry.get("cidr"):
                 with contextlib.suppress(ValueError):
                     prefixes.add(ipaddress.ip_network(entry["cidr"], strict=False).prefixlen)

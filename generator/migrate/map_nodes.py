@@ -463,7 +463,7 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
         ids: list[str] = []
         from_azs: list[str] = []
         for index, ref in enumerate(subnets):
-            alias = ctx.subnet_aliases.get(ref)
+            alias = ctx.alias(ref, "private" if private else "public")
             if ctx.existing_vpc:
                 if alias is not None:
                     ids.append(alias.get("resolved", ref))

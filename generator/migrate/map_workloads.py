@@ -337,7 +337,7 @@ def _fargate(ctx: Context, spec: dict[str, Any]) -> None:
         if subnets:
             if ctx.existing_vpc:
                 profile["subnets"] = [
-                    ctx.subnet_aliases.get(s, {}).get("resolved") or ctx.aws_id((*path, "subnets", i), s, "subnet")
+                    (ctx.alias(s, "private") or {}).get("resolved") or ctx.aws_id((*path, "subnets", i), s, "subnet")
                     for i, s in enumerate(subnets)
                 ]
                 report.mapped((*path, "subnets"), "fargateProfiles[].subnets")
