@@ -26,6 +26,7 @@ ACTION_STYLE = {
     "forget": "blue",
     "no-op": "dim",
 }
+MAX_TABLE_ROWS = 1_000  # rich tables get slow beyond this; the JSON has everything
 MAX_DIFF_RESOURCES = 200
 MAX_ATTRIBUTES = 30
 
@@ -87,7 +88,7 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
         table.add_column("address", overflow="fold")
         table.add_column("why", overflow="fold")
         ordered = sorted(review.resources, key=lambda r: (ACTION_ORDER.get(r.action, 9), r.address))
-        for resource in ordered:
+        for resource in ordered[:MAX_TABLE_ROWS]:
             why = [x for x in (resource.replace_order, resource.reason) if x]
             if resource.replace_paths:
                 why.append("forces replacement: " + ", ".join(resource.replace_paths))
@@ -101,6 +102,14 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
                 Text("; ".join(why)),
             )
         console.print(table)
+        if len(ordered) > MAX_TABLE_ROWS:
+            console.print(
+                Text(
+                    f"… {len(ordered) - MAX_TABLE_ROWS} more changed resources not shown "
+                    "(use --format json for all of them)",
+                    style="dim",
+                )
+            )
         shown = 0
         for resource in ordered:
             if resource.action not in ("update", "replace", "create") or shown >= MAX_DIFF_RESOURCES:
