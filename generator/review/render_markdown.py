@@ -186,7 +186,7 @@ def _notes(review: Review) -> list[str]:
         summary = f"- Checks: {len(review.checks)} evaluated, {len(failing)} failing."
         notes.append(summary)
         for check in failing[:10]:
-            problems = "; ".join(check.problems[:3])
+            problems = html.escape("; ".join(check.problems[:3]), quote=False)
             notes.append(f"  - {_code(check.address)} {check.status}" + (f": {_cell(problems)}" if problems else ""))
     return ["", "#### Notes", "", *notes] if notes else []
 
