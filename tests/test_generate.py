@@ -271,6 +271,7 @@ def test_every_feature_at_once_is_conformant(tmp_path: Path, terraform_env: Terr
     assert 'ami_type = "CUSTOM"' in eks
     assert '"karpenter.sh/discovery" = "sink"' in eks
     assert "pod_identity_association = [" in eks
+    assert "efa_ingress_self = {" in eks
     backend = _unaligned(out / "backend.tf")
     assert "use_lockfile = true" in backend and "encrypt = true" in backend
 

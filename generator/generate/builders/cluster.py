@@ -31,6 +31,13 @@ def eks(spec: Spec) -> dict[str, Any]:
         sections.append(("Self-managed node groups (node roles in node_iam.tf)", self_managed))
     if spec.fargate_profiles:
         sections.append(("Fargate", {"fargate_profiles": _fargate(spec)}))
+    if any(g.efa for g in [*spec.managed_node_groups, *spec.node_groups]):
+        sections.append(
+            (
+                "EFA needs all traffic between the nodes' interfaces",
+                {"node_security_group_additional_rules": _efa_rules()},
+            )
+        )
     if karpenter_enabled(spec):
         sections.append(
             (
@@ -39,6 +46,14 @@ def eks(spec: Spec) -> dict[str, Any]:
             )
         )
     return {"module": names.EKS_MODULE, "version": spec.terraform.modules.eks, "sections": sections}
+
+
+def _efa_rules() -> dict[str, Any]:
+    rule = {"protocol": "-1", "from_port": 0, "to_port": 0, "self": True}
+    return {
+        "efa_ingress_self": {**rule, "type": "ingress", "description": "EFA: all traffic from other nodes"},
+        "efa_egress_self": {**rule, "type": "egress", "description": "EFA: all traffic to other nodes"},
+    }
 
 
 def _network(spec: Spec) -> dict[str, Any]:
