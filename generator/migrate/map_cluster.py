@@ -134,11 +134,13 @@ def _endpoint(ctx: Context, cluster: dict[str, Any]) -> None:
         ("privateAccess", private, False, "private"),
     ):
         endpoint[spec_key] = default if value is None else value
-        if value is None:
-            if not private_cluster:
-                report.defaulted((*base, key), f"cluster.endpoint.{spec_key}", f"eksctl default {str(default).lower()}")
-        else:
-            report.mapped((*base, key), f"cluster.endpoint.{spec_key}")
+        if ctx.has((*base, key)):
+            note = "privateCluster decides" if private_cluster else ""
+            report.add(
+                (*base, key), "approximated" if private_cluster else "mapped", f"cluster.endpoint.{spec_key}", note
+            )
+        elif not private_cluster:
+            report.defaulted((*base, key), f"cluster.endpoint.{spec_key}", f"eksctl default {str(default).lower()}")
     cidrs = ctx.strs(("vpc", "publicAccessCIDRs"))
     if cidrs:
         endpoint["publicCidrs"] = cidrs

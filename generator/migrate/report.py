@@ -52,9 +52,15 @@ class Report:
     spec_problems: list[str] = field(default_factory=list)
 
     def line(self, path: KeyPath) -> int | None:
+        """Line of the key, or of its nearest written ancestor (an omitted top-level key has none)."""
         if self.loaded is None:
             return None
-        return self.loaded.location(path).line
+        key = tuple(path)
+        while key:
+            if key in self.loaded.positions:
+                return self.loaded.positions[key][0]
+            key = key[:-1]
+        return None
 
     def add(self, path: KeyPath, outcome: Outcome, ekstf_key: str = "", note: str = "") -> None:
         self.rows.append(Row(tuple(path), self.line(path), outcome, ekstf_key, note))
