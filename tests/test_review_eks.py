@@ -38,12 +38,12 @@ def test_replacements_and_deletions_are_flagged_with_severities() -> None:
     cluster = dangers["eks-cluster-destroyed"][0]
     assert cluster["severity"] == "critical"
     assert cluster["addresses"] == ["module.eks.aws_eks_cluster.this[0]"]
-    assert "`name`" in cluster["message"]
+    assert 'forced by `name` "prod" → "prod-2"' in cluster["message"]
 
     node_group = dangers["node-group-replaced"][0]
     assert node_group["severity"] == "high"
     assert node_group["addresses"] == [NG.format("default")]
-    assert "instance_types" in node_group["message"]
+    assert '`instance_types` (`instance_types[0]`) "m5.large" → "m6i.large"' in node_group["message"]
 
     assert dangers["oidc-provider-removed"][0]["severity"] == "critical"
     assert dangers["oidc-provider-removed"][0]["addresses"] == [
@@ -120,6 +120,9 @@ def test_upgrade_plan_flags_version_jump_skew_downgrade_trust_and_access() -> No
     assert "ebs-csi-controller-sa" not in trust["message"]
     access = dangers["access-removed"][0]
     assert "AmazonEKSClusterAdminPolicy" in access["message"] and "role/ops-admin" in access["message"]
+    role = dangers["iam-role-removed"][0]
+    assert role["addresses"] == ["module.karpenter_irsa.aws_iam_role.this[0]"]
+    assert "IRSA role of `karpenter:karpenter`" in role["message"]
 
 
 def test_markdown_has_verdict_and_counts_outside_details_then_dangers_then_modules() -> None:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.review.diff import format_value
 from generator.review.eks_values import (
     addon_version_key,
     kubernetes_minor,
@@ -33,6 +34,7 @@ from generator.review.wiring import node_groups_using
 DESTROYING = frozenset({"delete", "replace"})
 REPLACING = frozenset({"replace"})
 UPDATING = frozenset({"update"})
+MAX_DETAIL_DIFF = 200  # attributes looked at to show what forces a replacement
 MAX_NODE_SKEW = 3  # kubelet may be up to 3 minors older than the API server (Kubernetes ≥ 1.28 skew policy)
 
 
@@ -93,7 +95,18 @@ def _replace_detail(resource: ResourceChange) -> str:
     parts = []
     if resource.action == "replace":
         if resource.replace_paths:
-            parts.append("forced by " + ", ".join(f"`{p}`" for p in resource.replace_paths))
+            changed = resource.diff(limit=MAX_DETAIL_DIFF)
+            forcing = []
+            for path in resource.replace_paths:
+                entry = next(
+                    (d for d in changed if d.path == path or d.path.startswith((path + "[", path + "."))), None
+                )
+                shown = f"`{path}`"
+                if entry is not None and not isinstance(entry.before, dict | list):
+                    where = "" if entry.path == path else f" (`{entry.path}`)"
+                    shown += f"{where} {format_value(entry.before, 60)} → {format_value(entry.after, 60)}"
+                forcing.append(shown)
+            parts.append("forced by " + ", ".join(forcing))
         if resource.reason:
             parts.append(resource.reason)
     elif resource.action == "delete" and resource.reason:
@@ -157,8 +170,12 @@ def _kms_detail(resource: ResourceChange) -> str:
 
 
 def _role_detail(resource: ResourceChange) -> str:
-    kind = role_kind(parse_policy(_get(resource.before_value(), "assume_role_policy")))
-    return f"{kind}" + (f"; {extra}" if (extra := _replace_detail(resource)) else "")
+    policy = parse_policy(_get(resource.before_value(), "assume_role_policy"))
+    text = role_kind(policy)
+    accounts = sorted(trusted_service_accounts(policy)) if policy else []
+    if accounts:
+        text += " of " + ", ".join(f"`{a}`" for a in accounts)
+    return text + (f"; {extra}" if (extra := _replace_detail(resource)) else "")
 
 
 def _launch_templates(context: RuleContext) -> Iterator[Finding]:
