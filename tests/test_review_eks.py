@@ -295,3 +295,23 @@ def test_launch_template_wiring_follows_configuration_references(tmp_path: Path)
     via_module = dangers_by_rule(review_json(path))["launch-template-rollout"][0]
     assert via_module["addresses"] == ["aws_launch_template.custom", 'module.pools["a"].aws_eks_node_group.this']
     assert "module inputs" in via_module["message"]
+
+
+def test_forgotten_objects_are_not_destroyed_and_deleted_node_groups_are(tmp_path: Path) -> None:
+    group = {"cluster_name": "prod", "node_group_name": "old"}
+    plan = {
+        "format_version": "1.2",
+        "resource_changes": [
+            _change(
+                "aws_eks_cluster.this", "aws_eks_cluster", "this", ["create", "forget"], {"name": "a"}, {"name": "a"}
+            ),
+            _change("aws_eks_node_group.old", "aws_eks_node_group", "old", ["delete"], group, None),
+        ],
+    }
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    review = review_json(path)
+    assert review["replace_orders"]["create-then-forget"] == 1
+    assert [(d["rule"], d["severity"], d["addresses"]) for d in review["dangers"]] == [
+        ("node-group-deleted", "high", ["aws_eks_node_group.old"])
+    ]

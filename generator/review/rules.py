@@ -24,6 +24,7 @@ from generator.review.eks_values import (
 )
 from generator.review.masking import SENSITIVE, Masker
 from generator.review.model import (
+    CREATE_THEN_FORGET,
     REPLACE_CREATE_FIRST,
     SEVERITY_RANK,
     Danger,
@@ -122,7 +123,7 @@ def on_types(
 
     def match(context: RuleContext) -> Iterator[Finding]:
         for resource in context.of_type(*type_tuple):
-            if resource.action in actions:
+            if resource.action in actions and resource.replace_order != CREATE_THEN_FORGET:  # forget destroys nothing
                 yield Finding((resource.address,), detail(resource))
 
     return match
@@ -331,6 +332,13 @@ RULES: tuple[Rule, ...] = (
         ["aws_eks_node_group"],
         REPLACING,
         _node_group_detail,
+    ),
+    type_rule(
+        "node-group-deleted",
+        "high",
+        "the group's nodes are drained and terminated; their pods need room on other nodes",
+        ["aws_eks_node_group"],
+        frozenset({"delete"}),
     ),
     type_rule(
         "self-managed-nodes-removed",
