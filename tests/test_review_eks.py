@@ -199,6 +199,8 @@ def test_unmarked_value_shows_without_mask() -> None:
         (REPLACE_PLAN, "replace", 3),
         (ERRORED_PLAN, "destroy", 0),
         (ERRORED_PLAN, "changes", 3),
+        (UPGRADE_PLAN, "low", 3),
+        (ERRORED_PLAN, "low", 0),
     ],
 )
 def test_fail_on_gates(plan: Path, gate: str, code: int) -> None:
