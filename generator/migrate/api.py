@@ -116,10 +116,24 @@ def check_spec_text(text: str, report: Report, spec_file: str = "ekstf.yaml") ->
 
 def write_migration(migration: Migration, output: Path, report_path: Path | None) -> list[Path]:
     """Write the spec and the report (Markdown, or JSON when the name ends in .json); returns what was written."""
-    written = [output]
-    atomic_write_text(output, migration.spec_text)
+    texts = [(output, migration.spec_text)]
     if report_path is not None:
         text = migration.report.to_json() if report_path.suffix.lower() == ".json" else migration.report.to_markdown()
-        atomic_write_text(report_path, text)
-        written.append(report_path)
-    return written
+        texts.append((report_path, text))
+    write_texts(texts)
+    return [path for path, _ in texts]
+
+
+def write_texts(texts: list[tuple[Path, str]]) -> None:
+    """Write each file atomically (creating its directory); an unwritable path is the user's to fix (exit 2)."""
+    from generator.errors import Problem
+
+    for path, _ in texts:
+        if path.is_dir():
+            raise UserInputError(Problem(f"{path} is a directory", hint="give a file name, e.g. ekstf.yaml"))
+    for path, text in texts:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_text(path, text)
+        except OSError as error:
+            raise UserInputError(Problem(f"cannot write {path}: {error.strerror or error}")) from None

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.fsutil import atomic_write_text
-from generator.migrate.api import check_spec_text
+from generator.migrate.api import check_spec_text, write_texts
 from generator.migrate.aws import make_clients
 from generator.migrate.discovery import LiveCluster, discover
 from generator.migrate.live_spec import ImportBlock, LiveMapping, build, imports_tf
@@ -62,7 +61,5 @@ def write_live(
     ]
     if report_path is not None:
         texts.append((report_path, report.to_json() if report_path.suffix.lower() == ".json" else report.to_markdown()))
-    for path, text in texts:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(path, text)
+    write_texts(texts)
     return [p for p, _ in texts]
