@@ -73,10 +73,10 @@ def _reader(stream: IO[bytes], name: StreamName, sink: queue.Queue[tuple[StreamN
     sink.put((name, None))
 
 
-def _parse_line(name: StreamName, raw: bytes) -> OutputLine:
+def _parse_line(name: StreamName, raw: bytes, *, events: bool) -> OutputLine:
     text = raw.decode("utf-8", errors="replace").rstrip("\n")
     event: dict[str, Any] | None = None
-    if name == "stdout" and text.startswith("{"):
+    if events and name == "stdout" and text.startswith("{"):
         with contextlib.suppress(ValueError):
             parsed = json.loads(text)
             if isinstance(parsed, dict) and "@message" in parsed:
@@ -142,7 +142,7 @@ def run_process(
                 if raw is None:
                     open_streams -= 1
                     continue
-                line = _parse_line(name, raw)
+                line = _parse_line(name, raw, events=not capture)  # captured output is parsed by the caller
                 if capture:
                     (stdout_parts if name == "stdout" else stderr_parts).append(line.text)
                     lines.append(line)

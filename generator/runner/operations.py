@@ -124,7 +124,7 @@ def make_plan(
         raise ToolError(f"terraform plan failed (exit code {result.returncode}); nothing can be applied.", output=shown)
     os.chmod(paths.plan_file(destroy), PRIVATE)
     plan = engine.show_json(workdir, paths.plan_file(destroy))
-    write_private_json(paths.plan_json(destroy), plan)
+    write_private_json(paths.plan_json(destroy), plan, compact=True)
     record.exit_code = result.returncode
     record.status = "changes" if result.returncode == EXIT_CHANGES else "no-changes"
     record.terraform_version = str(plan.get("terraform_version", ""))

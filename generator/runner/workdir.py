@@ -123,6 +123,10 @@ def changed_inputs(recorded: dict[str, str], current: dict[str, str]) -> list[st
     return changes
 
 
-def write_private_json(path: Path, value: Any) -> None:
-    """JSON that may hold secrets (plans, outputs): written atomically, readable by the owner only."""
-    atomic_write_text(path, json.dumps(value, indent=2, sort_keys=True) + "\n", mode=PRIVATE)
+def write_private_json(path: Path, value: Any, *, compact: bool = False) -> None:
+    """JSON that may hold secrets (plans, outputs): written atomically, readable by the owner only.
+
+    `compact` (for big documents such as plans) skips indentation, which lets json use its C encoder.
+    """
+    text = json.dumps(value, separators=(",", ":")) if compact else json.dumps(value, indent=2, sort_keys=True)
+    atomic_write_text(path, text + "\n", mode=PRIVATE)
