@@ -272,6 +272,7 @@ def test_every_feature_at_once_is_conformant(tmp_path: Path, terraform_env: Terr
     assert '"karpenter.sh/discovery" = "sink"' in eks
     assert "pod_identity_association = [" in eks
     assert "efa_ingress_self = {" in eks
+    assert "map_public_ip_on_launch = true" in _unaligned(out / "vpc.tf")  # the EFA group runs in public subnets
     backend = _unaligned(out / "backend.tf")
     assert "use_lockfile = true" in backend and "encrypt = true" in backend
 

@@ -44,6 +44,7 @@ def _new(spec: Spec) -> dict[str, Any]:
         if pinned is not None
         else Call("slice", (Expr("data.aws_availability_zones.available.names"), 0, count))
     )
+    public_nodes = any(g.subnets == "public" for g in [*spec.managed_node_groups, *spec.node_groups])
     nat: dict[str, Any] = {"enable_nat_gateway": vpc.nat != "none"}
     if vpc.nat == "single":
         nat["single_nat_gateway"] = True
@@ -71,6 +72,8 @@ def _new(spec: Spec) -> dict[str, Any]:
         "nat": nat,
         "dual_stack": dual_stack,
         "subnet_tags": {"public_subnet_tags": public_tags, "private_subnet_tags": private_tags},
+        # Nodes in public subnets reach the internet (and the cluster) only with a public IP.
+        "public_ips": {"map_public_ip_on_launch": True} if public_nodes else {},
         "nat_comment": {
             "single": "One NAT gateway for the VPC (eksctl's default): cheap, but one AZ's outage cuts all egress.",
             "per-az": "One NAT gateway per AZ: egress survives the loss of an AZ.",
