@@ -414,5 +414,7 @@ def test_cli_bad_set_and_conflicting_arguments(tmp_path: Path) -> None:
     assert both.returncode == 2 and "not both" in both.stderr
     neither = run_ekstf("migrate")
     assert neither.returncode == 2
+    bad_version = run_ekstf("migrate", config, "--kubernetes-version", "latest", "-o", tmp_path / "o.yaml")
+    assert bad_version.returncode == 2 and "1.34" in bad_version.stderr
     ok = run_ekstf("migrate", config, "--set", "A=1", "-o", tmp_path / "o.yaml")
     assert ok.returncode == 0, ok.output

@@ -38,6 +38,8 @@ def migrate(
     ),
 ) -> None:
     """Convert an eksctl ClusterConfig, or a live eksctl cluster, into an ekstf spec and a report."""
+    import re
+
     from generator.errors import UserInputError
     from generator.migrate.placeholders import parse_sets
 
@@ -45,9 +47,15 @@ def migrate(
         values = parse_sets(sets)
     except ValueError as error:
         raise UserInputError(f"--set {error.args[0]!r}: expected VAR=VALUE with VAR a shell variable name") from None
+    if kubernetes_version is not None and not re.fullmatch(r"1\.\d{1,2}", kubernetes_version):
+        raise UserInputError(f"--kubernetes-version {kubernetes_version!r}: expected a minor version such as 1.34")
     if from_cluster is not None:
         if config is not None:
             raise UserInputError("give either a ClusterConfig file or --from-cluster, not both")
+        if values:
+            raise UserInputError(
+                "--set substitutes placeholders in a ClusterConfig file; it has no use with --from-cluster"
+            )
         _live(from_cluster, region, output, report, imports, runbook, kubernetes_version)
         return
     if config is None:

@@ -88,7 +88,7 @@ class Report:
     def cover(self, data: Any) -> None:
         """Every leaf of the input that no rule reported on becomes an `unsupported` row (never dropped silently)."""
         prefixes = {r.path for r in self.rows if r.outcome != "defaulted"}
-        for path in _leaves(data, ()):
+        for path in leaves(data, ()):
             if not any(path[:n] in prefixes for n in range(len(path) + 1)):
                 self.unsupported(path, "not carried over by ekstf migrate; set it by hand if you need it")
 
@@ -177,12 +177,12 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def _leaves(data: Any, path: KeyPath) -> Iterable[KeyPath]:
+def leaves(data: Any, path: KeyPath) -> Iterable[KeyPath]:
     if isinstance(data, dict) and data:
         for key, value in data.items():
-            yield from _leaves(value, (*path, key))
+            yield from leaves(value, (*path, key))
     elif isinstance(data, list) and data:
         for index, value in enumerate(data):
-            yield from _leaves(value, (*path, index))
+            yield from leaves(value, (*path, index))
     else:
         yield path
