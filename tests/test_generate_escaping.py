@@ -51,7 +51,8 @@ managedNodeGroups:
 def _random_strings(count: int) -> list[str]:
     """Seeded random strings dense in the characters HCL treats specially (and heredoc-shaped ones)."""
     rng = random.Random(20261122)
-    alphabet = ["$", "%", "{", "}", "\\", '"', "\n", "\t", " ", "a", "Z", "0", "€", "✓", "EOT", "<<", "#", "\r", "\x01"]
+    alphabet = ["$", "%", "{", "}", "\\", '"', "\n", "\t", " ", "a", "Z", "0", "€", "✓", "EOT", "<<", "#", "\r"]
+    alphabet.append("\x01")
     strings = []
     for index in range(count):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 24)))

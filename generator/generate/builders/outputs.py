@@ -101,7 +101,7 @@ def outputs(spec: Spec) -> dict[str, Any]:
         items.append(
             {
                 "name": "service_account_manifests",
-                "description": "ServiceAccount manifests with their role ARNs: terraform output -raw ... | kubectl apply -f -",
+                "description": "ServiceAccounts with their role ARNs, for `kubectl apply -f -`.",
                 "value": manifests,
             }
         )

@@ -64,7 +64,7 @@ output "kubeconfig_command" {
 }
 
 output "service_account_manifests" {
-  description = "ServiceAccount manifests with their role ARNs: terraform output -raw ... | kubectl apply -f -"
+  description = "ServiceAccounts with their role ARNs, for `kubectl apply -f -`."
   value = join("---\n", [
     yamlencode({
       apiVersion = "v1"
