@@ -9,16 +9,6 @@ import typer
 from generator.cli.output import console, console_err
 from generator.errors import EXIT_FAILURE
 
-_SYMBOLS = {
-    "create": "create",
-    "update": "update",
-    "overwrite": "overwrite",
-    "remove": "remove",
-    "identical": "identical",
-    "keep": "keep",
-    "conflict": "conflict",
-}
-
 
 def register(app: typer.Typer) -> None:
     """Add this area's commands to the root app."""
@@ -33,7 +23,11 @@ def generate_command(
         False, "--check", help="Write nothing; exit 1 if the directory differs from what the spec generates."
     ),
 ) -> None:
-    """Generate a Terraform repository for the cluster described by SPEC."""
+    """Generate a Terraform repository for the cluster described by SPEC.
+
+    Files you edited since ekstf wrote them are never overwritten (exit 1, nothing written) unless --force.
+    --check only compares: exit 0 when DIR is what SPEC generates, 1 otherwise. A bad spec exits 2.
+    """
     from generator.errors import display_path
     from generator.generate import generate
 
@@ -52,7 +46,7 @@ def generate_command(
     for outcome in report.outcomes:
         if outcome.action != "identical":
             detail = f" ({outcome.detail})" if outcome.detail else ""
-            console.print(f"{_SYMBOLS[outcome.action]:>10}  {outcome.path}{detail}", markup=False)
+            console.print(f"{outcome.action:>10}  {outcome.path}{detail}", markup=False)
     identical = len(report.by_action("identical"))
     changed = len(report.changes)
     summary = f"{where}: {changed} file(s) changed, {identical} identical"
