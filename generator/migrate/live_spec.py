@@ -81,6 +81,11 @@ class _Mapper:
                 spec["addons"]["eks-pod-identity-agent"] = {"version": "latest"}
                 self.report.defaulted(("addons",), "addons.eks-pod-identity-agent", "needed by Pod Identity")
         self.stacks()
+        for arn, policies in sorted(self.live.role_policies.items()):
+            short = ", ".join(p.rsplit("/", 1)[-1] for p in policies) or "none"
+            self.report.mapped(
+                ("iam", "roles", arn.rsplit("/", 1)[-1]), "", f"kept by reference; attached policies: {short}"
+            )
         return spec
 
     # --- cluster ------------------------------------------------------------------------------------
