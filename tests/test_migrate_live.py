@@ -93,6 +93,11 @@ def test_live_migration_through_the_cli(seeded: Seeded, tmp_path: Path) -> None:
         names.irsa_role_address("kube-system", "aws-load-balancer-controller"): seeded.irsa_role_name,
     }
 
+    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    node_role = seeded.node_role_arn.rsplit("/", 1)[-1]
+    assert f"| `iam.roles.{node_role}` |  | mapped |  | kept by reference; attached policies: demo-s3-read |" in report
+    assert "| `cloudformation.eksctl-demo-cluster` |" in report
+
     runbook = (tmp_path / "MIGRATION.md").read_text(encoding="utf-8")
     stacks = [
         f"eksctl-{CLUSTER}-nodegroup-ng-1",
