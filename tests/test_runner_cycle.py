@@ -47,6 +47,8 @@ def test_full_cycle(engine: str, terraform_env: TerraformEnv, tmp_path: Path) ->
 
     code, out, err = ekstf("apply", "--auto-approve")
     assert code == 0, err
+    assert "admin_password" in out and "(sensitive)" in out  # outputs shown after apply, masked
+    assert "[4/4]" in err  # plain progress: resources done / total
     outputs_file = workdir / ".ekstf" / "outputs.json"
     assert stat.S_IMODE(outputs_file.stat().st_mode) == 0o600
     assert read_json(outputs_file)["admin_password"]["value"] == SECRET_ONE  # stored, owner-only

@@ -122,8 +122,13 @@ def apply_command(
         _engine(engine, terraform_bin), directory, console_err, confirm=_confirmer(auto_approve, "apply")
     )
     console_err.print(
-        f"Applied. {len(outputs)} output(s) saved to {directory / '.ekstf' / 'outputs.json'} (mode 0600)."
+        f"Applied. {len(outputs)} output(s) saved to {directory / '.ekstf' / 'outputs.json'} (mode 0600).",
+        markup=False,
     )
+    if outputs:
+        from generator.runner.outputs import outputs_table
+
+        console.print(outputs_table(outputs))  # sensitive values masked
 
 
 def destroy_command(
