@@ -136,7 +136,9 @@ def _role_fields(ctx: Context, path: KeyPath, role: dict[str, Any], keys: dict[s
             role["permissionsBoundary"] = boundary
             report.mapped((*path, keys["boundary"]), f"{target}.permissionsBoundary")
     if ctx.has((*path, "tags")):
-        report.approximated((*path, "tags"), "", "not tagged separately: everything gets the cluster's tags (provider default_tags)")
+        report.approximated(
+            (*path, "tags"), "", "not tagged separately: everything gets the cluster's tags (provider default_tags)"
+        )
 
 
 def _has_permissions(role: dict[str, Any]) -> bool:
