@@ -49,11 +49,11 @@ def self_managed_asg_address(group: str) -> str:
 
 def self_managed_role_resource(group: str) -> str:
     """Self-managed groups get their own role + instance profile (their launch template needs the profile)."""
-    return f"aws_iam_role.{snake(group)}_node"
+    return f"aws_iam_role.{tf_id(snake(group) + '_node')}"
 
 
 def self_managed_instance_profile_resource(group: str) -> str:
-    return f"aws_iam_instance_profile.{snake(group)}_node"
+    return f"aws_iam_instance_profile.{tf_id(snake(group) + '_node')}"
 
 
 def fargate_profile_address(profile: str) -> str:
@@ -114,7 +114,7 @@ def pod_identity_module(namespace: str, service_account: str) -> str:
 
 
 def pod_identity_association_resource(namespace: str, service_account: str) -> str:
-    return f"aws_eks_pod_identity_association.{workload_id(namespace, service_account)}"
+    return f"aws_eks_pod_identity_association.{tf_id(workload_id(namespace, service_account))}"
 
 
 def default_role_name(cluster: str, namespace: str, service_account: str) -> str:
@@ -136,9 +136,9 @@ def self_managed_node_role_address(group: str) -> str:
 
 
 def ssh_security_group_resource(group: str) -> str:
-    return f"aws_security_group.{snake(group)}_ssh"
+    return f"aws_security_group.{tf_id(snake(group) + '_ssh')}"
 
 
 def ami_parameter_data(group: str) -> str:
     """The SSM parameter holding the EKS-optimized AMI id of a self-managed group."""
-    return f"data.aws_ssm_parameter.{snake(group)}_ami"
+    return f"data.aws_ssm_parameter.{tf_id(snake(group) + '_ami')}"
