@@ -2,7 +2,7 @@
 
 The child gets its own process group so a terminal's Ctrl-C reaches only us; we then decide what the child
 sees. First SIGINT (or SIGTERM): forwarded as SIGINT, Terraform stops gracefully (state saved, lock
-released). Second: the whole group is terminated. When the child exits, whatever it left behind in its
+released). Second: the whole group is terminated (SIGTERM, SIGKILL after a grace period or a third one). When the child exits, whatever it left behind in its
 group (provider plugins, `local-exec` commands) is killed too.
 """
 
@@ -51,13 +51,13 @@ def _forward_interrupts(proc: subprocess.Popen[bytes], state: _InterruptState) -
 
     def handler(signum: int, frame: FrameType | None) -> None:
         state.count += 1
-        if proc.poll() is not None:
+        if _has_exited(proc.pid):
             return
         with contextlib.suppress(ProcessLookupError):
             if state.count == 1:
-                proc.send_signal(signal.SIGINT)
-            else:
-                os.killpg(proc.pid, signal.SIGTERM)
+                os.kill(proc.pid, signal.SIGINT)
+            else:  # a third Ctrl-C does not wait for the grace period
+                os.killpg(proc.pid, signal.SIGTERM if state.count == 2 else signal.SIGKILL)
 
     previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
@@ -89,6 +89,20 @@ def _kill_group(pgid: int) -> None:
         os.killpg(pgid, signal.SIGKILL)
 
 
+def _has_exited(pid: int) -> bool:
+    """Whether the child exited, without reaping it: while it is an unreaped zombie, its process group id
+    cannot be reused, so killing that group can only hit what the child left behind."""
+    try:
+        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
+    except ChildProcessError:
+        return True
+
+
+def _wait_unreaped(pid: int) -> None:
+    with contextlib.suppress(ChildProcessError):
+        os.waitid(os.P_PID, pid, os.WEXITED | os.WNOWAIT)
+
+
 def run_process(
     spec: ProcessSpec,
     workdir: Path,
@@ -108,6 +122,7 @@ def run_process(
         process_group=0,
     )
     state = _InterruptState()
+    finished = False
     lines: list[OutputLine] = []
     stdout_parts: list[str] = []
     stderr_parts: list[str] = []
@@ -132,7 +147,7 @@ def run_process(
                 try:
                     name, raw = sink.get(timeout=0.2)
                 except queue.Empty:
-                    if proc.poll() is not None:
+                    if _has_exited(proc.pid):
                         _kill_group(proc.pid)  # leftovers of an exited Terraform may still hold our pipes
                     if state.count >= 2 and terminated_at is None:
                         terminated_at = time.monotonic()
@@ -149,12 +164,14 @@ def run_process(
                 elif line.event is None or line.event_type == "diagnostic":
                     lines.append(line)
                 on_output(line)
-            returncode = proc.wait()
+            _wait_unreaped(proc.pid)  # its pipes are closed; Ctrl-C is still forwarded while it exits
+            finished = True
     finally:
-        if proc.poll() is None:
+        if not finished and not _has_exited(proc.pid):  # leaving early (an exception): stop Terraform
             _kill_group(proc.pid)
-            proc.wait()
-        _kill_group(proc.pid)
+        _wait_unreaped(proc.pid)
+        _kill_group(proc.pid)  # whatever Terraform left in its group: provider plugins, local-exec commands
+        returncode = proc.wait()
     return CommandResult(
         argv=spec.terraform_argv,
         returncode=returncode,
