@@ -2,8 +2,9 @@
 
 The child gets its own process group so a terminal's Ctrl-C reaches only us; we then decide what the child
 sees. First SIGINT (or SIGTERM): forwarded as SIGINT, Terraform stops gracefully (state saved, lock
-released). Second: the whole group is terminated (SIGTERM, SIGKILL after a grace period or a third one). When the child exits, whatever it left behind in its
-group (provider plugins, `local-exec` commands) is killed too.
+released). Second: the whole group is terminated (SIGTERM; SIGKILL after a grace period or on a third).
+When the child exits, whatever it left behind in its group (provider plugins, `local-exec` commands) is
+killed too.
 """
 
 from __future__ import annotations
