@@ -17,7 +17,7 @@ import signal
 import subprocess
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -181,7 +181,3 @@ def run_process(
         interrupts=state.count,
         lines=lines,
     )
-
-
-def command_for_display(argv: Sequence[str]) -> str:
-    return " ".join(["terraform", *argv])

@@ -11,8 +11,6 @@ from typing import Any
 
 from generator.fsutil import atomic_write_text
 
-ACTION_ORDER = ("create", "update", "replace", "delete", "read", "forget")
-
 
 def resource_action(actions: list[str]) -> str:
     """One word for a resource change's action list (Terraform spells replace as delete+create)."""
