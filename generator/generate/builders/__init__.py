@@ -6,7 +6,7 @@ part of this repository (no self-managed groups → no node_iam.tf).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +18,7 @@ from generator.spec.models import Spec
 class OutputFile:
     path: str
     template: str
-    build: Callable[[Spec], dict[str, Any] | None]
+    build: Callable[[Spec], Mapping[str, Any] | None]
 
 
 def _network_template(spec: Spec) -> str:

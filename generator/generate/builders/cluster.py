@@ -7,6 +7,7 @@ from typing import Any
 from generator.generate import names
 from generator.generate.builders import compute
 from generator.generate.builders.common import addon_identity, karpenter_enabled, private_subnets, public_subnets
+from generator.generate.builders.contexts import EksContext, HclBody
 from generator.generate.hcl import NULL, Call, Expr
 from generator.spec import catalog
 from generator.spec.models import AccessEntry, Spec
@@ -14,9 +15,9 @@ from generator.spec.models import AccessEntry, Spec
 _LOG_TYPES = {"controllerManager": "controllerManager"}
 
 
-def eks(spec: Spec) -> dict[str, Any]:
+def eks(spec: Spec) -> EksContext:
     cluster = spec.cluster
-    sections: list[tuple[str, dict[str, Any]]] = [
+    sections: list[tuple[str, HclBody]] = [
         ("", {"name": cluster.name, "kubernetes_version": cluster.version}),
         ("Network", _network(spec)),
         ("Access: who can use the cluster (v21 gives nobody admin unless told to)", _access(spec)),

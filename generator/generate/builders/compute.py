@@ -17,6 +17,16 @@ from generator.generate.builders.common import (
     needs_user_data,
     root_device_name,
 )
+from generator.generate.builders.contexts import (
+    AmiParameter,
+    LaunchTemplate,
+    LaunchTemplatesContext,
+    ModuleCall,
+    NodeRole,
+    NodeRolesContext,
+    SshGroup,
+    SshRule,
+)
 from generator.generate.hcl import Block, Expr
 from generator.spec.models import ManagedNodeGroup, NodeGroupBase, SelfManagedNodeGroup, Spec
 
@@ -153,7 +163,7 @@ def _access_ami_type(group: NodeGroupBase) -> str:
 # --- launch_templates.tf ------------------------------------------------------------------------------
 
 
-def launch_templates(spec: Spec) -> dict[str, Any] | None:
+def launch_templates(spec: Spec) -> LaunchTemplatesContext | None:
     groups: list[tuple[NodeGroupBase, bool]] = [(g, False) for g in spec.managed_node_groups]
     groups += [(g, True) for g in spec.node_groups]
     if not groups:
@@ -168,7 +178,7 @@ def launch_templates(spec: Spec) -> dict[str, Any] | None:
     }
 
 
-def _launch_template(spec: Spec, group: NodeGroupBase, self_managed: bool) -> dict[str, Any]:
+def _launch_template(spec: Spec, group: NodeGroupBase, self_managed: bool) -> LaunchTemplate:
     cluster = spec.cluster.name
     resource = names.launch_template_resource(group.name)
     disk = group.disk
@@ -258,7 +268,7 @@ def _mixed(group: NodeGroupBase) -> bool:
     )
 
 
-def _user_data_module(spec: Spec, group: NodeGroupBase, self_managed: bool) -> dict[str, Any]:
+def _user_data_module(spec: Spec, group: NodeGroupBase, self_managed: bool) -> ModuleCall:
     eks = names.EKS_MODULE
     full = self_managed or group.ami is not None
     args: dict[str, Any] = {"ami_family": ami_family(group), "full_bootstrap": full}
@@ -294,7 +304,7 @@ def _as_file(text: str | None) -> str | None:
     return text if text.endswith("\n") else text + "\n"
 
 
-def _ami_parameter(spec: Spec, group: NodeGroupBase) -> dict[str, Any]:
+def _ami_parameter(spec: Spec, group: NodeGroupBase) -> AmiParameter:
     return {
         "name": names.ami_parameter_data(group.name).split(".", 2)[2],
         "parameter": ami_ssm_parameter(group.ami_type or "AL2023_x86_64_STANDARD", spec.cluster.version),
@@ -318,10 +328,10 @@ def ami_ssm_parameter(ami_type: str, version: str) -> str:
     return f"/aws/service/ami-windows-latest/Windows_Server-{year}-English-{edition}-EKS_Optimized-{version}/image_id"
 
 
-def _ssh_group(spec: Spec, group: NodeGroupBase) -> dict[str, Any]:
+def _ssh_group(spec: Spec, group: NodeGroupBase) -> SshGroup:
     assert group.ssh is not None
     resource = names.ssh_security_group_resource(group.name).split(".", 1)[1]
-    rules = []
+    rules: list[SshRule] = []
     if group.ssh.source_cidrs:
         rules.append({"name": f"{resource}_cidrs", "cidr_blocks": list(group.ssh.source_cidrs), "source": None})
     for index, sg in enumerate(group.ssh.source_security_group_ids):
@@ -337,10 +347,10 @@ def _ssh_group(spec: Spec, group: NodeGroupBase) -> dict[str, Any]:
 # --- node_iam.tf ----------------------------------------------------------------------------------------
 
 
-def node_roles(spec: Spec) -> dict[str, Any] | None:
+def node_roles(spec: Spec) -> NodeRolesContext | None:
     if not spec.node_groups:
         return None
-    roles = []
+    roles: list[NodeRole] = []
     for group in spec.node_groups:
         policies = dict(_SELF_MANAGED_POLICIES)
         for index, arn in enumerate(group.iam.additional_policy_arns):

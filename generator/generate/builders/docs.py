@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator import __version__
 from generator.generate.builders.common import karpenter_enabled, needs_user_data, workload_identities
+from generator.generate.builders.contexts import EmptyContext, ReadmeContext
 from generator.spec.models import Spec
 
 
-def readme(spec: Spec) -> dict[str, Any]:
+def readme(spec: Spec) -> ReadmeContext:
     cluster = spec.cluster
     user_data = any(needs_user_data(g, False) for g in spec.managed_node_groups) or bool(spec.node_groups)
     return {
@@ -34,5 +33,5 @@ def readme(spec: Spec) -> dict[str, Any]:
     }
 
 
-def gitignore(spec: Spec) -> dict[str, Any]:
+def gitignore(spec: Spec) -> EmptyContext:
     return {}

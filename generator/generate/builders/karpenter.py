@@ -3,15 +3,14 @@ node role and its access entry)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator.generate import names
 from generator.generate.builders.common import AWS_POLICY, karpenter_enabled
+from generator.generate.builders.contexts import KarpenterContext
 from generator.generate.hcl import Expr
 from generator.spec.models import Spec
 
 
-def karpenter(spec: Spec) -> dict[str, Any] | None:
+def karpenter(spec: Spec) -> KarpenterContext | None:
     if not karpenter_enabled(spec):
         return None
     assert spec.karpenter is not None

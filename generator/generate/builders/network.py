@@ -11,6 +11,7 @@ from typing import Any
 
 from generator.generate import names
 from generator.generate.builders.common import karpenter_enabled
+from generator.generate.builders.contexts import ExistingVpcContext, NewVpcContext
 from generator.generate.hcl import Call, Expr
 from generator.spec.models import Spec
 
@@ -22,13 +23,13 @@ def subnet_cidrs(cidr: str, prefix: int, count: int) -> tuple[list[str], list[st
     return taken[:count], taken[count:]
 
 
-def network(spec: Spec) -> dict[str, Any]:
+def network(spec: Spec) -> NewVpcContext | ExistingVpcContext:
     if spec.vpc.existing:
         return _existing(spec)
     return _new(spec)
 
 
-def _new(spec: Spec) -> dict[str, Any]:
+def _new(spec: Spec) -> NewVpcContext:
     vpc = spec.vpc
     pinned = vpc.availability_zones
     count = len(pinned) if pinned is not None else vpc.az_count
@@ -82,7 +83,7 @@ def _new(spec: Spec) -> dict[str, Any]:
     }
 
 
-def _existing(spec: Spec) -> dict[str, Any]:
+def _existing(spec: Spec) -> ExistingVpcContext:
     vpc = spec.vpc
     return {
         "existing": True,

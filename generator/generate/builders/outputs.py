@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator.generate import names
 from generator.generate.builders.common import karpenter_enabled, workload_identities
+from generator.generate.builders.contexts import Output, OutputsContext
 from generator.generate.hcl import Call, Expr
 from generator.spec.models import Spec
 
@@ -14,8 +13,8 @@ def _eks(attribute: str) -> Expr:
     return Expr(f"module.{names.EKS_MODULE}.{attribute}")
 
 
-def outputs(spec: Spec) -> dict[str, Any]:
-    items: list[dict[str, Any]] = [
+def outputs(spec: Spec) -> OutputsContext:
+    items: list[Output] = [
         {"name": "region", "description": "AWS region of the cluster.", "value": spec.cluster.region},
         {"name": "cluster_name", "description": "Name of the EKS cluster.", "value": _eks("cluster_name")},
         {

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator.generate.builders.common import MANAGED_BY_TAG
+from generator.generate.builders.contexts import BackendContext, ProvidersContext, VersionsContext
 from generator.spec.models import Spec
 
 
-def versions(spec: Spec) -> dict[str, Any]:
+def versions(spec: Spec) -> VersionsContext:
     pins = spec.terraform.versions
     return {
         "required_version": pins.terraform,
@@ -20,14 +19,14 @@ def versions(spec: Spec) -> dict[str, Any]:
     }
 
 
-def providers(spec: Spec) -> dict[str, Any]:
+def providers(spec: Spec) -> ProvidersContext:
     return {
         "region": spec.cluster.region,
         "tags": {**spec.cluster.tags, **MANAGED_BY_TAG, "Cluster": spec.cluster.name},
     }
 
 
-def backend(spec: Spec) -> dict[str, Any]:
+def backend(spec: Spec) -> BackendContext:
     settings = spec.terraform.backend
     if settings.type == "local":
         return {"type": "local", "attributes": {"path": "terraform.tfstate"}}

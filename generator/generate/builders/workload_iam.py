@@ -13,6 +13,13 @@ from typing import Any
 from generator.errors import Problem, UserInputError
 from generator.generate import names
 from generator.generate.builders.common import AWS_POLICY, WorkloadIdentity, workload_identities
+from generator.generate.builders.contexts import (
+    Association,
+    ServiceAccountEntry,
+    ServiceAccountsContext,
+    WorkloadModule,
+    WorkloadModulesContext,
+)
 from generator.generate.hcl import Expr
 from generator.spec.models import Spec
 
@@ -61,7 +68,7 @@ def _statements(identity: WorkloadIdentity) -> dict[str, Any] | None:
     return statements or None
 
 
-def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
+def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModule:
     role = identity.role
     args: dict[str, Any] = {"name": identity.role_name(spec.cluster.name), "use_name_prefix": False}
     for name in role.well_known_policies:
@@ -91,7 +98,7 @@ def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
     return {"module": identity.module, "identity": identity, "arguments": args}
 
 
-def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
+def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModule:
     role = identity.role
     unsupported = [p for p in role.well_known_policies if p not in POD_IDENTITY_WELL_KNOWN]
     if unsupported:
@@ -118,7 +125,7 @@ def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> dict[str, An
         args["create_inline_policy"] = True
         args["inline_policy_permissions"] = statements
     args["permissions_boundary"] = role.permissions_boundary
-    association = None
+    association: Association | None = None
     if identity.addon is None:
         # Addons get their association through module "eks" (`pod_identity_association`); others get one here.
         association = {
@@ -135,23 +142,23 @@ def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> dict[str, An
     return {"module": identity.module, "identity": identity, "arguments": args, "association": association}
 
 
-def irsa(spec: Spec) -> dict[str, Any] | None:
+def irsa(spec: Spec) -> WorkloadModulesContext | None:
     modules = [_irsa_module(spec, i) for i in workload_identities(spec) if i.kind == "irsa"]
     if not modules:
         return None
     return {"source": IRSA_SOURCE, "version": spec.terraform.modules.iam, "modules": modules}
 
 
-def pod_identity(spec: Spec) -> dict[str, Any] | None:
+def pod_identity(spec: Spec) -> WorkloadModulesContext | None:
     modules = [_pod_identity_module(spec, i) for i in workload_identities(spec) if i.kind == "pod_identity"]
     if not modules:
         return None
     return {"source": ROLE_SOURCE, "version": spec.terraform.modules.iam, "modules": modules}
 
 
-def service_accounts(spec: Spec) -> dict[str, Any] | None:
+def service_accounts(spec: Spec) -> ServiceAccountsContext | None:
     """ServiceAccount manifests users apply themselves (addons create their own service accounts)."""
-    accounts = []
+    accounts: list[ServiceAccountEntry] = []
     for identity in workload_identities(spec):
         if identity.addon is not None:
             continue
