@@ -261,3 +261,40 @@ def test_var_files_targets_and_refresh_only(terraform_env: TerraformEnv, tmp_pat
 
     missing = run_ekstf("plan", "-C", workdir, "--var-file", tmp_path / "nope.tfvars", *flags)
     assert missing.returncode == 2 and "nope.tfvars does not exist" in missing.stderr
+
+
+@pytest.mark.slow
+def test_live_progress_on_a_terminal(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+
+    from conftest import ekstf_executable
+
+    workdir = copy_fixture("cycle", tmp_path)
+    assert run_ekstf("plan", "-C", workdir, "--engine", "embedded").returncode == 2
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    proc = subprocess.Popen(
+        [*ekstf_executable(), "apply", "-C", str(workdir), "--engine", "embedded", "--auto-approve"],
+        stdin=subprocess.DEVNULL,
+        stdout=slave,
+        stderr=slave,
+        env={**env, "COLUMNS": "200", "TERM": "xterm"},
+    )
+    os.close(slave)
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:  # EIO: the terminal's other side is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    assert proc.wait(timeout=120) == 0
+    screen = b"".join(chunks).decode("utf-8", errors="replace")
+    assert "Applying: " in screen and "resources done" in screen  # the live status line
+    assert "Apply complete! Resources: 4 added" in screen
+    assert SECRET_ONE not in screen
