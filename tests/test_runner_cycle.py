@@ -111,6 +111,8 @@ def test_apply_refuses_missing_stale_and_errored_plans(
     result = run_ekstf("apply", "-C", workdir, "--auto-approve", *flags)
     assert result.returncode == 1
     assert "no saved plan" in result.stderr
+    result = run_ekstf("apply", "-C", workdir, "--auto-approve", "--lock-timeout", "soon", *flags)
+    assert result.returncode == 2 and "not a duration" in result.stderr
 
     assert run_ekstf("plan", "-C", workdir, *flags).returncode == 2
     _tfvars(workdir, 5, "one")

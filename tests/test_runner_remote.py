@@ -131,26 +131,36 @@ def test_remote_state_and_concurrent_applies(
 ) -> None:
     assert _bootstrap_for_http_endpoint().returncode == 0
     key = f"{engine}/terraform.tfstate"
-    first = _with_backend(copy_fixture("slow", tmp_path / "a"), aws.endpoint, key)
-    second = _with_backend(copy_fixture("slow", tmp_path / "b"), aws.endpoint, key)
-    for workdir in (first, second):
+    first, second, patient = (
+        _with_backend(copy_fixture("slow", tmp_path / name), aws.endpoint, key) for name in ("a", "b", "c")
+    )
+    for workdir in (first, second, patient):
         (workdir / "terraform.tfvars").write_text("sleep_seconds = 6\n", encoding="utf-8")
     flags = engine_flags(engine, tmp_path)
-    for workdir in (first, second):
+    for workdir in (first, second, patient):
         result = run_ekstf("plan", "-C", workdir, *flags)
         assert result.returncode == 2, result.stderr
 
     running = _start_ekstf("apply", "-C", first, "--auto-approve", *flags, env={})
+    waiting: subprocess.Popen[str] | None = None
     try:
         _wait_for(lambda: _object_exists(f"{key}.tflock"), 60, "the first apply to take the lock")
+        waiting = _start_ekstf("apply", "-C", patient, "--auto-approve", "--lock-timeout", "90s", *flags, env={})
         blocked = run_ekstf("apply", "-C", second, "--auto-approve", *flags)
         assert blocked.returncode == 1
         assert "Error acquiring the state lock" in blocked.stderr
         _, stderr = running.communicate(timeout=120)
+        _, waited_stderr = waiting.communicate(timeout=120)
     finally:
-        if running.poll() is None:
-            running.kill()
+        for proc in (running, waiting):
+            if proc is not None and proc.poll() is None:
+                proc.kill()
     assert running.returncode == 0, stderr
+    # The patient apply waited for the lock instead of failing, then Terraform refused its plan: made
+    # before the first apply changed the state.
+    assert waiting.returncode == 1
+    assert "Error acquiring the state lock" not in waited_stderr
+    assert "Saved plan is stale" in waited_stderr
     assert not _object_exists(f"{key}.tflock"), "the lock object is removed after the apply"
     assert _managed(_state(key)) == {"null_resource.fast", "terraform_data.slow"}
     assert not (first / "terraform.tfstate").exists(), "state lives in S3, not on disk"

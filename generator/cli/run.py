@@ -22,6 +22,9 @@ ENGINE_OPTION = typer.Option(
 )
 BIN_OPTION = typer.Option(None, "--terraform-bin", help="Path of the terraform/tofu executable to use.")
 AUTO_APPROVE_OPTION = typer.Option(False, "--auto-approve", help="Do not ask for approval (CI).")
+LOCK_TIMEOUT_OPTION = typer.Option(
+    None, "--lock-timeout", help="Wait this long for a held state lock (e.g. 5m) instead of failing at once."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -82,6 +85,7 @@ def plan_command(
     backend_config: list[str] = typer.Option(
         [], "--backend-config", help="Passed to `terraform init -backend-config` (KEY=VALUE or a file; repeatable)."
     ),
+    lock_timeout: str | None = LOCK_TIMEOUT_OPTION,
     engine: str = ENGINE_OPTION,
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
@@ -99,6 +103,7 @@ def plan_command(
         var_files=var_file,
         refresh_only=refresh_only,
         backend_config=backend_config,
+        lock_timeout=lock_timeout,
     )
     _print_review(outcome.plan, json_path=json_path, markdown_path=markdown_path)
     if outcome.exit_code == 2:
@@ -111,6 +116,7 @@ def plan_command(
 def apply_command(
     workdir: Path = DIR_OPTION,
     auto_approve: bool = AUTO_APPROVE_OPTION,
+    lock_timeout: str | None = LOCK_TIMEOUT_OPTION,
     engine: str = ENGINE_OPTION,
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
@@ -119,7 +125,11 @@ def apply_command(
 
     directory = check_workdir(workdir)
     outputs = apply_saved_plan(
-        _engine(engine, terraform_bin), directory, console_err, confirm=_confirmer(auto_approve, "apply")
+        _engine(engine, terraform_bin),
+        directory,
+        console_err,
+        confirm=_confirmer(auto_approve, "apply"),
+        lock_timeout=lock_timeout,
     )
     console_err.print(
         f"Applied. {len(outputs)} output(s) saved to {directory / '.ekstf' / 'outputs.json'} (mode 0600).",
@@ -136,6 +146,7 @@ def destroy_command(
     auto_approve: bool = AUTO_APPROVE_OPTION,
     var_file: list[Path] = typer.Option([], "--var-file", help="A .tfvars file (repeatable)."),
     target: list[str] = typer.Option([], "--target", help="Destroy only this resource address (repeatable)."),
+    lock_timeout: str | None = LOCK_TIMEOUT_OPTION,
     engine: str = ENGINE_OPTION,
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
@@ -144,13 +155,20 @@ def destroy_command(
 
     directory = check_workdir(workdir)
     selected = _engine(engine, terraform_bin)
-    outcome = make_plan(selected, directory, console_err, destroy=True, targets=target, var_files=var_file)
+    outcome = make_plan(
+        selected, directory, console_err, destroy=True, targets=target, var_files=var_file, lock_timeout=lock_timeout
+    )
     _print_review(outcome.plan)
     if outcome.exit_code == 0:
         console_err.print("Nothing to destroy.")
         return
     apply_saved_plan(
-        selected, directory, console_err, confirm=_confirmer(auto_approve, "destroy", show_review=False), destroy=True
+        selected,
+        directory,
+        console_err,
+        confirm=_confirmer(auto_approve, "destroy", show_review=False),
+        destroy=True,
+        lock_timeout=lock_timeout,
     )
     console_err.print("Destroyed.")
 

@@ -88,16 +88,27 @@ class Engine(Protocol):
         targets: Sequence[str] = (),
         var_files: Sequence[Path] = (),
         refresh_only: bool = False,
+        lock_timeout: str | None = None,
         on_output: OutputCallback = ignore_output,
     ) -> CommandResult:
-        """`plan -out` with `-detailed-exitcode`: 0 no changes, 2 changes, 1 error."""
+        """`plan -out` with `-detailed-exitcode`: 0 no changes, 2 changes, 1 error.
+
+        `lock_timeout` (e.g. "5m") makes Terraform wait that long for a held state lock instead of failing.
+        """
         ...
 
     def show_json(self, workdir: Path, plan_file: Path) -> dict[str, Any]:
         """`show -json PLAN`: the machine-readable plan."""
         ...
 
-    def apply(self, workdir: Path, plan_file: Path, *, on_output: OutputCallback = ignore_output) -> CommandResult: ...
+    def apply(
+        self,
+        workdir: Path,
+        plan_file: Path,
+        *,
+        lock_timeout: str | None = None,
+        on_output: OutputCallback = ignore_output,
+    ) -> CommandResult: ...
 
     def output_json(self, workdir: Path) -> dict[str, Any]:
         """`output -json`: every root output as {name: {value, type, sensitive}}."""

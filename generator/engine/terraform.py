@@ -81,6 +81,7 @@ class ProcessEngine:
         targets: Sequence[str] = (),
         var_files: Sequence[Path] = (),
         refresh_only: bool = False,
+        lock_timeout: str | None = None,
         on_output: OutputCallback = ignore_output,
     ) -> CommandResult:
         args = ["plan", "-input=false", "-json", "-detailed-exitcode", f"-out={out.resolve()}"]
@@ -88,13 +89,22 @@ class ProcessEngine:
         args += ["-refresh-only"] if refresh_only else []
         args += [f"-target={target}" for target in targets]
         args += [f"-var-file={path.resolve()}" for path in var_files]
+        args += [f"-lock-timeout={lock_timeout}"] if lock_timeout else []
         return self.run(workdir, args, on_output=on_output)
 
     def show_json(self, workdir: Path, plan_file: Path) -> dict[str, Any]:
         return self._json_command(workdir, ["show", "-json", "-no-color", str(plan_file.resolve())])
 
-    def apply(self, workdir: Path, plan_file: Path, *, on_output: OutputCallback = ignore_output) -> CommandResult:
-        return self.run(workdir, ["apply", "-input=false", "-json", str(plan_file.resolve())], on_output=on_output)
+    def apply(
+        self,
+        workdir: Path,
+        plan_file: Path,
+        *,
+        lock_timeout: str | None = None,
+        on_output: OutputCallback = ignore_output,
+    ) -> CommandResult:
+        args = ["apply", "-input=false", "-json", *([f"-lock-timeout={lock_timeout}"] if lock_timeout else [])]
+        return self.run(workdir, [*args, str(plan_file.resolve())], on_output=on_output)
 
     def output_json(self, workdir: Path) -> dict[str, Any]:
         return self._json_command(workdir, ["output", "-json", "-no-color"])

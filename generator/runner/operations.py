@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,20 @@ def check_workdir(workdir: Path) -> Path:
             )
         )
     return workdir.resolve()
+
+
+_DURATION = re.compile(r"^\d+(ms|s|m|h)$")
+
+
+def check_lock_timeout(lock_timeout: str | None) -> None:
+    if lock_timeout is not None and not _DURATION.match(lock_timeout):
+        raise UserInputError(
+            Problem(
+                f"{lock_timeout!r} is not a duration",
+                key_path="--lock-timeout",
+                expected="a number with a unit: ms, s, m or h (e.g. 90s, 5m)",
+            )
+        )
 
 
 def _raise_if_interrupted(result: CommandResult, what: str) -> None:
@@ -83,9 +98,11 @@ def make_plan(
     var_files: Sequence[Path] = (),
     refresh_only: bool = False,
     backend_config: Sequence[str] = (),
+    lock_timeout: str | None = None,
 ) -> PlanOutcome:
     """init + plan -out + show -json, recording what the plan was made from. Exit code 0/2; errors raise."""
     paths = RunPaths(workdir)
+    check_lock_timeout(lock_timeout)
     var_paths = [Path(v).resolve() for v in var_files]
     for var_path in var_paths:
         if not var_path.is_file():
@@ -114,6 +131,7 @@ def make_plan(
             targets=targets,
             var_files=var_paths,
             refresh_only=refresh_only,
+            lock_timeout=lock_timeout,
             on_output=progress,
         )
     if result.returncode not in (EXIT_NO_CHANGES, EXIT_CHANGES) or result.interrupted:
@@ -166,8 +184,10 @@ def apply_saved_plan(
     *,
     confirm: Confirm | None,
     destroy: bool = False,
+    lock_timeout: str | None = None,
 ) -> dict[str, Any]:
     """Apply the saved plan (after `confirm(plan)` unless None); returns and saves the outputs."""
+    check_lock_timeout(lock_timeout)
     record, plan = check_saved_plan(workdir, destroy=destroy)
     paths = RunPaths(workdir)
     if confirm is not None and not confirm(plan):
@@ -175,7 +195,7 @@ def apply_saved_plan(
     if not (workdir / ".terraform").is_dir():
         init(engine, workdir, console)
     with OperationProgress(console, "Destroying" if destroy else "Applying", total=summarize_plan(plan).total) as p:
-        result = engine.apply(workdir, paths.plan_file(destroy), on_output=p)
+        result = engine.apply(workdir, paths.plan_file(destroy), lock_timeout=lock_timeout, on_output=p)
     paths.plan_file(destroy).unlink(missing_ok=True)
     record.status = "applied" if result.returncode == 0 else "errored"
     record.exit_code = result.returncode
