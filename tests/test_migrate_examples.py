@@ -73,20 +73,7 @@ def test_example_migrates_and_every_field_has_an_outcome(example: Path, tmp_path
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "example",
-    [
-        pytest.param(
-            e,
-            marks=pytest.mark.xfail(
-                reason="generator bug (names.py): node group '1-gpu-spot-g5-xlarge' gives Terraform identifiers "
-                "starting with a digit (ami_parameter_data, user_data_module use snake())",
-                strict=False,
-            ),
-        )
-        if e.name == "23-kubeflow-spot-instance.yaml"
-        else e
-        for e in EXAMPLES
-        if e.name not in PLACEHOLDER_EXAMPLES
-    ],
+    [e for e in EXAMPLES if e.name not in PLACEHOLDER_EXAMPLES],
     ids=lambda p: p.name,
 )
 def test_migrated_example_generates_a_conforming_repo(example: Path) -> None:

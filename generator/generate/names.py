@@ -47,15 +47,6 @@ def self_managed_asg_address(group: str) -> str:
     return f'module.{EKS_MODULE}.module.self_managed_node_group["{group}"].aws_autoscaling_group.this[0]'
 
 
-def self_managed_role_resource(group: str) -> str:
-    """Self-managed groups get their own role + instance profile (their launch template needs the profile)."""
-    return f"aws_iam_role.{tf_id(snake(group) + '_node')}"
-
-
-def self_managed_instance_profile_resource(group: str) -> str:
-    return f"aws_iam_instance_profile.{tf_id(snake(group) + '_node')}"
-
-
 def fargate_profile_address(profile: str) -> str:
     return f'module.{EKS_MODULE}.module.fargate_profile["{profile}"].aws_eks_fargate_profile.this[0]'
 

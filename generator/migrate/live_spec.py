@@ -291,6 +291,8 @@ class _Mapper:
         scaling = raw.get("scalingConfig") or {}
         group: dict[str, Any] = {
             "name": name,
+            # The imported group keeps its exact name (a `<name>-<suffix>` name would replace it).
+            "namePrefix": False,
             "instanceTypes": list(raw.get("instanceTypes") or ["m5.large"]),
             "minSize": int(scaling.get("minSize", 1)),
             "maxSize": int(scaling.get("maxSize", 1)),
@@ -497,7 +499,8 @@ class _Mapper:
                 self.report.unsupported(
                     ("cloudformation", stack.name, "AutoScalingGroup"),
                     "self-managed node groups are not migrated from a live cluster: add them to nodeGroups and "
-                    "import their Auto Scaling group at module.eks.module.self_managed_node_group[...]",
+                    f"import their Auto Scaling group at {names.self_managed_asg_address('NAME')}, with the "
+                    "group named after the Auto Scaling group and namePrefix: false",
                 )
 
 

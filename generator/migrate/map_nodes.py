@@ -123,7 +123,12 @@ def _group(ctx: Context, path: KeyPath, managed: bool, needs: list[WorkloadNeed]
     section = path[0]
     name = ctx.str_((*path, "name")) or ""
     group: dict[str, Any] = {"name": name}
-    report.mapped((*path, "name"), f"{section}[].name")
+    if managed:
+        # eksctl gives managed node groups exactly this name; keeping it lets `ekstf` adopt an existing group.
+        group["namePrefix"] = False
+        report.mapped((*path, "name"), f"{section}[].name", "exact name kept (namePrefix: false)")
+    else:
+        report.mapped((*path, "name"), f"{section}[].name")
     types = _instance_types(ctx, path, managed, group)
     _sizes(ctx, path, group)
     _ami(ctx, path, group, types)
@@ -758,7 +763,13 @@ def _node_iam(ctx: Context, path: KeyPath, group: dict[str, Any], needs: list[Wo
     if arns:
         iam["additionalPolicyArns"] = arns
     role_arn = ctx.str_((*base, "instanceRoleARN"))
-    if role_arn:
+    if role_arn and section == "nodeGroups":
+        report.approximated(
+            (*base, "instanceRoleARN"),
+            "",
+            "ekstf creates the node role of a self-managed group, with the instance profile its launch template needs",
+        )
+    elif role_arn:
         iam["roleArn"] = role_arn
         report.mapped((*base, "instanceRoleARN"), f"{section}[].iam.roleArn", "existing role; ekstf creates none")
     boundary = ctx.str_((*base, "instanceRolePermissionsBoundary"))

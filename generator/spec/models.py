@@ -333,6 +333,11 @@ class NodeGroupBase(SpecModel):
     security_group_ids: list[str] = Field(
         default_factory=list, description="Extra security groups for the nodes (eksctl securityGroups.attachIDs)."
     )
+    name_prefix: bool = Field(
+        True,
+        description="Name the group `<name>-<suffix>` so a replacement can be created before the old one goes; "
+        "false keeps the exact name (needed to adopt an existing group; `ekstf migrate` sets it).",
+    )
 
 
 class LaunchTemplateRef(SpecModel):

@@ -78,6 +78,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     _check_access(spec, checks)
     _check_workload_roles(spec, checks)
     _check_addons(spec, checks)
+    _check_existing_resources(spec, checks)
     _check_terraform(spec, checks)
     _check_formats(spec, checks)
     return checks.problems
@@ -669,3 +670,68 @@ def _check_labels_and_taints(checks: _Checks, base: KeyPath, group: NodeGroupBas
                 f"{taint.value!r} is not a valid taint value",
                 expected="up to 63 letters, digits, `-`, `_`, `.`, starting and ending alphanumeric",
             )
+
+
+# Settings ekstf writes into a launch template: with the group's own template (`launchTemplate`) they live there.
+_TEMPLATE_SETTINGS = (
+    "securityGroupIds", "disk", "ssh", "userData", "kubelet", "imdsHopLimit", "ami", "efa", "placementGroup",
+    "detailedMonitoring",
+)  # fmt: skip
+_ROLE_SETTINGS = ("policyArns", "wellKnownPolicies", "statements", "permissionsBoundary", "roleName")
+
+
+def _check_existing_resources(spec: Spec, checks: _Checks) -> None:
+    """Existing resources the spec refers to (roles, launch templates): settings ekstf would give them are ignored."""
+    if spec.cluster.service_role_arn and spec.cluster.service_role_permissions_boundary:
+        checks.warn(
+            ("cluster", "serviceRolePermissionsBoundary"),
+            "ignored: the cluster uses the existing role serviceRoleArn, ekstf creates none",
+        )
+    sections: list[tuple[str, list[Any]]] = [
+        ("managedNodeGroups", list(spec.managed_node_groups)),
+        ("nodeGroups", list(spec.node_groups)),
+    ]
+    for section, groups in sections:
+        for index, group in enumerate(groups):
+            base: KeyPath = (section, index)
+            template = getattr(group, "launch_template", None)
+            for key in _TEMPLATE_SETTINGS:
+                if template is not None and checks.given(*base, key):
+                    checks.warn(
+                        (*base, key),
+                        f"ignored: the group uses its own launch template {template.id}, which must hold this setting",
+                        hint="change the launch template, or remove launchTemplate to let ekstf write one",
+                    )
+            if group.iam.role_arn is None:
+                continue
+            if section == "nodeGroups":
+                checks.warn(
+                    (*base, "iam", "roleArn"),
+                    "ignored: ekstf creates the node role of a self-managed group with the instance profile its "
+                    "launch template needs",
+                    hint="use iam.additionalPolicyArns for extra permissions",
+                )
+                continue
+            for key in ("additionalPolicyArns", "permissionsBoundary"):
+                if checks.given(*base, "iam", key):
+                    checks.warn((*base, "iam", key), "ignored: the group uses the existing node role iam.roleArn")
+    for index, identity in enumerate(spec.pod_identities):
+        if identity.role_arn:
+            _warn_role_settings(checks, ("podIdentities", index))
+    for name, addon in (spec.addons or {}).items():
+        if addon.service_account_role_arn and (addon.irsa is not None or addon.pod_identity is not None):
+            checks.error(
+                ("addons", name, "serviceAccountRoleArn"),
+                "an existing role (serviceAccountRoleArn) and a role ekstf creates (irsa / podIdentity) for one addon",
+                hint="keep one of them",
+            )
+        for key in ("irsa", "podIdentity"):
+            role = addon.irsa if key == "irsa" else addon.pod_identity
+            if role is not None and role.role_arn:
+                _warn_role_settings(checks, ("addons", name, key))
+
+
+def _warn_role_settings(checks: _Checks, base: KeyPath) -> None:
+    for key in _ROLE_SETTINGS:
+        if checks.given(*base, key):
+            checks.warn((*base, key), "ignored: roleArn names an existing role, ekstf creates none")

@@ -26,7 +26,9 @@ def eks(spec: Spec) -> EksContext:
     ]
     managed = compute.managed_node_groups(spec)
     if managed:
-        sections.append(("EKS managed node groups (launch templates in launch_templates.tf)", managed))
+        own = [g.name for g in spec.managed_node_groups if g.launch_template is not None]
+        where = "launch templates in launch_templates.tf" + (f"; {', '.join(own)}: existing templates" if own else "")
+        sections.append((f"EKS managed node groups ({where})", managed))
     self_managed = compute.self_managed_node_groups(spec)
     if self_managed:
         sections.append(("Self-managed node groups (node roles in node_iam.tf)", self_managed))
@@ -118,6 +120,11 @@ def _control_plane(spec: Spec) -> dict[str, Any]:
     cluster = spec.cluster
     encryption = cluster.secrets_encryption
     args: dict[str, Any] = {}
+    if cluster.service_role_arn is not None:
+        args["create_iam_role"] = False
+        args["iam_role_arn"] = cluster.service_role_arn
+    else:
+        args["iam_role_permissions_boundary"] = cluster.service_role_permissions_boundary
     if encryption.mode == "create":
         args["create_kms_key"] = True
         args["encryption_config"] = {"resources": ["secrets"]}
@@ -158,11 +165,13 @@ def _addons(spec: Spec) -> dict[str, Any]:
         body["resolve_conflicts_on_update"] = addon.resolve_conflicts
         identity = addon_identity(name, addon)
         if identity is not None and identity.kind == "irsa":
-            body["service_account_role_arn"] = Expr(f"module.{identity.module}.arn")
+            body["service_account_role_arn"] = identity.role_arn
         elif identity is not None:
             body["pod_identity_association"] = [
-                {"role_arn": Expr(f"module.{identity.module}.arn"), "service_account": identity.service_account}
+                {"role_arn": identity.role_arn, "service_account": identity.service_account}
             ]
+        elif addon.service_account_role_arn is not None:
+            body["service_account_role_arn"] = addon.service_account_role_arn
         addons[name] = body
     return addons
 
@@ -181,6 +190,8 @@ def _fargate(spec: Spec) -> dict[str, Any]:
             "subnet_ids": list(profile.subnets) if profile.subnets else private_subnets(spec),
             "tags": dict(profile.tags) or None,
         }
+        if profile.pod_execution_role_arn is not None:
+            profiles[profile.name] |= {"create_iam_role": False, "iam_role_arn": profile.pod_execution_role_arn}
     return profiles
 
 

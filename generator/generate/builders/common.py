@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from generator.generate import names
 from generator.generate.hcl import Expr
 from generator.spec import catalog
-from generator.spec.models import Addon, NodeGroupBase, Spec, WorkloadRole
+from generator.spec.models import Addon, ManagedNodeGroup, NodeGroupBase, Spec, WorkloadRole
 
 MANAGED_BY_TAG = {"ManagedBy": "ekstf"}
 AWS_POLICY = "arn:aws:iam::aws:policy/"
@@ -68,6 +68,8 @@ def root_device_name(group: NodeGroupBase) -> str:
 
 
 def needs_user_data(group: NodeGroupBase, self_managed: bool) -> bool:
+    if isinstance(group, ManagedNodeGroup) and group.launch_template is not None:
+        return False  # the group's own launch template carries its user data
     if self_managed or group.ami is not None:
         return True
     if group.kubelet is not None and (group.kubelet.max_pods is not None or group.kubelet.extra_config):
@@ -94,7 +96,24 @@ class WorkloadIdentity:
             return names.irsa_module(self.namespace, self.service_account)
         return names.pod_identity_module(self.namespace, self.service_account)
 
+    @property
+    def existing_role_arn(self) -> str | None:
+        """An IAM role that already exists (`roleArn`): ekstf then creates no role for this identity."""
+        arn = getattr(self.role, "role_arn", None)
+        return str(arn) if arn else None
+
+    @property
+    def creates_role(self) -> bool:
+        return self.existing_role_arn is None
+
+    @property
+    def role_arn(self) -> Expr | str:
+        """What the cluster and the association refer to: the role module's ARN, or the existing role's ARN."""
+        return self.existing_role_arn or Expr(f"module.{self.module}.arn")
+
     def role_name(self, cluster: str) -> str:
+        if self.existing_role_arn:
+            return self.existing_role_arn.rsplit("/", 1)[-1]
         return self.role.role_name or names.default_role_name(cluster, self.namespace, self.service_account)
 
     @property

@@ -104,6 +104,7 @@ class NodeRole(TypedDict):
     group: str
     name: str
     policies: dict[str, str]
+    permissions_boundary: str | None
 
 
 class NodeRolesContext(TypedDict):
@@ -119,7 +120,7 @@ class Association(TypedDict):
 class WorkloadModule(TypedDict):
     module: str
     identity: WorkloadIdentity
-    arguments: HclBody
+    arguments: HclBody | None  # None: the role exists already (`roleArn`), only the association is generated
     association: NotRequired[Association | None]
 
 

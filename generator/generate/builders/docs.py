@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from generator import __version__
+from generator.generate.builders import workload_iam
 from generator.generate.builders.common import karpenter_enabled, needs_user_data, workload_identities
 from generator.generate.builders.contexts import EmptyContext, ReadmeContext
 from generator.spec.models import Spec
@@ -23,8 +24,8 @@ def readme(spec: Spec) -> ReadmeContext:
         "self_managed_groups": [g.name for g in spec.node_groups],
         "fargate_profiles": [p.name for p in spec.fargate_profiles],
         "karpenter": karpenter_enabled(spec),
-        "irsa": any(i.kind == "irsa" for i in workload_identities(spec)),
-        "pod_identity": any(i.kind == "pod_identity" for i in workload_identities(spec)),
+        "irsa": workload_iam.irsa(spec) is not None,
+        "pod_identity": workload_iam.pod_identity(spec) is not None,
         "service_accounts": any(i.addon is None for i in workload_identities(spec)),
         "user_data_module": user_data,
         "private_only": not cluster.endpoint.public,

@@ -82,7 +82,7 @@ def outputs(spec: Spec) -> OutputsContext:
             {
                 "name": identity.output_name,
                 "description": f"{via} role of {identity.namespace}/{identity.service_account}.",
-                "value": Expr(f"module.{identity.module}.arn"),
+                "value": identity.role_arn,
             }
         )
     items.append(
@@ -114,7 +114,7 @@ def _service_account_manifests(spec: Spec) -> Call | None:
             continue
         metadata: dict[str, object] = {"name": identity.service_account, "namespace": identity.namespace}
         if identity.kind == "irsa":
-            metadata["annotations"] = {"eks.amazonaws.com/role-arn": Expr(f"module.{identity.module}.arn")}
+            metadata["annotations"] = {"eks.amazonaws.com/role-arn": identity.role_arn}
         documents.append(Call("yamlencode", ({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata},)))
     if not documents:
         return None

@@ -21,7 +21,7 @@ from generator.generate.builders.contexts import (
     WorkloadModulesContext,
 )
 from generator.generate.hcl import Expr
-from generator.spec.models import Spec
+from generator.spec.models import PodIdentity, Spec
 
 IRSA_SOURCE = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
 ROLE_SOURCE = "terraform-aws-modules/iam/aws//modules/iam-role"
@@ -99,6 +99,9 @@ def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModule:
 
 
 def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModule:
+    association = _association(identity)
+    if not identity.creates_role:
+        return {"module": identity.module, "identity": identity, "arguments": None, "association": association}
     role = identity.role
     unsupported = [p for p in role.well_known_policies if p not in POD_IDENTITY_WELL_KNOWN]
     if unsupported:
@@ -125,25 +128,28 @@ def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModu
         args["create_inline_policy"] = True
         args["inline_policy_permissions"] = statements
     args["permissions_boundary"] = role.permissions_boundary
-    association: Association | None = None
-    if identity.addon is None:
-        # Addons get their association through module "eks" (`pod_identity_association`); others get one here.
-        association = {
-            "resource": names.pod_identity_association_resource(identity.namespace, identity.service_account).split(
-                ".", 1
-            )[1],
-            "arguments": {
-                "cluster_name": Expr(f"module.{names.EKS_MODULE}.cluster_name"),
-                "namespace": identity.namespace,
-                "service_account": identity.service_account,
-                "role_arn": Expr(f"module.{identity.module}.arn"),
-            },
-        }
     return {"module": identity.module, "identity": identity, "arguments": args, "association": association}
 
 
+def _association(identity: WorkloadIdentity) -> Association | None:
+    if identity.addon is not None:
+        # Addons get their association through module "eks" (`pod_identity_association`); others get one here.
+        return None
+    arguments: dict[str, Any] = {
+        "cluster_name": Expr(f"module.{names.EKS_MODULE}.cluster_name"),
+        "namespace": identity.namespace,
+        "service_account": identity.service_account,
+        "role_arn": identity.role_arn,
+    }
+    if isinstance(identity.role, PodIdentity):
+        arguments["target_role_arn"] = identity.role.target_role_arn
+        arguments["disable_session_tags"] = identity.role.disable_session_tags
+    resource = names.pod_identity_association_resource(identity.namespace, identity.service_account)
+    return {"resource": resource.split(".", 1)[1], "arguments": arguments}
+
+
 def irsa(spec: Spec) -> WorkloadModulesContext | None:
-    modules = [_irsa_module(spec, i) for i in workload_identities(spec) if i.kind == "irsa"]
+    modules = [_irsa_module(spec, i) for i in workload_identities(spec) if i.kind == "irsa" and i.creates_role]
     if not modules:
         return None
     return {"source": IRSA_SOURCE, "version": spec.terraform.modules.iam, "modules": modules}
@@ -151,6 +157,7 @@ def irsa(spec: Spec) -> WorkloadModulesContext | None:
 
 def pod_identity(spec: Spec) -> WorkloadModulesContext | None:
     modules = [_pod_identity_module(spec, i) for i in workload_identities(spec) if i.kind == "pod_identity"]
+    modules = [m for m in modules if m["arguments"] is not None or m.get("association")]
     if not modules:
         return None
     return {"source": ROLE_SOURCE, "version": spec.terraform.modules.iam, "modules": modules}
