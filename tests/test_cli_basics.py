@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from conftest import ekstf_executable, run_ekstf
+
 from generator import __version__
 from generator.spec import load_spec
-from tests.conftest import ekstf_executable, run_ekstf
 
 
 def test_version_prints_the_package_version() -> None:

@@ -13,16 +13,16 @@ from typing import Any
 import boto3
 import hcl2
 import pytest
+from adoption_support import Config, import_addresses, load_config, undeclared
+from conftest import MotoServer, TerraformEnv, run_ekstf
+from migrate_support import CLUSTER, REGION, Seeded, seed_eksctl_cluster
+from test_migrate_live import _recorded_eks
 
 from generator.generate import names
 from generator.migrate.aws import make_clients
 from generator.migrate.discovery import discover
 from generator.migrate.live import migration_from
 from generator.migrate.live_spec import imports_tf
-from tests.adoption_support import Config, import_addresses, load_config, undeclared
-from tests.conftest import MotoServer, TerraformEnv, run_ekstf
-from tests.migrate_support import CLUSTER, REGION, Seeded, seed_eksctl_cluster
-from tests.test_migrate_live import _recorded_eks
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "generate" / "existing-resources.yaml"
 ACCOUNT = "arn:aws:iam::123456789012"

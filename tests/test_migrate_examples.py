@@ -9,13 +9,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from conftest import SHARED, run_ekstf
 
 from generator.errors import UserInputError
 from generator.migrate.api import Migration, migrate_file
 from generator.migrate.document import load_document
 from generator.migrate.report import leaves
 from generator.spec.loader import load_spec, load_spec_text
-from tests.conftest import SHARED, run_ekstf
 
 EXAMPLES = sorted((SHARED / "eksctl-examples").glob("*.yaml"))
 # Examples that use documentation ids (`ami-custom`, `lt-1234`, `sg-1`, `vpc-1234`, a subnet with no id):
@@ -156,8 +156,9 @@ MIGRATION_EXAMPLES = {
 @pytest.mark.parametrize("name", sorted(MIGRATION_EXAMPLES))
 def test_examples_eksctl_outputs_are_current(name: str) -> None:
     """examples/eksctl/NAME holds exactly what `ekstf migrate` writes today (see its README for the commands)."""
+    from conftest import EXAMPLES
+
     from generator.migrate.api import migrate_text
-    from tests.conftest import EXAMPLES
 
     directory = EXAMPLES / "eksctl" / name
     text = (directory / "cluster.yaml").read_text(encoding="utf-8")
@@ -170,7 +171,7 @@ def test_examples_eksctl_outputs_are_current(name: str) -> None:
 
 @pytest.mark.slow
 def test_examples_eksctl_specs_pass_validate() -> None:
-    from tests.conftest import EXAMPLES
+    from conftest import EXAMPLES
 
     for name in sorted(MIGRATION_EXAMPLES):
         result = run_ekstf("validate", EXAMPLES / "eksctl" / name / "ekstf.yaml")

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SHARED, run_ekstf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from generator.errors import UserInputError
 from generator.migrate.api import migrate_text
-from tests.conftest import SHARED, run_ekstf
 
 SEEDS = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "eksctl-examples").glob("*.yaml"))]
 

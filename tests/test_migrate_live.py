@@ -19,6 +19,8 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
+from conftest import MotoServer, run_ekstf
+from migrate_support import CLUSTER, REGION, Seeded, seed_eksctl_cluster
 
 from generator.errors import ToolError, UserInputError
 from generator.generate import names
@@ -27,8 +29,6 @@ from generator.migrate.discovery import discover
 from generator.migrate.live import migration_from
 from generator.migrate.live_spec import imports_tf
 from generator.spec.loader import load_spec, load_spec_text
-from tests.conftest import MotoServer, run_ekstf
-from tests.migrate_support import CLUSTER, REGION, Seeded, seed_eksctl_cluster
 
 _IMPORT = re.compile(r'import \{\n  to = (?P<to>[^\n]+)\n  id = "(?P<id>[^"]*)"\n\}')
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_ekstf
 
 from generator.errors import UserInputError
 from generator.migrate.api import Migration, migrate_text
 from generator.migrate.report import Row
 from generator.spec.loader import load_spec_text
-from tests.conftest import run_ekstf
 
 HEAD = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: demo\n  region: eu-west-1\n"
 

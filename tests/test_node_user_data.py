@@ -23,8 +23,7 @@ from typing import Any
 
 import pytest
 import yaml
-
-from tests.conftest import REPO_ROOT, TerraformEnv
+from conftest import REPO_ROOT, TerraformEnv
 
 MODULE_DIR = REPO_ROOT / "modules" / "node-user-data"
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden" / "user-data"

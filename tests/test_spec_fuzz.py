@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import EXAMPLES, run_ekstf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -16,7 +17,6 @@ from ruamel.yaml import YAML
 from generator.errors import UserInputError
 from generator.spec import load_spec, load_spec_text
 from generator.spec.starter import starter_spec
-from tests.conftest import EXAMPLES, run_ekstf
 
 RICH_SPEC = """\
 cluster:

@@ -9,12 +9,12 @@ from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
+from conftest import EXAMPLES, REPO_ROOT, run_ekstf
 from ruamel.yaml import YAML
 
 from generator.spec.docs import spec_reference, write_docs
 from generator.spec.schema import SCHEMA_DIALECT, schema_text
 from generator.spec.starter import starter_spec
-from tests.conftest import EXAMPLES, REPO_ROOT, run_ekstf
 
 DOCS = REPO_ROOT / "docs"
 EXAMPLE_SPECS = sorted(EXAMPLES.glob("*/ekstf.yaml"))

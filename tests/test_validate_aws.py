@@ -8,8 +8,7 @@ from pathlib import Path
 
 import boto3
 import pytest
-
-from tests.conftest import MotoServer, run_ekstf
+from conftest import MotoServer, run_ekstf
 
 REGION = "eu-west-1"
 

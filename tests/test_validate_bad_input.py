@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import CliResult, run_ekstf
+from conftest import CliResult, run_ekstf
 
 HEAD = "cluster:\n  name: demo\n  region: eu-west-1\n"
 

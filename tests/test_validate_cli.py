@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLES, REPO_ROOT, run_ekstf
 from ruamel.yaml import YAML
 
 from generator.spec import load_spec, load_spec_text
 from generator.spec.defaults import completed_data
-from tests.conftest import EXAMPLES, REPO_ROOT, run_ekstf
 
 QUICKSTART = EXAMPLES / "quickstart" / "ekstf.yaml"
 
