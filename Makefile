@@ -52,8 +52,11 @@ lint:
 typecheck:
 	$(BIN)/mypy
 
-bench: venv
-	$(BIN)/python bench/run.py
+# Benchmarks write their sections of docs/benchmarks.md; they need the test assets (provider mirror).
+bench: venv test-assets
+	$(BIN)/python bench/generate_bench.py
+	EKSTF_TEST_ASSETS=$(abspath $(ASSETS)) $(BIN)/python bench/runner_bench.py --write-docs
+	$(BIN)/python bench/review_bench.py --write-docs
 
 clean:
 	rm -rf build $(VENV) $(SCAN_VENV)
