@@ -37,6 +37,7 @@ $(ASSETS)/.done:
 	touch $@
 
 demo: venv
+	$(BIN)/ekstf doctor --engine embedded
 	$(BIN)/ekstf generate examples/quickstart/ekstf.yaml -o $(DEMO_DIR) --force
 	$(BIN)/ekstf validate examples/quickstart/ekstf.yaml
 	@echo "Generated Terraform repository: $(DEMO_DIR)"
