@@ -1,35 +1,34 @@
 """`ekstf migrate` over the 49 official eksctl example ClusterConfigs: every one converts, every field is reported
-on by a rule, and the spec loads (or, where eksctl's sample ids are not real AWS ids, generate refuses naming them)."""
+on by a rule, the spec loads, and the repo generated from it passes the offline conformance checks."""
 
 from __future__ import annotations
 
 import json
-import re
 import tempfile
 from pathlib import Path
 
 import pytest
 from conftest import SHARED, run_ekstf
 
-from generator.errors import UserInputError
 from generator.migrate.api import Migration, migrate_file
 from generator.migrate.document import load_document
-from generator.migrate.report import leaves
+from generator.migrate.report import SAMPLE_ID_NOTE, leaves
 from generator.spec.loader import load_spec, load_spec_text
 
 EXAMPLES = sorted((SHARED / "eksctl-examples").glob("*.yaml"))
-# Examples that use documentation ids (`ami-custom`, `lt-1234`, `sg-1`, `vpc-1234`, a subnet with no id):
-# migration keeps them as `<...>` placeholders that `ekstf generate` refuses.
-PLACEHOLDER_EXAMPLES = {
+# An EKS local cluster on Outposts in an existing VPC with ONE subnet: ekstf does not generate Outposts clusters
+# (`outpost` is reported unsupported), and a cloud cluster needs private subnets in two AZs, so the spec is refused
+# ("an existing VPC needs at least two private subnets") until the user adds a second subnet.
+OUTPOSTS_ONE_SUBNET = "36-outposts-vpc.yaml"
+# Examples whose ids are eksctl documentation samples (`sg-1`, `ami-custom`, `lt-1234`, `vpc-1234`, ...).
+SAMPLE_ID_EXAMPLES = {
     "15-managed-nodes.yaml",
     "22-managed-nodes-launch-template.yaml",
-    "24-nodegroup-subnets.yaml",
     "31-override-bootstrap-command-unmanaged-nodegroup.yaml",
     "36-outposts-vpc.yaml",
     "38-cluster-subnets-sgs.yaml",
 }
 FALLBACK_NOTE = "not carried over by ekstf migrate"
-_PLACEHOLDER = re.compile(r"<[A-Za-z][\w .-]*>")
 
 
 def test_the_shared_examples_are_all_here() -> None:
@@ -55,29 +54,32 @@ def test_example_migrates_and_every_field_has_an_outcome(example: Path, tmp_path
     assert all(r.line for r in report.rows if r.outcome != "defaulted")
     spec_file = tmp_path / "ekstf.yaml"
     spec_file.write_text(migration.spec_text, encoding="utf-8")
-    if example.name in PLACEHOLDER_EXAMPLES:
-        assert report.spec_problems
-        marked = set(_PLACEHOLDER.findall(migration.spec_text))
-        assert marked
-        with pytest.raises(UserInputError) as raised:
-            load_spec(spec_file)
-        assert any(p in raised.value.render() for p in marked)
-    else:
-        assert report.spec_problems == []
-        loaded = load_spec(spec_file)
-        assert loaded.spec.cluster.name == document.data["metadata"]["name"]
-        # Deterministic: the same input gives the same bytes.
-        assert _migrate(example).spec_text == migration.spec_text
+    if example.name in SAMPLE_ID_EXAMPLES:
+        # Sample ids are kept verbatim, and both the row and the warnings say so.
+        assert any(SAMPLE_ID_NOTE in r.note for r in report.rows)
+        assert any(SAMPLE_ID_NOTE in w for w in report.warnings)
+    if example.name == OUTPOSTS_ONE_SUBNET:
+        assert any("at least two private subnets" in p for p in report.spec_problems), report.spec_problems
+        return
+    assert report.spec_problems == []
+    loaded = load_spec(spec_file)
+    assert loaded.spec.cluster.name == document.data["metadata"]["name"]
+    # Deterministic: the same input gives the same bytes.
+    assert _migrate(example).spec_text == migration.spec_text
+
+
+def _example_params() -> list[object]:
+    reason = "Outposts cluster with one subnet: a cloud EKS cluster needs two (see OUTPOSTS_ONE_SUBNET)"
+    return [
+        pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=reason)) if e.name == OUTPOSTS_ONE_SUBNET else e
+        for e in EXAMPLES
+    ]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "example",
-    [e for e in EXAMPLES if e.name not in PLACEHOLDER_EXAMPLES],
-    ids=lambda p: p.name,
-)
+@pytest.mark.parametrize("example", _example_params(), ids=lambda p: p.name)
 def test_migrated_example_generates_a_conforming_repo(example: Path) -> None:
-    """What `ekstf validate` does: generate into a temporary directory, run the offline conformance checks."""
+    """What `ekstf validate` does: load, generate into a temporary directory, run the offline conformance checks."""
     from generator.conformance.check import check_repo
     from generator.generate.render import render_repo
 
@@ -128,15 +130,44 @@ def test_cli_json_report_and_kubernetes_version_override(tmp_path: Path) -> None
     assert set(document["summary"]) == {"mapped", "defaulted", "approximated", "unsupported"}
 
 
-def test_cli_placeholder_example_migrates_then_generate_names_the_placeholder(tmp_path: Path) -> None:
-    example = SHARED / "eksctl-examples" / "31-override-bootstrap-command-unmanaged-nodegroup.yaml"
-    result = run_ekstf("migrate", example, "-o", tmp_path / "ekstf.yaml")
+@pytest.mark.slow
+def test_cli_sample_ids_are_kept_and_ekstf_validate_passes_with_a_warning(tmp_path: Path) -> None:
+    example = SHARED / "eksctl-examples" / "22-managed-nodes-launch-template.yaml"
+    report_file = tmp_path / "report.md"
+    result = run_ekstf("migrate", example, "-o", tmp_path / "ekstf.yaml", "--report", report_file)
     assert result.returncode == 0, result.output
-    assert "<ami-12345>" in result.stderr
-    generated = run_ekstf("generate", tmp_path / "ekstf.yaml", "-o", tmp_path / "repo")
-    assert generated.returncode == 2, generated.output
-    assert "<ami-12345>" in generated.stderr
-    assert "Traceback" not in generated.output
+    assert f"launch template id 'lt-1234' {SAMPLE_ID_NOTE}" in result.stderr
+    spec = load_spec(tmp_path / "ekstf.yaml").spec
+    assert spec.managed_node_groups[0].launch_template is not None
+    assert spec.managed_node_groups[0].launch_template.id == "lt-1234"
+    assert spec.managed_node_groups[1].security_group_ids == ["sg-123", "sg-321"]
+    report = report_file.read_text(encoding="utf-8")
+    assert f"'lt-1234' {SAMPLE_ID_NOTE}" in report
+    validated = run_ekstf("validate", tmp_path / "ekstf.yaml")
+    assert validated.returncode == 0, validated.output
+    assert "`lt-1234` does not look like a real launch template id (lt- + 8 or 17 hex digits)" in validated.stderr
+    assert "`ekstf validate --aws` checks that it exists" in validated.stderr
+    assert "Traceback" not in result.output + validated.output
+
+
+@pytest.mark.slow
+def test_cli_subnet_given_by_cidr_is_left_out_with_the_manual_step(tmp_path: Path) -> None:
+    example = SHARED / "eksctl-examples" / "24-nodegroup-subnets.yaml"
+    result = run_ekstf("migrate", example, "-o", tmp_path / "ekstf.yaml", "--report", tmp_path / "r.json")
+    assert result.returncode == 0, result.output
+    spec = load_spec(tmp_path / "ekstf.yaml").spec
+    assert spec.vpc.private_subnet_ids == ["subnet-00110ffa3ef259d0c", "subnet-0a96e24163ef2c9c3"]
+    assert spec.node_groups[1].subnets == ["subnet-0a96e24163ef2c9c3"]
+    rows = {row["eksctlKey"]: row for row in json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["rows"]}
+    row = rows["vpc.subnets.private.private-one"]
+    assert row["outcome"] == "approximated"
+    assert row["note"] == (
+        "eksctl looks up the subnet with CIDR 192.168.160.0/19 in vpc-0c24b1cc77da8f463; the spec names subnets by "
+        "id only: add its id to vpc.privateSubnetIds and to nodeGroups[1].subnets"
+    )
+    assert rows["nodeGroups[1].subnets[0]"]["outcome"] == "approximated"
+    validated = run_ekstf("validate", tmp_path / "ekstf.yaml")
+    assert validated.returncode == 0, validated.output
 
 
 def test_cli_migrated_spec_passes_ekstf_validate(tmp_path: Path) -> None:

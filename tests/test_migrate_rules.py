@@ -11,7 +11,7 @@ from conftest import run_ekstf
 
 from generator.errors import UserInputError
 from generator.migrate.api import Migration, migrate_text
-from generator.migrate.report import Row
+from generator.migrate.report import SAMPLE_ID_NOTE, Row
 from generator.spec.loader import load_spec_text
 
 HEAD = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata:\n  name: demo\n  region: eu-west-1\n"
@@ -301,12 +301,55 @@ def test_existing_vpc_subnet_aliases_and_invalid_ids() -> None:
         "    public:\n      pub: {id: subnet-bad}\n"
         "managedNodeGroups:\n  - name: ng\n    privateNetworking: true\n    availabilityZones: [eu-west-1b]\n"
     )
-    assert "<subnet-bad>" in migration.spec_text
-    assert any("'subnet-bad' is not a valid subnet id" in w for w in migration.report.warnings)
-    assert migration.report.spec_problems  # generate would refuse the placeholder
+    # A sample-looking id is kept verbatim (no `<...>` placeholder), and the warning and its row say so.
+    assert "<subnet-bad>" not in migration.spec_text
+    assert any(f"subnet id 'subnet-bad' {SAMPLE_ID_NOTE}" in w for w in migration.report.warnings)
+    assert SAMPLE_ID_NOTE in row(migration, "vpc.subnets.public.pub.id").note
+    assert migration.report.spec_problems == []  # only a warning: `ekstf validate --aws` decides
+    assert any("`subnet-bad` does not look like a real subnet id" in w for w in migration.report.warnings)
     data = load_yaml_data(migration.spec_text)
     assert data["vpc"]["privateSubnetIds"] == ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    assert data["vpc"]["publicSubnetIds"] == ["subnet-bad"]
     assert data["managedNodeGroups"][0]["subnets"] == ["subnet-0123456789abcdef1"]
+
+
+def test_a_name_where_an_id_belongs_is_kept_and_refused_by_the_spec() -> None:
+    migration = migrate(
+        "vpc:\n  id: vpc-0123456789abcdef0\n  subnets:\n    private:\n"
+        "      a: {id: subnet-0123456789abcdef0}\n      b: {id: subnet-0123456789abcdef1}\n"
+        "managedNodeGroups:\n  - name: ng\n    privateNetworking: true\n    subnets: [my-private-subnet]\n"
+    )
+    assert load_yaml_data(migration.spec_text)["managedNodeGroups"][0]["subnets"] == ["my-private-subnet"]
+    assert any(
+        "managedNodeGroups[0].subnets[0]: 'my-private-subnet' is not a subnet id" in p
+        for p in migration.report.spec_problems
+    ), migration.report.spec_problems
+
+
+def test_subnet_given_only_by_cidr_is_left_out_and_a_group_without_ids_falls_back_to_private() -> None:
+    migration = migrate(
+        "vpc:\n  id: vpc-0123456789abcdef0\n  subnets:\n    private:\n"
+        "      a: {id: subnet-0123456789abcdef0}\n      b: {id: subnet-0123456789abcdef1}\n"
+        "      c: {cidr: 10.0.96.0/19}\n"
+        "nodeGroups:\n  - name: ng\n    privateNetworking: true\n    subnets: [c]\n"
+        "fargateProfiles:\n  - name: fp\n    selectors: [{namespace: default}]\n    subnets: [c, a]\n"
+    )
+    assert migration.report.spec_problems == []
+    assert "<" not in migration.spec_text
+    data = load_yaml_data(migration.spec_text)
+    assert data["vpc"]["privateSubnetIds"] == ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"]
+    assert data["nodeGroups"][0]["subnets"] == "private"
+    assert data["fargateProfiles"][0]["subnets"] == ["subnet-0123456789abcdef0"]
+    vpc_row = row(migration, "vpc.subnets.private.c")
+    assert vpc_row.outcome == "approximated"
+    assert vpc_row.note == (
+        "eksctl looks up the subnet with CIDR 10.0.96.0/19 in vpc-0123456789abcdef0; the spec names subnets by id "
+        "only: add its id to vpc.privateSubnetIds and to nodeGroups[0].subnets and to fargateProfiles[0].subnets"
+    )
+    group_row = row(migration, "nodeGroups[0].subnets")
+    assert group_row.outcome == "approximated"
+    assert "the group uses all private subnets of the spec instead" in group_row.note
+    assert row(migration, "fargateProfiles[0].subnets[0]").outcome == "approximated"
 
 
 def load_yaml_data(text: str) -> Any:

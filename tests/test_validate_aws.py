@@ -204,3 +204,25 @@ def test_subnets_in_a_single_az_are_reported(aws: MotoServer, tmp_path: Path) ->
     result = run_ekstf("validate", write(tmp_path, text), "--aws", "--spec-only")
     assert result.returncode == 2, result.output
     assert f":6:3: error: vpc.privateSubnetIds: every subnet in privateSubnetIds is in {REGION}a" in result.stderr
+
+
+def test_sample_ids_pass_offline_but_aws_reports_each_as_not_found(account: Account, tmp_path: Path) -> None:
+    """eksctl's sample ids (`sg-1`, `ami-custom`, `lt-1234`) are offline warnings; `--aws` is the definitive check."""
+    text = existing_vpc_spec(account, [account.subnet_a, account.subnet_b, "subnet-1234"], account.key_arn) + (
+        "    securityGroupIds: [sg-1]\n    launchTemplate: {id: lt-1234}\n"
+        "nodeGroups:\n  - name: custom\n    ami: {id: ami-custom, family: al2023}\n"
+    )
+    spec = write(tmp_path, text)
+    offline = run_ekstf("validate", spec, "--spec-only")
+    assert offline.returncode == 0, offline.output
+    assert "`lt-1234` does not look like a real launch template id" in offline.stderr
+    result = run_ekstf("validate", spec, "--aws", "--spec-only", "--json")
+    assert result.returncode == 2, result.output
+    errors = {p["keyPath"]: p["message"] for p in json.loads(result.stdout)["problems"] if p["severity"] == "error"}
+    assert errors == {
+        "vpc.privateSubnetIds[2]": f"subnet subnet-1234 does not exist in {REGION}",
+        "managedNodeGroups[0].securityGroupIds[0]": f"security group sg-1 does not exist in {REGION}",
+        "managedNodeGroups[0].launchTemplate.id": f"launch template lt-1234 does not exist in {REGION}",
+        "nodeGroups[0].ami.id": f"AMI ami-custom does not exist in {REGION} or is not shared with this account",
+    }
+    assert "Traceback" not in result.output

@@ -11,6 +11,7 @@ import pytest
 from conftest import CliResult, run_ekstf
 
 HEAD = "cluster:\n  name: demo\n  region: eu-west-1\n"
+EXISTING_VPC = "vpc:\n  id: vpc-0123456789abcdef0\n  privateSubnetIds:\n    - subnet-0123456789abcdef0\n"
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,31 @@ CASES = [
         "at least two availability zones",
     ),
     Case("az-count-one", HEAD + "vpc:\n  azCount: 1\n", 5, 3, "vpc.azCount", "at least two availability zones"),
+    Case(
+        "subnet-name-instead-of-id",
+        HEAD + EXISTING_VPC + "    - private-a\n",
+        8,
+        7,
+        "vpc.privateSubnetIds[1]",
+        "give the subnet's id (it starts with subnet-), not its name",
+    ),
+    Case(
+        "vpc-name-instead-of-id",
+        HEAD + "vpc:\n  id: main-vpc\n  privateSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]\n",
+        5,
+        3,
+        "vpc.id",
+        "'main-vpc' is not a VPC id such as vpc-0123456789abcdef0",
+    ),
+    Case(
+        "security-group-without-prefix",
+        HEAD + EXISTING_VPC + "    - subnet-0123456789abcdef1\nmanagedNodeGroups:\n  - name: ng\n"
+        "    securityGroupIds: [0123456789abcdef0]\n",
+        11,
+        24,
+        "managedNodeGroups[0].securityGroupIds[0]",
+        "expected: sg-<8 or 17 hex digits>",
+    ),
     Case(
         "min-greater-than-max",
         HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: 5\n    maxSize: 2\n",
@@ -318,3 +344,25 @@ def test_missing_spec_file_is_bad_input(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "file not found" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_ids_that_do_not_look_real_are_warnings_and_validate_exits_0(tmp_path: Path) -> None:
+    """eksctl's own examples use ids like `sg-1`: only `validate --aws` can say whether an id exists."""
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(
+        HEAD + "vpc:\n  id: vpc-1234\n  privateSubnetIds: [subnet-1234, subnet-0123456789abcdef1]\n"
+        "managedNodeGroups:\n  - name: ng\n    securityGroupIds: [sg-1]\n    ami: {id: ami-custom, family: al2023}\n",
+        encoding="utf-8",
+    )
+    result = run_ekstf("validate", spec_file, "--spec-only")
+    assert result.returncode == 0, result.output
+    warned = {
+        "5:3: warning: vpc.id: `vpc-1234` does not look like a real VPC id (vpc- + 8 or 17 hex digits)",
+        "6:22: warning: vpc.privateSubnetIds[0]: `subnet-1234` does not look like a real subnet id "
+        "(subnet- + 8 or 17 hex digits); `ekstf validate --aws` checks that it exists",
+        "9:24: warning: managedNodeGroups[0].securityGroupIds[0]: `sg-1` does not look like a real security group id",
+        "10:11: warning: managedNodeGroups[0].ami.id: `ami-custom` does not look like a real AMI id",
+    }
+    for text in warned:
+        assert f"{spec_file}:{text}" in result.stderr, result.stderr
+    assert "subnet-0123456789abcdef1" not in result.stderr  # a real-looking id is not warned about

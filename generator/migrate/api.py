@@ -61,6 +61,7 @@ def migrate_document(
     map_vpc(ctx, spec)
     needs = map_node_groups(ctx, spec)
     map_workloads(ctx, spec, needs)
+    ctx.report.note_sample_ids()
     ctx.report.cover(document.data)
     header = [
         f"ekstf spec migrated by `ekstf migrate` from the eksctl ClusterConfig {source_name}.",

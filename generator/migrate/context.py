@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from generator.migrate.document import EksctlDocument
-from generator.migrate.report import Report
+from generator.migrate.report import SAMPLE_ID_NOTE, Report
 from generator.spec.positions import KeyPath
-from generator.spec.validation import PLACEHOLDER
+from generator.spec.validation import PLACEHOLDER, looks_real_id
 
-# AWS id formats: prefix + 8 or 17 lowercase hex digits.
-_ID = re.compile(r"^(vpc|subnet|sg|ami|lt)-[0-9a-f]{8}([0-9a-f]{9})?$")
 _ID_NAMES = {"vpc": "VPC", "subnet": "subnet", "sg": "security group", "ami": "AMI", "lt": "launch template"}
 
 
@@ -127,18 +124,20 @@ class Context:
         return value
 
     def aws_id(self, path: KeyPath, value: str, kind: str) -> str:
-        """A valid AWS id, or the value wrapped as a placeholder `<value>` that `ekstf generate` will refuse."""
-        if _ID.fullmatch(value) and value.startswith(kind + "-"):
-            return value
-        if PLACEHOLDER.search(value):
+        """The id as written; one that does not look like a real AWS id (eksctl's examples say `sg-1`) is reported.
+
+        It is kept verbatim rather than turned into a placeholder: `ekstf validate` warns about its shape, and
+        `ekstf validate --aws` checks that it exists.
+        """
+        if looks_real_id(value, kind + "-") or PLACEHOLDER.search(value):
             return value  # an unresolved placeholder stays as written (and is listed in the report)
-        cleaned = re.sub(r"[^\w .-]", "-", value)
-        marked = f"<{cleaned}>"
-        self.report.warn(
-            f"{self.doc.loaded.location(path)}: {value!r} is not a valid {_ID_NAMES[kind]} id "
-            f"({kind}- and 8 or 17 hex digits); written as placeholder {marked}: set the real id"
-        )
-        return marked
+        where = self.doc.loaded.location(path)
+        if not value.startswith(kind + "-"):
+            self.report.warn(f"{where}: {value!r} is not a {_ID_NAMES[kind]} id ({kind}-...): set the id in the spec")
+            return value  # kept; `ekstf validate` names it as an error
+        self.report.sample_id(path, value)
+        self.report.warn(f"{where}: {_ID_NAMES[kind]} id {value!r} {SAMPLE_ID_NOTE}")
+        return value
 
 
 def _text(value: Any) -> str:

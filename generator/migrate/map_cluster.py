@@ -540,21 +540,24 @@ def _existing_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str
                 continue
             alias = entry["alias"]
             path: KeyPath = ("vpc", "subnets", kind, alias)
-            if entry.get("id"):
-                subnet_id = ctx.aws_id((*path, "id"), entry["id"], "subnet")
-            else:
-                subnet_id = "<subnet-id-of-" + re.sub(r"[^\w.-]", "-", alias) + ">"
-                report.warn(
-                    f"{ctx.doc.loaded.location(path)}: subnet {alias} has no id: set it in the spec ({subnet_id})"
-                )
+            if not entry.get("id"):
+                _subnet_looked_up(ctx, vpc, entry, path)
+                continue
+            subnet_id = ctx.aws_id((*path, "id"), entry["id"], "subnet")
             entry["resolved"] = subnet_id
             ids.append(subnet_id)
-            report.mapped((*path, "id") if entry.get("id") else path, f"vpc.{kind}SubnetIds")
+            report.mapped((*path, "id"), f"vpc.{kind}SubnetIds")
             for key in ("az", "cidr"):
                 if ctx.has((*path, key)):
                     report.mapped((*path, key), "", f"the subnet's own {key}; nothing to set")
         if ids:
             vpc[f"{kind}SubnetIds"] = ids
+        looked_up = [e["alias"] for e in aliases.values() if e["kind"] == kind and e.get("lookup")]
+        if kind == "private" and looked_up and len(ids) < 2:
+            report.warn(
+                f"only {len(ids)} private subnet id(s) left after leaving out {', '.join(looked_up)} (no id): "
+                "add their ids to vpc.privateSubnetIds; EKS needs subnets in two AZs"
+            )
     if ctx.has(("vpc", "nat")):
         report.approximated(("vpc", "nat"), "", "an existing VPC keeps its own NAT/routing; ekstf does not manage it")
     azs = ctx.strs(("availabilityZones",))
@@ -566,6 +569,36 @@ def _existing_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str
             ctx.aws_id(("vpc", "controlPlaneSubnetIDs", i), s, "subnet") for i, s in enumerate(cp_subnets)
         ]
         report.mapped(("vpc", "controlPlaneSubnetIDs"), "vpc.controlPlaneSubnetIds")
+
+
+def _subnet_looked_up(ctx: Context, vpc: dict[str, Any], entry: dict[str, str], path: KeyPath) -> None:
+    """A subnet of an existing VPC given without an id: eksctl finds it at run time, the spec cannot.
+
+    It is left out of the subnet lists (never written as a placeholder); the report says how to add it.
+    """
+    kind, alias = entry["kind"], entry["alias"]
+    criteria = [f"CIDR {entry['cidr']}" if entry.get("cidr") else "", f"in {entry['az']}" if entry.get("az") else ""]
+    described = " ".join(c for c in criteria if c) or f"named {alias}"
+    lookup = f"eksctl looks up the subnet with {described} in {vpc.get('id', 'the VPC')}"
+    users = [f"vpc.{kind}SubnetIds", *_subnet_users(ctx, alias)]
+    entry["lookup"] = lookup
+    ctx.report.approximated(
+        path,
+        f"vpc.{kind}SubnetIds",
+        f"{lookup}; the spec names subnets by id only: add its id to {' and to '.join(users)}",
+    )
+    ctx.report.warn(f"{ctx.doc.loaded.location(path)}: subnet {alias} has no id and was left out: {lookup}")
+
+
+def _subnet_users(ctx: Context, alias: str) -> list[str]:
+    """The ekstf keys whose subnet lists name this eksctl subnet alias."""
+    users = []
+    for section in ("managedNodeGroups", "nodeGroups", "fargateProfiles"):
+        for index, item in enumerate(ctx.list_((section,))):
+            refs = item.get("subnets") if isinstance(item, dict) else None
+            if isinstance(refs, list) and alias in [str(r) for r in refs]:
+                users.append(f"{section}[{index}].subnets")
+    return users
 
 
 def _new_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str, str]]) -> None:

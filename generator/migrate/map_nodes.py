@@ -466,11 +466,17 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
     azs = ctx.strs((*path, "availabilityZones"))
     if subnets:
         ids: list[str] = []
+        skipped: list[str] = []
         from_azs: list[str] = []
         for index, ref in enumerate(subnets):
             alias = ctx.alias(ref, "private" if private else "public")
             if ctx.existing_vpc:
-                if alias is not None:
+                if alias is not None and alias.get("lookup"):
+                    skipped.append(ref)
+                    report.approximated(
+                        (*path, "subnets", index), f"{section}[].subnets", f"left out: {alias['lookup']}"
+                    )
+                elif alias is not None:
                     ids.append(alias.get("resolved", ref))
                 else:
                     ids.append(ctx.aws_id((*path, "subnets", index), ref, "subnet"))
@@ -486,7 +492,7 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
             report.approximated(
                 (*path, "subnets"), f"{section}[].availabilityZones", "new VPC: the subnets' AZs are used"
             )
-        else:
+        elif not skipped:
             report.unsupported((*path, "subnets"), "subnet references could not be resolved in a new VPC")
     if "subnets" not in group:
         if private is None:
@@ -510,6 +516,13 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
                 report.mapped((*path, "privateNetworking"), f"{section}[].subnets")
     elif private is not None:
         report.mapped((*path, "privateNetworking"), "", "the listed subnets decide")
+    if subnets and not isinstance(group["subnets"], list) and ctx.existing_vpc:
+        report.approximated(
+            (*path, "subnets"),
+            f"{section}[].subnets",
+            f"none of the listed subnets has an id ({', '.join(subnets)}): the group uses all {group['subnets']} "
+            "subnets of the spec instead; list the subnet ids to restrict it",
+        )
     if azs:
         if ctx.existing_vpc:
             kind = group["subnets"] if isinstance(group["subnets"], str) else None

@@ -338,11 +338,7 @@ def _fargate(ctx: Context, spec: dict[str, Any]) -> None:
         subnets = ctx.strs((*path, "subnets"))
         if subnets:
             if ctx.existing_vpc:
-                profile["subnets"] = [
-                    (ctx.alias(s, "private") or {}).get("resolved") or ctx.aws_id((*path, "subnets", i), s, "subnet")
-                    for i, s in enumerate(subnets)
-                ]
-                report.mapped((*path, "subnets"), "fargateProfiles[].subnets")
+                _profile_subnets(ctx, path, subnets, profile)
             else:
                 report.approximated((*path, "subnets"), "", "new VPC: the profile uses the private subnets")
         tags = ctx.str_map((*path, "tags"))
@@ -516,4 +512,26 @@ def _karpenter(ctx: Context, spec: dict[str, Any]) -> None:
     if ctx.has(("karpenter", "defaultInstanceProfile")):
         report.unsupported(
             ("karpenter", "defaultInstanceProfile"), "Karpenter v1 uses a node role, not an instance profile"
+        )
+
+
+def _profile_subnets(ctx: Context, path: KeyPath, subnets: list[str], profile: dict[str, Any]) -> None:
+    """Subnet ids of a profile in an existing VPC; a subnet eksctl would look up by CIDR or AZ is left out."""
+    ids = []
+    for index, ref in enumerate(subnets):
+        alias = ctx.alias(ref, "private")
+        if alias is not None and alias.get("lookup"):
+            ctx.report.approximated(
+                (*path, "subnets", index), "fargateProfiles[].subnets", f"left out: {alias['lookup']}"
+            )
+        elif alias is not None and alias.get("resolved"):
+            ids.append(alias["resolved"])
+        else:
+            ids.append(ctx.aws_id((*path, "subnets", index), ref, "subnet"))
+    if ids:
+        profile["subnets"] = ids
+        ctx.report.mapped((*path, "subnets"), "fargateProfiles[].subnets")
+    else:
+        ctx.report.approximated(
+            (*path, "subnets"), "", "none of the listed subnets has an id: the profile uses the private subnets"
         )

@@ -11,6 +11,7 @@ from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
 
 Outcome = Literal["mapped", "defaulted", "approximated", "unsupported"]
 OUTCOMES: tuple[Outcome, ...] = ("mapped", "defaulted", "approximated", "unsupported")
+SAMPLE_ID_NOTE = "looks like a sample value, not a real AWS id: replace it before applying"
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,8 @@ class Report:
     placeholders: list[Placeholder] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     spec_problems: list[str] = field(default_factory=list)
+    # Ids kept verbatim that do not look like real AWS ids; `note_sample_ids` adds them to their rows.
+    sample_ids: list[tuple[KeyPath, str]] = field(default_factory=list)
 
     def line(self, path: KeyPath) -> int | None:
         """Line of the key, or of its nearest written ancestor (an omitted top-level key has none)."""
@@ -80,6 +83,25 @@ class Report:
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+    def sample_id(self, path: KeyPath, value: str) -> None:
+        self.sample_ids.append((tuple(path), value))
+
+    def note_sample_ids(self) -> None:
+        """Each sample-looking id is named in the note of the row that carried it over (or gets its own row)."""
+        for path, value in self.sample_ids:
+            note = f"{value!r} {SAMPLE_ID_NOTE}"
+            candidates = [
+                i for i, r in enumerate(self.rows) if r.outcome != "defaulted" and r.path == path[: len(r.path)]
+            ]
+            if not candidates:
+                self.mapped(path, "", note)
+                continue
+            index = max(candidates, key=lambda i: len(self.rows[i].path))
+            row = self.rows[index]
+            if note not in row.note:
+                joined = f"{row.note}; {note}" if row.note else note
+                self.rows[index] = Row(row.path, row.line, row.outcome, row.ekstf_key, joined)
 
     def covered(self, path: KeyPath) -> bool:
         prefixes = {r.path for r in self.rows if r.outcome != "defaulted"}

@@ -2,6 +2,7 @@
 
 - availability zones: offered in the region, `available`, and opted in;
 - an existing VPC, its subnets (each in that VPC) and security groups exist;
+- node groups' custom AMIs and launch templates exist;
 - KMS keys named in the spec exist and are enabled;
 - every instance type is offered in the AZs its node group uses.
 
@@ -67,6 +68,7 @@ def check_against_aws(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     offered_azs = _call(lambda: _available_zones(ec2, findings, spec))
     subnets = _call(lambda: _check_existing_network(ec2, findings, spec))
     _call(lambda: _check_kms_keys(kms, findings, spec))
+    _call(lambda: _check_node_images_and_templates(ec2, findings, spec))
     _call(lambda: _check_instance_types(ec2, findings, spec, offered_azs, subnets))
     return findings.problems
 
@@ -167,6 +169,9 @@ def _check_existing_network(ec2: Any, findings: _Findings, spec: Spec) -> dict[s
         (("vpc", "securityGroupIds", i), sg) for i, sg in enumerate(vpc.security_group_ids)
     ]
     for section, index, group in _groups(spec):
+        groups_wanted += [
+            ((section, index, "securityGroupIds", i), sg) for i, sg in enumerate(group.security_group_ids)
+        ]
         if group.ssh is not None:
             groups_wanted += [
                 ((section, index, "ssh", "sourceSecurityGroupIds", i), sg)
@@ -196,6 +201,33 @@ def _check_control_plane_zones(findings: _Findings, spec: Spec, subnets: dict[st
             f"every subnet in {key} is in {zones[0]}; EKS needs subnets in at least two availability zones",
             hint="add a subnet from another AZ",
         )
+
+
+def _check_node_images_and_templates(ec2: Any, findings: _Findings, spec: Spec) -> None:
+    """Custom AMIs and existing launch templates of node groups exist (an AMI must also be visible to the account)."""
+    from botocore.exceptions import ClientError
+
+    region = spec.cluster.region
+    amis = [((s, i, "ami", "id"), g.ami.id) for s, i, g in _groups(spec) if g.ami is not None]
+    if amis:
+        found = _existing_ids(ec2.describe_images, "image-id", [a for _, a in amis], "Images", "ImageId")
+        for path, ami in amis:
+            if ami not in found:
+                findings.error(path, f"AMI {ami} does not exist in {region} or is not shared with this account")
+    for section, index, group in _groups(spec):
+        template = getattr(group, "launch_template", None)
+        if template is None:
+            continue
+        try:
+            exists = bool(ec2.describe_launch_templates(LaunchTemplateIds=[template.id])["LaunchTemplates"])
+        except ClientError as error:
+            if not str(error.response.get("Error", {}).get("Code", "")).startswith("InvalidLaunchTemplateId"):
+                raise
+            exists = False  # AWS answers NotFound or Malformed for an id it does not know
+        if not exists:
+            findings.error(
+                (section, index, "launchTemplate", "id"), f"launch template {template.id} does not exist in {region}"
+            )
 
 
 def _existing_ids(

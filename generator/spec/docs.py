@@ -26,6 +26,11 @@ file, line, column and key path. Editors can complete and check the file with th
 ([`ekstf.schema.json`](ekstf.schema.json), or `ekstf schema`): put
 `# yaml-language-server: $schema=<path>/ekstf.schema.json` on the first line.
 
+AWS ids (of VPCs, subnets, security groups, AMIs, launch templates) must start with their type's prefix
+(`vpc-`, `subnet-`, `sg-`, `ami-`, `lt-`): a name where an id belongs is an error. An id whose rest is not
+8 or 17 hex digits (such as eksctl's sample `sg-1`) is only a warning, because whether an id exists is
+something only your account can say: `ekstf validate --aws` checks that every id the spec names exists.
+
 This page is generated from the schema (`python -m generator.spec.docs`); do not edit it by hand.
 
 ## A minimal spec

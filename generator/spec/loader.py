@@ -165,8 +165,9 @@ def _pattern_descriptions() -> dict[str, str]:
             pattern = getattr(meta, "pattern", None)
             if pattern:
                 texts[str(pattern)] = text
-    texts[r"^vpc-[0-9a-f]{8,17}$"] = "a VPC id such as vpc-0123456789abcdef0"
-    texts[r"^ami-[0-9a-f]{8,17}$"] = "an AMI id such as ami-0123456789abcdef0"
+    texts[r"^vpc-[0-9A-Za-z]+$"] = "a VPC id such as vpc-0123456789abcdef0"
+    texts[r"^ami-[0-9A-Za-z]+$"] = "an AMI id such as ami-0123456789abcdef0"
+    texts[r"^lt-[0-9A-Za-z]+$"] = "a launch template id such as lt-0123456789abcdef0"
     return texts
 
 
@@ -280,6 +281,8 @@ def _hint(kind: str, path: KeyPath) -> str:
     last = str(path[-1]) if path else ""
     if kind == "string_pattern_mismatch" and last == "version":
         return 'use a Kubernetes minor version such as "1.34"'
+    if kind == "string_pattern_mismatch" and last == "id":
+        return "give the resource's id (vpc-..., ami-..., lt-...), not its name"
     if last == "version" and kind.startswith("string"):
         return 'quote the version so YAML keeps it as text: version: "1.34"'
     if kind == "literal_error":

@@ -193,7 +193,7 @@ class Cluster(SpecModel):
 class Vpc(SpecModel):
     """A new VPC (default) or, when `id` is set, an existing one."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9a-f]{8,17}$")] | None = Field(
+    id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9A-Za-z]+$")] | None = Field(
         None, description="Existing VPC id; when set, no VPC is created."
     )
     cidr: Cidr = Field("10.0.0.0/16", description="CIDR of a new VPC.")
@@ -293,7 +293,7 @@ class NodeIam(SpecModel):
 
 
 class CustomAmi(SpecModel):
-    id: Annotated[str, StringConstraints(pattern=r"^ami-[0-9a-f]{8,17}$")] = Field(description="AMI id.")
+    id: Annotated[str, StringConstraints(pattern=r"^ami-[0-9A-Za-z]+$")] = Field(description="AMI id.")
     family: Literal["al2023", "bottlerocket", "al2"] = Field(
         description="Which bootstrap the AMI expects (decides the user data ekstf writes)."
     )
@@ -343,7 +343,7 @@ class NodeGroupBase(SpecModel):
 class LaunchTemplateRef(SpecModel):
     """An existing launch template a managed node group uses instead of one ekstf writes."""
 
-    id: Annotated[str, StringConstraints(pattern=r"^lt-[0-9a-f]{8,17}$")] = Field(description="Launch template id.")
+    id: Annotated[str, StringConstraints(pattern=r"^lt-[0-9A-Za-z]+$")] = Field(description="Launch template id.")
     version: str | None = Field(None, description="Template version (default: its default version).")
 
 

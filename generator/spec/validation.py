@@ -16,6 +16,9 @@ from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
 PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<[A-Za-z][\w .-]*>|__[A-Z][A-Z0-9_]*__")
 # Free-text fields where `${` and friends are legitimate content, not unresolved placeholders.
 _FREE_TEXT_KEYS = {"userData", "configuration", "tags", "labels", "statements", "extraConfig"}
+# AWS resource ids: this prefix, then 8 (older resources) or 17 lowercase hex digits.
+ID_KINDS = {"vpc-": "VPC", "subnet-": "subnet", "sg-": "security group", "ami-": "AMI", "lt-": "launch template"}
+_HEX_ID = re.compile(r"[0-9a-f]{8}|[0-9a-f]{17}")
 _ADDON_VERSION = re.compile(r"^(latest|v?\d+\.\d+\.\d+(-eksbuild\.\d+)?)$")
 
 
@@ -79,6 +82,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     _check_workload_roles(spec, checks)
     _check_addons(spec, checks)
     _check_existing_resources(spec, checks)
+    _check_single_ids(spec, checks)
     _check_terraform(spec, checks)
     _check_formats(spec, checks)
     return checks.problems
@@ -259,10 +263,57 @@ def _check_overlap(spec: Spec, checks: _Checks, vpc_network: ipaddress.IPv4Netwo
 
 def _check_ids(checks: _Checks, path: KeyPath, ids: list[str], prefix: str) -> None:
     for index, value in enumerate(ids):
-        if not re.fullmatch(rf"{prefix}[0-9a-f]{{8,17}}", value):
-            checks.error((*path, index), f"{value!r} is not a valid id", expected=f"{prefix}<8 or 17 hex digits>")
+        check_id(checks, (*path, index), value, prefix)
     if len(set(ids)) != len(ids):
         checks.error(path, "an id is listed twice")
+
+
+def check_id(checks: _Checks, path: KeyPath, value: str, prefix: str) -> None:
+    """The resource-type prefix is required; a remainder that is not 8 or 17 hex digits only earns a warning.
+
+    Offline, ekstf cannot know whether an id exists (eksctl's own examples use ids like `sg-1`), so only
+    `ekstf validate --aws` decides; a missing prefix is a plain mistake (often a name given instead of an id).
+    """
+    if PLACEHOLDER.search(value):
+        return  # reported as an unresolved placeholder
+    kind = ID_KINDS[prefix]
+    if not value.startswith(prefix) or not re.fullmatch(r"[0-9A-Za-z]+", value[len(prefix) :]):
+        checks.error(
+            path,
+            f"{value!r} is not a {kind} id",
+            expected=f"{prefix}<8 or 17 hex digits>",
+            hint=f"give the {kind}'s id (it starts with {prefix}), not its name",
+        )
+    elif not looks_real_id(value, prefix):
+        checks.warn(
+            path,
+            f"`{value}` does not look like a real {kind} id ({prefix} + 8 or 17 hex digits); "
+            "`ekstf validate --aws` checks that it exists",
+        )
+
+
+def looks_real_id(value: str, prefix: str) -> bool:
+    """Whether `value` has the shape of a real AWS id: the prefix and 8 or 17 lowercase hex digits."""
+    return value.startswith(prefix) and _HEX_ID.fullmatch(value[len(prefix) :]) is not None
+
+
+def _check_single_ids(spec: Spec, checks: _Checks) -> None:
+    """Ids whose prefix the models already enforce: only the shape of the rest is checked here."""
+    if spec.vpc.id is not None:
+        check_id(checks, ("vpc", "id"), spec.vpc.id, "vpc-")
+    sections: list[tuple[str, list[Any]]] = [
+        ("managedNodeGroups", list(spec.managed_node_groups)),
+        ("nodeGroups", list(spec.node_groups)),
+    ]
+    for section, groups in sections:
+        for index, group in enumerate(groups):
+            base: KeyPath = (section, index)
+            if group.ami is not None:
+                check_id(checks, (*base, "ami", "id"), group.ami.id, "ami-")
+            template = getattr(group, "launch_template", None)
+            if template is not None:
+                check_id(checks, (*base, "launchTemplate", "id"), template.id, "lt-")
+            _check_ids(checks, (*base, "securityGroupIds"), group.security_group_ids, "sg-")
 
 
 def _check_node_groups(spec: Spec, checks: _Checks, vpc_azs: list[str] | None) -> None:
