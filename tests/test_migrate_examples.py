@@ -16,10 +16,6 @@ from generator.migrate.report import SAMPLE_ID_NOTE, leaves
 from generator.spec.loader import load_spec, load_spec_text
 
 EXAMPLES = sorted((SHARED / "eksctl-examples").glob("*.yaml"))
-# An EKS local cluster on Outposts in an existing VPC with ONE subnet: ekstf does not generate Outposts clusters
-# (`outpost` is reported unsupported), and a cloud cluster needs private subnets in two AZs, so the spec is refused
-# ("an existing VPC needs at least two private subnets") until the user adds a second subnet.
-OUTPOSTS_ONE_SUBNET = "36-outposts-vpc.yaml"
 # Examples whose ids are eksctl documentation samples (`sg-1`, `ami-custom`, `lt-1234`, `vpc-1234`, ...).
 SAMPLE_ID_EXAMPLES = {
     "15-managed-nodes.yaml",
@@ -58,9 +54,6 @@ def test_example_migrates_and_every_field_has_an_outcome(example: Path, tmp_path
         # Sample ids are kept verbatim, and both the row and the warnings say so.
         assert any(SAMPLE_ID_NOTE in r.note for r in report.rows)
         assert any(SAMPLE_ID_NOTE in w for w in report.warnings)
-    if example.name == OUTPOSTS_ONE_SUBNET:
-        assert any("at least two private subnets" in p for p in report.spec_problems), report.spec_problems
-        return
     assert report.spec_problems == []
     loaded = load_spec(spec_file)
     assert loaded.spec.cluster.name == document.data["metadata"]["name"]
@@ -68,16 +61,8 @@ def test_example_migrates_and_every_field_has_an_outcome(example: Path, tmp_path
     assert _migrate(example).spec_text == migration.spec_text
 
 
-def _example_params() -> list[object]:
-    reason = "Outposts cluster with one subnet: a cloud EKS cluster needs two (see OUTPOSTS_ONE_SUBNET)"
-    return [
-        pytest.param(e, marks=pytest.mark.xfail(strict=True, reason=reason)) if e.name == OUTPOSTS_ONE_SUBNET else e
-        for e in EXAMPLES
-    ]
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("example", _example_params(), ids=lambda p: p.name)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_migrated_example_generates_a_conforming_repo(example: Path) -> None:
     """What `ekstf validate` does: load, generate into a temporary directory, run the offline conformance checks."""
     from generator.conformance.check import check_repo

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.migrate.context import Context
+from generator.migrate.map_outpost import is_local_cluster
 from generator.spec import catalog
 from generator.spec.positions import KeyPath
 
@@ -341,7 +342,14 @@ def _disk(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
     else:
         report.mapped((*path, "volumeSize"), f"{section}[].disk.size")
     volume_type = ctx.str_((*path, "volumeType"))
-    if volume_type is None:
+    if is_local_cluster(ctx):
+        disk["type"] = "gp2"
+        note = "gp2: the only EBS type on Outposts (eksctl)"
+        if volume_type is None:
+            report.defaulted((*path, "volumeType"), f"{section}[].disk.type", note)
+        else:
+            report.add((*path, "volumeType"), "mapped" if volume_type == "gp2" else "approximated", "", note)
+    elif volume_type is None:
         disk["type"] = "gp3"
         report.defaulted((*path, "volumeType"), f"{section}[].disk.type", "gp3, 3000 IOPS, 125 MiB/s (eksctl default)")
     elif volume_type in ("gp2", "gp3", "io1", "io2"):
@@ -857,8 +865,15 @@ def _misc(ctx: Context, path: KeyPath, group: dict[str, Any], managed: bool) -> 
                     "node repair thresholds are not in the ekstf spec: EKS defaults",
                 )
     for key, (outcome, reason) in _REASONS.items():
-        if ctx.has((*path, key)):
+        if key == "outpostARN" and _on_control_plane_outpost(ctx, (*path, key)):
+            report.mapped((*path, key), "", "the control plane's Outpost: the group's subnets are there")
+        elif ctx.has((*path, key)):
             report.add((*path, key), outcome, "", reason)  # type: ignore[arg-type]
+
+
+def _on_control_plane_outpost(ctx: Context, path: KeyPath) -> bool:
+    arn = ctx.str_(path)
+    return arn is not None and is_local_cluster(ctx) and arn == ctx.str_(("outpost", "controlPlaneOutpostARN"))
 
 
 def _pin_azs_for_groups(ctx: Context, spec: dict[str, Any]) -> None:

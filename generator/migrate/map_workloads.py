@@ -8,6 +8,7 @@ from typing import Any
 from generator.generate.builders.workload_iam import POD_IDENTITY_WELL_KNOWN
 from generator.migrate.context import Context
 from generator.migrate.map_nodes import WorkloadNeed
+from generator.migrate.map_outpost import LOCAL_CLUSTER_NOTE, is_local_cluster
 from generator.spec.positions import KeyPath
 
 # eksctl wellKnownPolicies → ekstf well-known policy names (terraform-aws-iam attach_* inputs, eks-facts §2).
@@ -372,6 +373,9 @@ def _addons(ctx: Context, spec: dict[str, Any]) -> None:
             "addons.*.podIdentity",
             "set podIdentity per addon in the spec; see useDefaultPodIdentityAssociations",
         )
+    if is_local_cluster(ctx):
+        _local_cluster_addons(ctx, spec)
+        return
     auto_mode = bool(spec["cluster"].get("autoMode", {}).get("enabled"))
     if not disable_defaults and not auto_mode:
         for name in DEFAULT_ADDONS:
@@ -389,6 +393,21 @@ def _addons(ctx: Context, spec: dict[str, Any]) -> None:
         addons[POD_IDENTITY_AGENT] = {"version": "latest"}
         report.defaulted(("addons",), f"addons.{POD_IDENTITY_AGENT}", "Pod Identity needs the agent addon")
     spec["addons"] = dict(sorted(addons.items()))
+
+
+def _local_cluster_addons(ctx: Context, spec: dict[str, Any]) -> None:
+    """eksctl installs no EKS add-ons on a local cluster: EKS installs vpc-cni, kube-proxy and CoreDNS itself."""
+    report = ctx.report
+    report.defaulted(
+        ("addons",),
+        "addons",
+        f"none: {LOCAL_CLUSTER_NOTE} has no EKS add-ons API (EKS installs vpc-cni, kube-proxy, CoreDNS)",
+    )
+    for index, _ in enumerate(ctx.list_(("addons",))):
+        report.unsupported(
+            ("addons", index), f"{LOCAL_CLUSTER_NOTE} has no EKS add-ons API: install it with Helm or manifests"
+        )
+    spec["addons"] = {}
 
 
 def _addon(ctx: Context, path: KeyPath, name: str) -> dict[str, Any]:

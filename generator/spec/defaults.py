@@ -6,7 +6,7 @@ import ipaddress
 from typing import Any, TypeVar
 
 from generator.spec import catalog
-from generator.spec.models import Addon, NodeGroupBase, Spec
+from generator.spec.models import Addon, Cluster, NodeGroupBase, SelfManagedNodeGroup, Spec
 
 G = TypeVar("G", bound=NodeGroupBase)
 
@@ -27,16 +27,40 @@ def complete(spec: Spec) -> Spec:
         )
     addons = spec.addons
     if addons is None:
-        addons = {name: Addon() for name in catalog.DEFAULT_ADDONS}
+        # A local cluster on Outposts has no EKS add-ons API; EKS installs vpc-cni, kube-proxy and CoreDNS itself.
+        addons = {} if spec.cluster.outpost else {name: Addon() for name in catalog.DEFAULT_ADDONS}
+    node_groups = [_complete_group(g) for g in spec.node_groups]
+    cluster = spec.cluster
+    if cluster.outpost is not None:
+        cluster, node_groups = _local_cluster(spec, node_groups)
     return spec.model_copy(
         update={
+            "cluster": cluster,
             "vpc": vpc,
             "managed_node_groups": [_complete_group(g) for g in spec.managed_node_groups],
-            "node_groups": [_complete_group(g) for g in spec.node_groups],
+            "node_groups": node_groups,
             "addons": dict(sorted(addons.items())),
             "terraform": spec.terraform.model_copy(update={"backend": backend}),
         }
     )
+
+
+def _local_cluster(spec: Spec, node_groups: list[SelfManagedNodeGroup]) -> tuple[Cluster, list[SelfManagedNodeGroup]]:
+    """What EKS allows for a local cluster on Outposts (validation rejects explicit values that differ).
+
+    Private endpoint only, aws-auth (CONFIG_MAP) authentication with the creator bootstrapped by EKS (so no
+    creator access entry), no secrets encryption, and gp2 volumes (the only EBS type Outposts offer).
+    """
+    cluster = spec.cluster.model_copy(
+        update={
+            "endpoint": spec.cluster.endpoint.model_copy(update={"public": False, "private": True}),
+            "authentication_mode": "CONFIG_MAP",
+            "creator_admin": False,
+            "secrets_encryption": spec.cluster.secrets_encryption.model_copy(update={"mode": "off"}),
+        }
+    )
+    groups = [g.model_copy(update={"disk": g.disk.model_copy(update={"type": "gp2"})}) for g in node_groups]
+    return cluster, groups
 
 
 def default_ami_type(instance_types: list[str]) -> str:

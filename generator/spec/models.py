@@ -136,6 +136,24 @@ class AutoMode(SpecModel):
     )
 
 
+class Outpost(SpecModel):
+    """An EKS local cluster: the control plane runs on an AWS Outposts rack (eksctl `outpost`)."""
+
+    arns: list[str] = Field(
+        min_length=1,
+        max_length=1,
+        description="The Outpost's ARN (arn:aws:outposts:REGION:ACCOUNT:outpost/op-...); EKS accepts exactly one.",
+    )
+    control_plane_instance_type: str = Field(
+        min_length=1,
+        description="EC2 instance type of the control-plane instances, offered on the Outpost; "
+        "cannot be changed after creation.",
+    )
+    control_plane_placement_group: str | None = Field(
+        None, description="Name of an existing placement group for the control-plane instances."
+    )
+
+
 class ControlPlaneScaling(SpecModel):
     tier: Literal["standard", "tier-xl", "tier-2xl", "tier-4xl"] = Field(
         "standard", description="Provisioned control-plane capacity tier."
@@ -157,8 +175,10 @@ class Cluster(SpecModel):
     kubernetes_network: KubernetesNetwork = Field(
         default_factory=KubernetesNetwork, description="IP family and service CIDR."
     )
-    authentication_mode: Literal["API", "API_AND_CONFIG_MAP"] = Field(
-        "API", description="API for access entries only; API_AND_CONFIG_MAP while aws-auth is still used."
+    authentication_mode: Literal["API", "API_AND_CONFIG_MAP", "CONFIG_MAP"] = Field(
+        "API",
+        description="API for access entries only; API_AND_CONFIG_MAP while aws-auth is still used; "
+        "CONFIG_MAP only for an Outposts local cluster (its default there).",
     )
     creator_admin: bool = Field(
         True, description="Give the identity that runs Terraform cluster-admin through an access entry."
@@ -172,6 +192,11 @@ class Cluster(SpecModel):
     control_plane_scaling: ControlPlaneScaling | None = Field(None, description="Control-plane capacity tier.")
     remote_network: RemoteNetwork | None = Field(None, description="Hybrid nodes (reported as unsupported).")
     auto_mode: AutoMode | None = Field(None, description="EKS Auto Mode (reported as unsupported).")
+    outpost: Outpost | None = Field(
+        None,
+        description="Run the control plane on an AWS Outposts rack (an EKS local cluster): private endpoint, "
+        "aws-auth (CONFIG_MAP) access, self-managed node groups only, no EKS add-ons, IRSA, KMS or IPv6.",
+    )
     service_role_arn: Arn | None = Field(
         None, description="An existing cluster IAM role to use instead of creating one (eksctl iam.serviceRoleARN)."
     )

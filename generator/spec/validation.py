@@ -75,6 +75,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
             hint="set the real value (ekstf migrate --set VAR=VALUE substitutes ${VAR} placeholders)",
         )
     _check_cluster(spec, checks)
+    _check_local_cluster(spec, checks)
     vpc_azs = _check_vpc(spec, checks)
     _check_node_groups(spec, checks, vpc_azs)
     _check_fargate(spec, checks)
@@ -150,6 +151,133 @@ def _check_cluster(spec: Spec, checks: _Checks) -> None:
         checks.warn(("cluster", "autoMode"), "EKS Auto Mode is parsed but not generated yet by ekstf")
 
 
+_OUTPOST_ARN = re.compile(
+    r"^arn:aws[a-z-]*:outposts:(?P<region>[a-z0-9-]+):(?P<account>\d+):outpost/op-(?P<id>[0-9a-zA-Z]+)$"
+)
+_REAL_OUTPOST_ARN_PARTS = (re.compile(r"\d{12}"), re.compile(r"[0-9a-f]{17}"))
+_LOCAL_CLUSTER_HINT = (
+    "not supported on EKS local clusters (eksctl's Outposts guide: features unsupported on local clusters)"
+)
+
+
+def _check_local_cluster(spec: Spec, checks: _Checks) -> None:
+    """What an EKS local cluster on Outposts requires and forbids (eksctl's Outposts guide, the EKS API)."""
+    cluster = spec.cluster
+    outpost = cluster.outpost
+    if outpost is None:
+        if cluster.authentication_mode == "CONFIG_MAP":
+            checks.error(
+                ("cluster", "authenticationMode"),
+                "CONFIG_MAP needs EKS to bootstrap the creator's admin access, which terraform-aws-modules/eks v21 "
+                "turns off; EKS rejects the cluster",
+                expected="API or API_AND_CONFIG_MAP",
+                hint="use API_AND_CONFIG_MAP to keep aws-auth working alongside access entries",
+            )
+        return
+    base: KeyPath = ("cluster", "outpost")
+    for index, arn in enumerate(outpost.arns):
+        _check_outpost_arn(spec, checks, (*base, "arns", index), arn)
+    checks.warn(
+        base,
+        "terraform-aws-modules/eks v21 creates the cluster with bootstrapClusterCreatorAdminPermissions=false; "
+        "EKS accepts a local cluster only with true and CONFIG_MAP (module issue #2925), so `apply` fails "
+        "until the pinned module allows it",
+        hint="check the module's release notes before applying; plan and validate work offline",
+    )
+
+    def forbid(path: KeyPath, what: str, hint: str = _LOCAL_CLUSTER_HINT) -> None:
+        checks.error(path, f"a local cluster on Outposts cannot have {what}", hint=hint)
+
+    endpoint = cluster.endpoint
+    if endpoint.public and checks.given("cluster", "endpoint", "public"):
+        forbid(("cluster", "endpoint", "public"), "a public API endpoint", "local clusters are private-only: remove it")
+    if checks.given("cluster", "endpoint", "private") and not endpoint.private:
+        forbid(("cluster", "endpoint", "private"), "the private endpoint turned off", "remove `private: false`")
+    if checks.given("cluster", "endpoint", "publicCidrs"):
+        forbid(("cluster", "endpoint", "publicCidrs"), "public endpoint CIDRs", "remove them: the endpoint is private")
+    if checks.given("cluster", "authenticationMode") and cluster.authentication_mode != "CONFIG_MAP":
+        forbid(
+            ("cluster", "authenticationMode"),
+            f"authentication mode {cluster.authentication_mode}",
+            "EKS accepts only CONFIG_MAP (aws-auth) for a local cluster: remove the key",
+        )
+    if cluster.access_entries:
+        forbid(
+            ("cluster", "accessEntries"),
+            "access entries",
+            "a CONFIG_MAP cluster has none: map IAM principals in the aws-auth ConfigMap instead",
+        )
+    if cluster.creator_admin and checks.given("cluster", "creatorAdmin"):
+        forbid(
+            ("cluster", "creatorAdmin"),
+            "a creator access entry",
+            "EKS itself gives the creator admin on a local cluster: remove the key",
+        )
+    if checks.given("cluster", "secretsEncryption") and cluster.secrets_encryption.mode != "off":
+        forbid(("cluster", "secretsEncryption"), "KMS secrets encryption", "set `mode: off` or remove the key")
+    if cluster.kubernetes_network.ip_family == "ipv6":
+        forbid(("cluster", "kubernetesNetwork", "ipFamily"), "IPv6", "use ipv4")
+    if checks.given("cluster", "kubernetesNetwork", "serviceCidr"):
+        checks.warn(
+            ("cluster", "kubernetesNetwork", "serviceCidr"),
+            "the service CIDR is ignored: terraform-aws-modules/eks sends no Kubernetes network config for a local "
+            "cluster",
+        )
+    compute_and_identity: tuple[tuple[str, list[Any], str, str], ...] = (
+        ("managedNodeGroups", spec.managed_node_groups, "EKS managed node groups", "use self-managed `nodeGroups`"),
+        ("fargateProfiles", spec.fargate_profiles, "Fargate profiles", _LOCAL_CLUSTER_HINT),
+        ("serviceAccounts", spec.service_accounts, "IRSA service accounts (no OIDC provider)", _LOCAL_CLUSTER_HINT),
+    )
+    for key, items, what, hint in compute_and_identity:
+        if items:
+            forbid((key, 0), what, hint)
+    if spec.karpenter is not None and spec.karpenter.enabled:
+        forbid(("karpenter", "enabled"), "Karpenter")
+    for name in spec.addons or {}:
+        forbid(
+            ("addons", name),
+            "EKS add-ons",
+            "EKS installs vpc-cni, kube-proxy and CoreDNS itself; install others with Helm or manifests",
+        )
+    for index, group in enumerate(spec.node_groups):
+        if checks.given("nodeGroups", index, "disk", "type") and group.disk.type != "gp2":
+            forbid(("nodeGroups", index, "disk", "type"), f"{group.disk.type} volumes", "Outposts offer EBS gp2 only")
+    if not spec.vpc.existing:
+        checks.warn(
+            ("vpc",),
+            "the new VPC's subnets are regional, not on the Outpost; a local cluster needs a private subnet "
+            "on the Outpost (and the VPC associated with the Outpost's local gateway)",
+            hint="create the Outpost subnet and use `vpc.id` with `privateSubnetIds: [<the Outpost subnet>]`",
+        )
+
+
+def _check_outpost_arn(spec: Spec, checks: _Checks, path: KeyPath, arn: str) -> None:
+    """An Outposts ARN is required; a made-up account or Outpost id (as in eksctl's samples) is only a warning."""
+    if PLACEHOLDER.search(arn):
+        return
+    match = _OUTPOST_ARN.match(arn)
+    if match is None:
+        checks.error(
+            path,
+            f"{arn!r} is not an Outpost ARN",
+            expected="arn:aws:outposts:REGION:ACCOUNT:outpost/op-<17 hex digits>",
+            hint="`aws outposts list-outposts` shows the ARN",
+        )
+        return
+    if match["region"] != spec.cluster.region:
+        checks.error(
+            path,
+            f"the Outpost is homed in {match['region']}, but the cluster is in {spec.cluster.region}",
+            hint="a local cluster is created in the Outpost's parent region",
+        )
+    account_shape, id_shape = _REAL_OUTPOST_ARN_PARTS
+    if not (account_shape.fullmatch(match["account"]) and id_shape.fullmatch(match["id"])):
+        checks.warn(
+            path,
+            f"`{arn}` does not look like a real Outpost ARN (a 12-digit account and op- + 17 hex digits)",
+        )
+
+
 def _check_remote_network(spec: Spec, checks: _Checks) -> None:
     """Hybrid node and pod CIDRs must be valid and must not overlap each other, the VPC or the service CIDR."""
     remote = spec.cluster.remote_network
@@ -191,7 +319,14 @@ def _check_vpc(spec: Spec, checks: _Checks) -> list[str] | None:
                     f"`{key}` only applies to a new VPC, but `vpc.id` names an existing one",
                     hint="remove it, or remove `id` to create a VPC",
                 )
-        if len(vpc.private_subnet_ids) < 2:
+        if spec.cluster.outpost is not None:
+            if not vpc.private_subnet_ids:
+                checks.error(
+                    ("vpc", "privateSubnetIds"),
+                    "a local cluster on Outposts needs a private subnet on the Outpost",
+                    expected="a list with at least one subnet id on the Outpost",
+                )
+        elif len(vpc.private_subnet_ids) < 2:
             checks.error(
                 ("vpc", "privateSubnetIds"),
                 "an existing VPC needs at least two private subnets (in two AZs)",

@@ -22,8 +22,16 @@ def eks(spec: Spec) -> EksContext:
         ("Network", _network(spec)),
         ("Access: who can use the cluster (v21 gives nobody admin unless told to)", _access(spec)),
         ("Control plane", _control_plane(spec)),
-        ("Addons", {"addons": _addons(spec)}),
     ]
+    if cluster.outpost is not None:
+        sections.append(
+            (
+                "EKS local cluster on AWS Outposts: no EKS add-ons API (EKS installs vpc-cni, kube-proxy and CoreDNS)",
+                _outpost(spec),
+            )
+        )
+    else:
+        sections.append(("Addons", {"addons": _addons(spec)}))
     managed = compute.managed_node_groups(spec)
     if managed:
         own = [g.name for g in spec.managed_node_groups if g.launch_template is not None]
@@ -49,6 +57,18 @@ def eks(spec: Spec) -> EksContext:
             )
         )
     return {"module": names.EKS_MODULE, "version": spec.terraform.modules.eks, "sections": sections}
+
+
+def _outpost(spec: Spec) -> dict[str, Any]:
+    outpost = spec.cluster.outpost
+    assert outpost is not None
+    config: dict[str, Any] = {
+        "outpost_arns": list(outpost.arns),
+        "control_plane_instance_type": outpost.control_plane_instance_type,
+    }
+    if outpost.control_plane_placement_group is not None:
+        config["control_plane_placement"] = {"group_name": outpost.control_plane_placement_group}
+    return {"outpost_config": config}
 
 
 def _efa_rules() -> dict[str, Any]:
@@ -136,7 +156,8 @@ def _control_plane(spec: Spec) -> dict[str, Any]:
         args["encryption_config"] = NULL
     args["enabled_log_types"] = [_LOG_TYPES.get(t, t) for t in cluster.logging.types]
     args["cloudwatch_log_group_retention_in_days"] = cluster.logging.retention_days
-    args["enable_irsa"] = True
+    # Local clusters on Outposts have no IAM OIDC provider, so no IRSA.
+    args["enable_irsa"] = cluster.outpost is None
     if cluster.upgrade_policy is not None:
         args["upgrade_policy"] = {"support_type": cluster.upgrade_policy.support_type}
     if cluster.zonal_shift is not None:

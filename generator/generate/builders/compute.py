@@ -152,7 +152,8 @@ def _self_managed(spec: Spec, group: SelfManagedNodeGroup) -> dict[str, Any]:
         "create_iam_instance_profile": False,
         "iam_instance_profile_arn": Expr(f"module.{role_module}.instance_profile_arn"),
         "iam_role_arn": Expr(f"module.{role_module}.arn"),
-        "create_access_entry": True,
+        # A CONFIG_MAP (Outposts local) cluster has no access entries: the node role goes in aws-auth instead.
+        "create_access_entry": spec.cluster.authentication_mode != "CONFIG_MAP",
     }
     distribution = group.instances_distribution
     if distribution is not None or len(group.instance_types) > 1:
