@@ -188,6 +188,7 @@ def test_outposts_fixture_generates_outpost_config_and_conforms(tmp_path: Path) 
     assert "create_access_entry = false" in eks  # CONFIG_MAP: nodes join through aws-auth
     assert "addons =" not in eks
     assert 'volume_type = "gp2"' in _unaligned(out / "launch_templates.tf")
+    assert "aws-auth ConfigMap" in (out / "README.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", OUTPOSTS_EXAMPLES)

@@ -176,6 +176,7 @@ class ReadmeContext(TypedDict):
     user_data_module: bool
     private_only: bool
     creator_admin: bool
+    local_cluster: bool
     modules: ModuleVersions
 
 

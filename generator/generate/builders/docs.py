@@ -30,6 +30,7 @@ def readme(spec: Spec) -> ReadmeContext:
         "user_data_module": user_data,
         "private_only": not cluster.endpoint.public,
         "creator_admin": cluster.creator_admin,
+        "local_cluster": cluster.outpost is not None,
         "modules": spec.terraform.modules,
     }
 
