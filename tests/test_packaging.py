@@ -36,3 +36,23 @@ def test_cli_from_wheel_generates_outside_the_checkout(tmp_path: Path) -> None:
     result = run_ekstf("generate", spec, "-o", tmp_path / "infra", cwd=tmp_path)
     assert result.returncode == 0, result.output
     assert (tmp_path / "infra" / "eks.tf").is_file()
+
+
+def test_state_dir_ignores_plans_but_keeps_the_generator_manifest(tmp_path: Path) -> None:
+    import subprocess
+
+    from generator.runner.workdir import RunPaths
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    workdir = RunPaths(tmp_path)
+    workdir.ensure_state_dir()
+    for name in ("manifest.json", "plan.tfplan", "outputs.json"):
+        (workdir.state_dir / name).write_text("{}", encoding="utf-8")
+
+    def ignored(name: str) -> bool:
+        result = subprocess.run(["git", "check-ignore", "-q", f".ekstf/{name}"], cwd=tmp_path, check=False)
+        return result.returncode == 0
+
+    assert not ignored("manifest.json")
+    assert ignored("plan.tfplan")
+    assert ignored("outputs.json")

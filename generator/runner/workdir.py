@@ -38,7 +38,11 @@ class RunPaths:
         self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         ignore = self.state_dir / ".gitignore"
         if not ignore.exists():
-            atomic_write_text(ignore, "# written by ekstf: plans and outputs may hold secrets\n*\n")
+            # The generator's manifest is the one file here that belongs in version control.
+            atomic_write_text(
+                ignore,
+                "# written by ekstf: plans and outputs may hold secrets\n*\n!.gitignore\n!manifest.json\n",
+            )
 
     def plan_file(self, destroy: bool = False) -> Path:
         return self.state_dir / ("destroy.tfplan" if destroy else "plan.tfplan")
