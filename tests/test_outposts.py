@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import SHARED, run_ekstf
+from conftest import run_ekstf, shared_path
 
 from generator.spec.loader import load_spec
 
@@ -195,7 +195,7 @@ def test_outposts_fixture_generates_outpost_config_and_conforms(tmp_path: Path) 
 def test_eksctl_outposts_example_migrates_and_validates(name: str, tmp_path: Path) -> None:
     spec_file = tmp_path / "ekstf.yaml"
     report_file = tmp_path / "report.md"
-    source = SHARED / "eksctl-examples" / name
+    source = shared_path("eksctl-examples") / name
     result = run_ekstf("migrate", source, "-o", spec_file, "--report", report_file)
     assert result.returncode == 0, result.output
     spec = load_spec(spec_file).spec
