@@ -18,7 +18,9 @@ from generator.errors import UserInputError
 from generator.migrate.api import migrate_text
 
 # The project's own eksctl inputs always seed the fuzzer; the 49 official examples join them when ../shared is there.
-SEED_FILES = sorted((EXAMPLES / "eksctl").glob("**/cluster*.yaml")) + sorted((SHARED / "eksctl-examples").glob("*.yaml"))
+SEED_FILES = sorted((EXAMPLES / "eksctl").glob("**/cluster*.yaml")) + sorted(
+    (SHARED / "eksctl-examples").glob("*.yaml")
+)
 SEEDS = [p.read_text(encoding="utf-8") for p in SEED_FILES]
 
 
