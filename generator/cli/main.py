@@ -15,6 +15,7 @@ import typer
 
 from generator import __version__
 from generator.cli import generate, migrate, review, run, spec
+from generator.cli.help import polish
 from generator.cli.output import console_err
 from generator.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EkstfError
 
@@ -59,9 +60,16 @@ def handle_errors(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise SystemExit(EXIT_INTERRUPTED) from None
 
 
+def build_command() -> Any:
+    """The click command tree of `ekstf`, with its help laid out (panels, plain labels, exit codes)."""
+    command = typer.main.get_command(app)
+    polish(command)
+    return command
+
+
 def main() -> None:
     try:
-        handle_errors(app, prog_name="ekstf")
+        handle_errors(build_command(), prog_name="ekstf")
     except SystemExit:
         raise
     except Exception as error:  # a bug of ours: say so briefly, full traceback on request
