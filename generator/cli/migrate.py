@@ -36,6 +36,7 @@ def migrate(
     runbook: Path | None = typer.Option(
         None, "--runbook", help="--from-cluster: write the migration runbook here (default MIGRATION.md next to -o)."
     ),
+    force: bool = typer.Option(False, "--force", help="Replace output files that already exist."),
 ) -> None:
     """Convert an eksctl ClusterConfig, or a live eksctl cluster, into an ekstf spec and a report."""
     import re
@@ -56,17 +57,18 @@ def migrate(
             raise UserInputError(
                 "--set substitutes placeholders in a ClusterConfig file; it has no use with --from-cluster"
             )
-        _live(from_cluster, region, output, report, imports, runbook, kubernetes_version)
+        _live(from_cluster, region, output, report, imports, runbook, kubernetes_version, force)
         return
     if config is None:
         raise UserInputError("give a ClusterConfig file, or --from-cluster NAME --region REGION")
     for flag, value in (("--region", region), ("--imports", imports), ("--runbook", runbook)):
         if value is not None:
             raise UserInputError(f"{flag} is for --from-cluster only")
-    from generator.migrate.api import migrate_file, write_migration
+    from generator.migrate.api import check_outputs, migrate_file, write_migration
 
+    check_outputs([output, *([report] if report else [])], force=force)
     migration = migrate_file(config, sets=values, kubernetes_version=kubernetes_version, spec_file=str(output))
-    written = write_migration(migration, output, report)
+    written = write_migration(migration, output, report, force=force)
     _summary(migration.report, written)
 
 
@@ -78,17 +80,20 @@ def _live(
     imports: Path | None,
     runbook: Path | None,
     kubernetes_version: str | None,
+    force: bool,
 ) -> None:
     from generator.errors import UserInputError
+    from generator.migrate.api import check_outputs
     from generator.migrate.live import migrate_live, write_live
 
     if not region:
         raise UserInputError("--from-cluster needs --region")
-    console_err.print(f"reading cluster {name} in {region} ...", markup=False)
-    migration = migrate_live(name, region, kubernetes_version=kubernetes_version)
     imports_path = imports or output.parent / "imports.tf"
     runbook_path = runbook or output.parent / "MIGRATION.md"
-    written = write_live(migration, output, report, imports_path, runbook_path)
+    check_outputs([output, imports_path, runbook_path, *([report] if report else [])], force=force)
+    console_err.print(f"reading cluster {name} in {region} ...", markup=False)
+    migration = migrate_live(name, region, kubernetes_version=kubernetes_version)
+    written = write_live(migration, output, report, imports_path, runbook_path, force=force)
     _summary(migration.report, written)
     console.print(f"{len(migration.imports)} import block(s); follow {runbook_path} step by step", markup=False)
 

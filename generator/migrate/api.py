@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from generator.errors import UserInputError, display_path
-from generator.fsutil import atomic_write_text
 from generator.migrate.context import Context
 from generator.migrate.document import EksctlDocument, load_document
 from generator.migrate.map_cluster import map_cluster, map_vpc
@@ -115,26 +116,74 @@ def check_spec_text(text: str, report: Report, spec_file: str = "ekstf.yaml") ->
         report.spec_problems.append(f"ekstf generate failed unexpectedly ({type(error).__name__}: {error})")
 
 
-def write_migration(migration: Migration, output: Path, report_path: Path | None) -> list[Path]:
+def write_migration(migration: Migration, output: Path, report_path: Path | None, *, force: bool = False) -> list[Path]:
     """Write the spec and the report (Markdown, or JSON when the name ends in .json); returns what was written."""
     texts = [(output, migration.spec_text)]
     if report_path is not None:
         text = migration.report.to_json() if report_path.suffix.lower() == ".json" else migration.report.to_markdown()
         texts.append((report_path, text))
-    write_texts(texts)
+    write_texts(texts, force=force)
     return [path for path, _ in texts]
 
 
-def write_texts(texts: list[tuple[Path, str]]) -> None:
-    """Write each file atomically (creating its directory); an unwritable path is the user's to fix (exit 2)."""
-    from generator.errors import Problem
+def check_outputs(paths: list[Path], *, force: bool = False) -> None:
+    """Refuse before any work: two outputs on one path, a directory, or (without `force`) an existing file."""
+    from generator.errors import ConflictError, Problem
 
-    for path, _ in texts:
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        key = Path(os.path.abspath(path))
+        if key in seen:
+            raise UserInputError(Problem(f"{seen[key]} and {path} are the same file", hint="give each output its own"))
+        seen[key] = path
         if path.is_dir():
             raise UserInputError(Problem(f"{path} is a directory", hint="give a file name, e.g. ekstf.yaml"))
-    for path, text in texts:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(path, text)
-        except OSError as error:
-            raise UserInputError(Problem(f"cannot write {path}: {error.strerror or error}")) from None
+    existing = [str(path) for path in paths if path.exists() or path.is_symlink()]
+    if existing and not force:
+        one = len(existing) == 1
+        raise ConflictError(
+            f"{', '.join(existing)} already exist{'s' if one else ''}; nothing was written "
+            f"(use --force to replace {'it' if one else 'them'})"
+        )
+
+
+def write_texts(texts: list[tuple[Path, str]], *, force: bool = False) -> None:
+    """Write every file or none: all are staged as temporary files beside their targets, then renamed.
+
+    An existing file is replaced only with `force`; an unwritable path is the user's to fix (exit 2).
+    """
+    from generator.errors import Problem
+
+    check_outputs([path for path, _ in texts], force=force)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, text in texts:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                staged.append((_stage(path, text), path))
+            except OSError as error:
+                raise UserInputError(Problem(f"cannot write {path}: {error.strerror or error}")) from None
+        for temporary, path in staged:
+            os.replace(temporary, path)
+        staged.clear()
+    finally:
+        for temporary, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _stage(path: Path, text: str) -> str:
+    """`text` in a synced temporary file next to `path` (same file system, so the rename is atomic)."""
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        mode = path.stat().st_mode & 0o7777 if path.exists() else 0o644
+        os.chmod(temporary, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return temporary

@@ -51,7 +51,13 @@ def migration_from(
 
 
 def write_live(
-    migration: LiveMigration, output: Path, report_path: Path | None, imports_path: Path, runbook_path: Path
+    migration: LiveMigration,
+    output: Path,
+    report_path: Path | None,
+    imports_path: Path,
+    runbook_path: Path,
+    *,
+    force: bool = False,
 ) -> list[Path]:
     report = migration.report
     texts: list[tuple[Path, str]] = [
@@ -61,5 +67,5 @@ def write_live(
     ]
     if report_path is not None:
         texts.append((report_path, report.to_json() if report_path.suffix.lower() == ".json" else report.to_markdown()))
-    write_texts(texts)
+    write_texts(texts, force=force)
     return [p for p, _ in texts]
