@@ -31,6 +31,10 @@ from generator.generate.hcl import Block, Expr
 from generator.spec.models import ManagedNodeGroup, NodeGroupBase, SelfManagedNodeGroup, Spec
 
 USER_DATA_MODULE_SOURCE = "./modules/node-user-data"
+# terraform-aws-eks renders its own user data for every managed group, even one whose launch template ekstf writes;
+# with ami_type CUSTOM that needs a template path (modules/_user_data: coalesce(user_data_template_path, ...)).
+# This shipped template renders nothing: the group's user data is in ekstf's launch template.
+NO_MODULE_USER_DATA_TEMPLATE = Expr('"${path.root}/modules/node-user-data/templates/no-module-user-data.tpl"')
 _TAGGED_RESOURCES = ("instance", "volume", "network-interface")
 _SELF_MANAGED_POLICIES = {
     "AmazonEKSWorkerNodePolicy": AWS_POLICY + "AmazonEKSWorkerNodePolicy",
@@ -64,11 +68,12 @@ def _managed(spec: Spec, group: ManagedNodeGroup) -> dict[str, Any]:
     body: dict[str, Any] = {}
     if not group.name_prefix:
         body["use_name_prefix"] = False
+    body |= _managed_image(group)
     body |= {
-        "ami_type": group.ami_type,
-        "use_latest_ami_release_version": False if group.ami is not None else None,
         "instance_types": list(group.instance_types),
         "capacity_type": group.capacity_type,
+        # A pinned group stays at its Kubernetes version while the control plane moves on (default: the cluster's).
+        "kubernetes_version": group.version,
         "min_size": group.min_size,
         "max_size": group.max_size,
         "desired_size": group.desired_size,
@@ -90,6 +95,19 @@ def _managed(spec: Spec, group: ManagedNodeGroup) -> dict[str, Any]:
     if group.tags:
         body["tags"] = dict(group.tags)
     return body
+
+
+def _managed_image(group: ManagedNodeGroup) -> dict[str, Any]:
+    """A custom AMI: its id goes to the module too, so that the node group sends no Kubernetes version and no AMI
+    type next to the template's image (EKS rejects both, terraform-aws-eks #3459)."""
+    if group.ami is None:
+        return {"ami_type": group.ami_type}
+    return {
+        "ami_type": "CUSTOM",
+        "ami_id": group.ami.id,
+        "use_latest_ami_release_version": False,
+        "user_data_template_path": NO_MODULE_USER_DATA_TEMPLATE,
+    }
 
 
 def _managed_launch_template(group: ManagedNodeGroup) -> dict[str, Any]:
@@ -335,7 +353,9 @@ def _as_file(text: str | None) -> str | None:
 def _ami_parameter(spec: Spec, group: NodeGroupBase) -> AmiParameter:
     return {
         "name": names.ami_parameter_data(group.name).split(".", 2)[2],
-        "parameter": ami_ssm_parameter(group.ami_type or "AL2023_x86_64_STANDARD", spec.cluster.version),
+        "parameter": ami_ssm_parameter(
+            group.ami_type or "AL2023_x86_64_STANDARD", group.version or spec.cluster.version
+        ),
     }
 
 
