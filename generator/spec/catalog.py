@@ -117,6 +117,12 @@ WELL_KNOWN_POLICIES = (
     "imageBuilder",
 )
 
+# terraform-aws-iam v6 iam-role-for-service-accounts leaves these hosted-zone lists empty by default, which gives
+# the externalDNS / certManager policy a statement with no Resource (MalformedPolicyDocument, terraform-aws-iam #603);
+# eksctl's well-known policies grant every zone.
+ALL_HOSTED_ZONES = "arn:aws:route53:::hostedzone/*"
+HOSTED_ZONE_POLICIES = ("externalDNS", "certManager")
+
 # Addons EKS needs before nodes exist (eks-facts §3).
 BEFORE_COMPUTE_ADDONS = frozenset({"vpc-cni", "eks-pod-identity-agent"})
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")

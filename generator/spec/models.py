@@ -461,6 +461,11 @@ class WorkloadRole(SpecModel):
 class ServiceAccount(WorkloadRole):
     """An IAM role for a service account trusting the cluster's OIDC provider (IRSA)."""
 
+    hosted_zone_arns: list[Arn] | None = Field(
+        None,
+        description="Route 53 hosted zones the externalDNS / certManager policies may change records in "
+        "(arn:aws:route53:::hostedzone/ZONEID); default every zone, with a warning.",
+    )
     name: str = Field(min_length=1, description="Service account name.")
     namespace: str = Field("default", min_length=1, description="Service account namespace.")
 

@@ -81,6 +81,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     _check_fargate(spec, checks)
     _check_access(spec, checks)
     _check_workload_roles(spec, checks)
+    _check_policy_companions(spec, checks)
     _check_addons(spec, checks)
     _check_existing_resources(spec, checks)
     _check_single_ids(spec, checks)
@@ -687,6 +688,56 @@ def _check_workload_roles(spec: Spec, checks: _Checks) -> None:
                 "the role has no permissions",
                 hint="add policyArns, wellKnownPolicies or statements",
             )
+
+
+def _all_workload_roles(spec: Spec) -> list[tuple[KeyPath, WorkloadRole]]:
+    roles: list[tuple[KeyPath, WorkloadRole]] = [
+        *((("serviceAccounts", i), r) for i, r in enumerate(spec.service_accounts)),
+        *((("podIdentities", i), r) for i, r in enumerate(spec.pod_identities)),
+    ]
+    for name, addon in (spec.addons or {}).items():
+        roles += [
+            (("addons", name, key), role)
+            for key, role in (("irsa", addon.irsa), ("podIdentity", addon.pod_identity))
+            if role
+        ]
+    return roles
+
+
+_HOSTED_ZONE_ARN = re.compile(r"^arn:aws[a-z-]*:route53:::hostedzone/[A-Za-z0-9*]+$")
+
+
+def _check_policy_companions(spec: Spec, checks: _Checks) -> None:
+    """What a well-known policy needs beside its name: the hosted zones of externalDNS and certManager."""
+    for path, role in _all_workload_roles(spec):
+        uses_zones = [p for p in role.well_known_policies if p in catalog.HOSTED_ZONE_POLICIES]
+        if role.hosted_zone_arns is None:
+            if uses_zones:
+                checks.warn(
+                    (*path, "wellKnownPolicies"),
+                    f"{' and '.join(uses_zones)} may change records in every Route 53 hosted zone of the account "
+                    f"({catalog.ALL_HOSTED_ZONES})",
+                    hint="list the zones in hostedZoneArns (arn:aws:route53:::hostedzone/ZONEID)",
+                )
+            continue
+        if not uses_zones:
+            checks.warn(
+                (*path, "hostedZoneArns"),
+                "ignored: only the externalDNS and certManager well-known policies use hosted zones",
+            )
+        if not role.hosted_zone_arns:
+            checks.error(
+                (*path, "hostedZoneArns"),
+                "an empty list gives the policy a statement with no Resource (IAM: MalformedPolicyDocument)",
+                hint="list at least one zone, or remove the key to allow every zone",
+            )
+        for index, arn in enumerate(role.hosted_zone_arns):
+            if not _HOSTED_ZONE_ARN.fullmatch(arn):
+                checks.error(
+                    (*path, "hostedZoneArns", index),
+                    f"{arn!r} is not a Route 53 hosted zone ARN",
+                    expected="arn:aws:route53:::hostedzone/ZONEID",
+                )
 
 
 def _check_addons(spec: Spec, checks: _Checks) -> None:

@@ -21,6 +21,7 @@ from generator.generate.builders.contexts import (
     WorkloadModulesContext,
 )
 from generator.generate.hcl import Expr
+from generator.spec import catalog
 from generator.spec.models import PodIdentity, Spec
 
 IRSA_SOURCE = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
@@ -34,8 +35,29 @@ IRSA_WELL_KNOWN: dict[str, dict[str, Any]] = {
     "externalDNS": {"attach_external_dns_policy": True},
     "certManager": {"attach_cert_manager_policy": True},
     "clusterAutoscaler": {"attach_cluster_autoscaler_policy": True},
-    "vpcCNI": {"attach_vpc_cni_policy": True, "vpc_cni_enable_ipv4": True},
+    "vpcCNI": {"attach_vpc_cni_policy": True},
 }
+
+
+def _companions(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
+    """The lists and switches a well-known policy needs beside its attach_* input: without them the module writes a
+    statement with no Resource (IAM: MalformedPolicyDocument) or a policy that grants nothing useful."""
+    role = identity.role
+    policies = role.well_known_policies
+    zones = list(role.hosted_zone_arns) if role.hosted_zone_arns else [catalog.ALL_HOSTED_ZONES]
+    args: dict[str, Any] = {}
+    if "externalDNS" in policies:
+        args["external_dns_hosted_zone_arns"] = zones
+    if "certManager" in policies:
+        args["cert_manager_hosted_zone_arns"] = zones
+    if "clusterAutoscaler" in policies:
+        args["cluster_autoscaler_cluster_names"] = [Expr(f"module.{names.EKS_MODULE}.cluster_name")]
+    if "vpcCNI" in policies:
+        ipv6 = spec.cluster.kubernetes_network.ip_family == "ipv6"
+        args["vpc_cni_enable_ipv6" if ipv6 else "vpc_cni_enable_ipv4"] = True
+    return args
+
+
 # wellKnownPolicies that are AWS managed policies (used by IRSA and Pod Identity alike).
 MANAGED_WELL_KNOWN = {"imageBuilder": AWS_POLICY + "AmazonEC2ContainerRegistryPowerUser"}
 POD_IDENTITY_WELL_KNOWN = {
@@ -73,8 +95,7 @@ def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModule:
     args: dict[str, Any] = {"name": identity.role_name(spec.cluster.name), "use_name_prefix": False}
     for name in role.well_known_policies:
         args.update(IRSA_WELL_KNOWN.get(name, {}))
-    if "clusterAutoscaler" in role.well_known_policies:
-        args["cluster_autoscaler_cluster_names"] = [Expr(f"module.{names.EKS_MODULE}.cluster_name")]
+    args.update(_companions(spec, identity))
     if "karpenterController" in role.well_known_policies:
         raise UserInputError(
             Problem(

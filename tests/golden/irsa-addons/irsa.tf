@@ -22,9 +22,10 @@ module "irsa_external_dns_external_dns" {
   source  = "terraform-aws-modules/iam/aws//modules/iam-role-for-service-accounts"
   version = "6.5.0"
 
-  name                       = "platform-external-dns-external-dns"
-  use_name_prefix            = false
-  attach_external_dns_policy = true
+  name                          = "platform-external-dns-external-dns"
+  use_name_prefix               = false
+  attach_external_dns_policy    = true
+  external_dns_hosted_zone_arns = ["arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"]
   oidc_providers = {
     main = {
       provider_arn               = module.eks.oidc_provider_arn
