@@ -43,13 +43,18 @@ def seeded(aws: MotoServer) -> Seeded:
 
 
 def test_live_migration_through_the_cli(seeded: Seeded, tmp_path: Path) -> None:
+    planted = "PLANTEDsecretKEY0123456789"  # moto takes any secret key; it must not reach any output
     result = run_ekstf(
         "migrate", "--from-cluster", CLUSTER, "--region", REGION,
         "-o", tmp_path / "ekstf.yaml", "--imports", tmp_path / "repo" / "imports.tf",
         "--runbook", tmp_path / "MIGRATION.md", "--report", tmp_path / "report.md",
+        env={"AWS_SECRET_ACCESS_KEY": planted},
     )  # fmt: skip
     assert result.returncode == 0, result.output
     assert "Traceback" not in result.output
+    assert planted not in result.output
+    for written in ("ekstf.yaml", "repo/imports.tf", "MIGRATION.md", "report.md"):
+        assert planted not in (tmp_path / written).read_text(encoding="utf-8"), written
     # moto lacks these APIs: migration says so instead of failing.
     assert "could not read addons" in result.stderr and "could not read access entries" in result.stderr
 

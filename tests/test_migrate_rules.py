@@ -136,7 +136,7 @@ def test_float_version_keeps_its_trailing_zero() -> None:
 # --- placeholders ------------------------------------------------------------------------------------------
 
 
-def test_dollar_placeholders_come_from_set_then_environment() -> None:
+def test_dollar_placeholders_come_from_set_then_named_environment_variables() -> None:
     text = (
         HEAD.replace("demo", "${NAME}")
         + "vpc:\n  cidr: ${CIDR}\nmanagedNodeGroups:\n  - name: ng\n    desiredCapacity: ${COUNT}\n"
@@ -149,7 +149,7 @@ def test_dollar_placeholders_come_from_set_then_environment() -> None:
     assert str(spec.vpc.cidr) == "10.20.0.0/16"
     assert spec.managed_node_groups[0].desired_size == 5
     sources = {p.text: p.note for p in migration.report.placeholders}
-    assert sources == {"${NAME}": "from --set", "${CIDR}": "from the environment", "${COUNT}": "from --set"}
+    assert sources == {"${NAME}": "from --set", "${CIDR}": "from --env", "${COUNT}": "from --set"}
 
 
 def test_unresolved_placeholders_are_kept_listed_and_refused_by_generate() -> None:

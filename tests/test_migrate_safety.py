@@ -67,3 +67,111 @@ def test_live_migration_refuses_existing_imports_or_runbook_before_reading_aws(t
     assert existing in result.stderr and "--force" in result.stderr
     assert (tmp_path / existing).read_text(encoding="utf-8") == "mine\n"
     assert not (tmp_path / "ekstf.yaml").exists()
+
+
+# --- ${VAR} substitution: only named variables, never credentials ------------------------------------------
+
+PLANTED = {
+    "AWS_SECRET_ACCESS_KEY": "PLANTED-aws-secret-0001",
+    "AWS_SESSION_TOKEN": "PLANTED-session-0002",
+    "GITHUB_TOKEN": "PLANTED-gh-0003",
+    "DB_PASSWORD": "PLANTED-db-0004",
+    "SIGNING_KEY": "PLANTED-signing-0005",
+    "OWNER": "PLANTED-not-named-0006",  # not a credential, but the user did not name it either
+}
+SECRET_BODY = (
+    "  tags:\n"
+    "    a: ${AWS_SECRET_ACCESS_KEY}\n    b: '${AWS_SESSION_TOKEN}'\n    c: x-${GITHUB_TOKEN}-y\n"
+    "    d: ${DB_PASSWORD}\n    e: ${SIGNING_KEY}\n    owner: ${OWNER}\n    team: ${TEAM}\n"
+    "managedNodeGroups:\n  - name: ng\n    desiredCapacity: ${COUNT}\n"
+    "    labels: {k: '${AWS_SECRET_ACCESS_KEY}'}\n"
+    "    preBootstrapCommands:\n      - echo ${AWS_SECRET_ACCESS_KEY} ${DB_PASSWORD}\n"
+)
+
+
+def test_a_planted_secret_in_the_environment_never_reaches_any_output(tmp_path: Path) -> None:
+    config = _config(tmp_path, SECRET_BODY)
+    result = run_ekstf(
+        "migrate", config, "-o", tmp_path / "ekstf.yaml", "--report", tmp_path / "report.md",
+        "--set", "COUNT=3", "--env", "TEAM",
+        env={**PLANTED, "TEAM": "platform"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.output
+    json_run = run_ekstf(
+        "migrate", config, "-o", tmp_path / "j.yaml", "--report", tmp_path / "report.json", "--env", "TEAM",
+        env={**PLANTED, "TEAM": "platform"},
+    )  # fmt: skip
+    assert json_run.returncode == 0, json_run.output
+    outputs = {p.name: p.read_text(encoding="utf-8") for p in tmp_path.iterdir() if p.name != "cluster.yaml"}
+    outputs["stdout+stderr"] = result.output + json_run.output
+    for where, text in outputs.items():
+        for name, value in PLANTED.items():
+            assert value not in text, f"{name}'s value leaked into {where}"
+    spec = outputs["ekstf.yaml"]
+    assert "team: platform" in spec and "desiredSize: 3" in spec
+    assert "${AWS_SECRET_ACCESS_KEY}" in spec and "${OWNER}" in spec  # kept as written, listed as unresolved
+    # What was substituted is reported by name (stderr and report), never by value.
+    assert "${TEAM} (from --env)" in result.stderr and "${COUNT} (from --set)" in result.stderr
+    assert "| `metadata.tags.team` | 13 | `${TEAM}` | substituted; from --env |" in outputs["report.md"]
+    assert '"placeholder": "${TEAM}",\n      "resolved": true' in outputs["report.json"]
+    assert "looks like a credential" in result.stderr
+    assert "--env OWNER" in result.stderr
+
+
+def test_env_of_a_credential_like_name_needs_the_explicit_opt_in(tmp_path: Path) -> None:
+    config = _config(tmp_path, SECRET_BODY)
+    refused = run_ekstf("migrate", config, "-o", tmp_path / "ekstf.yaml", "--env", "DB_PASSWORD", env=PLANTED)
+    assert refused.returncode == 2, refused.output
+    assert "--allow-secret-env DB_PASSWORD" in refused.stderr
+    assert PLANTED["DB_PASSWORD"] not in refused.output
+    assert not (tmp_path / "ekstf.yaml").exists()
+    allowed = run_ekstf(
+        "migrate", config, "-o", tmp_path / "ekstf.yaml", "--allow-secret-env", "DB_PASSWORD", env=PLANTED
+    )
+    assert allowed.returncode == 0, allowed.output
+    spec = (tmp_path / "ekstf.yaml").read_text(encoding="utf-8")
+    assert f"d: {PLANTED['DB_PASSWORD']}" in spec
+    assert "echo ${AWS_SECRET_ACCESS_KEY} ${DB_PASSWORD}" in spec  # scripts: only --set substitutes
+    assert "${DB_PASSWORD} looks like a credential: its value is in the spec in clear" in allowed.stderr
+    assert PLANTED["DB_PASSWORD"] not in allowed.output
+    assert PLANTED["AWS_SECRET_ACCESS_KEY"] not in spec
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--env", "UNSET_VARIABLE_X"], "UNSET_VARIABLE_X is not set in the environment"),
+        (["--env", "not-a-name"], "expected a shell variable name"),
+        (["--from-cluster", "demo", "--region", "us-east-1", "--env", "TEAM"], "no use with --from-cluster"),
+    ],
+)
+def test_bad_env_flags_exit_2_and_write_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+    config = _config(tmp_path)
+    source = [] if "--from-cluster" in args else [config]
+    result = run_ekstf("migrate", *source, "-o", tmp_path / "ekstf.yaml", *args, env={"TEAM": "t"})
+    assert result.returncode == 2, result.output
+    assert message in result.stderr
+    assert not (tmp_path / "ekstf.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "credential"),
+    [
+        ("AWS_SECRET_ACCESS_KEY", True),
+        ("AWS_ACCESS_KEY_ID", True),
+        ("AWS_SESSION_TOKEN", True),
+        ("GITHUB_TOKEN", True),
+        ("db_password", True),
+        ("SIGNING_KEY", True),
+        ("CLIENT_SECRET_VALUE", True),
+        ("PRIVATE_KEY_PEM", True),
+        ("CLUSTER_NAME", False),
+        ("KMS_KEY_ARN", False),
+        ("VPC_ID", False),
+        ("AWS_REGION", False),
+    ],
+)
+def test_credential_like_names(name: str, credential: bool) -> None:
+    from generator.migrate.placeholders import credential_like
+
+    assert credential_like(name) is credential

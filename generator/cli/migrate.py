@@ -20,8 +20,16 @@ def migrate(
     report: Path | None = typer.Option(
         None, "--report", help="Write the field-by-field report here (Markdown, or JSON when it ends in .json)."
     ),
-    sets: list[str] = typer.Option(
-        [], "--set", help="VAR=VALUE for ${VAR} placeholders (before the environment; repeatable)."
+    sets: list[str] = typer.Option([], "--set", help="VAR=VALUE for ${VAR} placeholders (repeatable)."),
+    env_names: list[str] = typer.Option(
+        [],
+        "--env",
+        help="Substitute ${VAR} with this environment variable (repeatable); no other variable is ever read.",
+    ),
+    allow_secret_env: list[str] = typer.Option(
+        [],
+        "--allow-secret-env",
+        help="Like --env for a credential-like name (…SECRET…, …TOKEN…, …_KEY): its value is written in clear.",
     ),
     kubernetes_version: str | None = typer.Option(
         None, "--kubernetes-version", help="Use this Kubernetes version instead of the file's (e.g. 1.34)."
@@ -39,23 +47,28 @@ def migrate(
     force: bool = typer.Option(False, "--force", help="Replace output files that already exist."),
 ) -> None:
     """Convert an eksctl ClusterConfig, or a live eksctl cluster, into an ekstf spec and a report."""
+    import os
     import re
 
     from generator.errors import UserInputError
-    from generator.migrate.placeholders import parse_sets
+    from generator.migrate.placeholders import named_environment, parse_sets
 
     try:
         values = parse_sets(sets)
     except ValueError as error:
         raise UserInputError(f"--set {error.args[0]!r}: expected VAR=VALUE with VAR a shell variable name") from None
+    try:
+        env = named_environment(env_names, allow_secret_env, os.environ)
+    except ValueError as error:
+        raise UserInputError(str(error)) from None
     if kubernetes_version is not None and not re.fullmatch(r"1\.\d{1,2}", kubernetes_version):
         raise UserInputError(f"--kubernetes-version {kubernetes_version!r}: expected a minor version such as 1.34")
     if from_cluster is not None:
         if config is not None:
             raise UserInputError("give either a ClusterConfig file or --from-cluster, not both")
-        if values:
+        if values or env_names or allow_secret_env:
             raise UserInputError(
-                "--set substitutes placeholders in a ClusterConfig file; it has no use with --from-cluster"
+                "--set/--env substitute placeholders in a ClusterConfig file; they have no use with --from-cluster"
             )
         _live(from_cluster, region, output, report, imports, runbook, kubernetes_version, force)
         return
@@ -67,7 +80,14 @@ def migrate(
     from generator.migrate.api import check_outputs, migrate_file, write_migration
 
     check_outputs([output, *([report] if report else [])], force=force)
-    migration = migrate_file(config, sets=values, kubernetes_version=kubernetes_version, spec_file=str(output))
+    migration = migrate_file(
+        config,
+        sets=values,
+        env=env,
+        kubernetes_version=kubernetes_version,
+        spec_file=str(output),
+        allow_secret_env=frozenset(allow_secret_env),
+    )
     written = write_migration(migration, output, report, force=force)
     _summary(migration.report, written)
 
@@ -105,10 +125,14 @@ def _summary(report: object, written: list[Path]) -> None:
     counts = report.counts()
     console.print("wrote " + ", ".join(str(p) for p in written), markup=False)
     console.print(", ".join(f"{counts[k]} {k}" for k in counts), markup=False)
+    substituted = sorted({(p.text, p.note) for p in report.placeholders if p.resolved})
+    if substituted:
+        console_err.print("substituted " + ", ".join(f"{text} ({note})" for text, note in substituted), markup=False)
     unresolved = [p for p in report.placeholders if not p.resolved]
     for placeholder in unresolved:
         console_err.print(
-            f"warning: unresolved placeholder {placeholder.text} (line {placeholder.line}) kept as written",
+            f"warning: unresolved placeholder {placeholder.text} (line {placeholder.line}) kept as written"
+            + (f": {placeholder.note}" if placeholder.note else ""),
             markup=False,
         )
     for warning in report.warnings:

@@ -36,8 +36,10 @@ def migrate_file(
     env: Mapping[str, str] | None = None,
     kubernetes_version: str | None = None,
     spec_file: str = "ekstf.yaml",
+    allow_secret_env: frozenset[str] = frozenset(),
 ) -> Migration:
-    document = load_document(path=path, sets=sets, env=os.environ if env is None else env)
+    """`env`: only the variables the user named (see `placeholders.named_environment`), never `os.environ`."""
+    document = load_document(path=path, sets=sets, env=env or {}, allow_secret_env=allow_secret_env)
     return migrate_document(document, kubernetes_version, source_name=display_path(path), spec_file=spec_file)
 
 
@@ -47,8 +49,9 @@ def migrate_text(
     sets: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
     kubernetes_version: str | None = None,
+    allow_secret_env: frozenset[str] = frozenset(),
 ) -> Migration:
-    document = load_document(text=text, file=file, sets=sets, env=env or {})
+    document = load_document(text=text, file=file, sets=sets, env=env or {}, allow_secret_env=allow_secret_env)
     return migrate_document(document, kubernetes_version, source_name=file)
 
 

@@ -61,7 +61,9 @@ def load_document(
     sets: Mapping[str, str] | None = None,
     env: Mapping[str, str] | None = None,
     file: str = "cluster.yaml",
+    allow_secret_env: frozenset[str] = frozenset(),
 ) -> EksctlDocument:
+    """`env` holds only the variables the user named (never the whole environment)."""
     loaded = load_yaml(text, file) if text is not None else load_yaml_file(path) if path else None
     if loaded is None:
         raise UserInputError("no ClusterConfig given")
@@ -78,7 +80,7 @@ def load_document(
     report = Report(source=loaded.file, loaded=loaded)
     _check_header(data, loaded, report)
     repaired = _repair(data, (), schema.ROOT, loaded, report)
-    repaired = substitute(repaired, sets or {}, env or {}, report)
+    repaired = substitute(repaired, sets or {}, env or {}, report, allow_secret_env)
     return EksctlDocument(data=repaired, loaded=loaded, report=report)
 
 

@@ -174,8 +174,9 @@ class Report:
             lines.append("")
             if unresolved:
                 lines += [
-                    "Re-run with `--set VAR=VALUE` (or export the variables) to substitute `${VAR}` placeholders; "
-                    "replace the others by hand. `ekstf generate` refuses a spec that still holds one.",
+                    "Re-run with `--set VAR=VALUE` or `--env VAR` (read from the environment by that name) to "
+                    "substitute `${VAR}` placeholders; replace the others by hand. No other environment variable is "
+                    "read. `ekstf generate` refuses a spec that still holds one.",
                     "",
                 ]
         if self.warnings:
