@@ -128,3 +128,50 @@ BEFORE_COMPUTE_ADDONS = frozenset({"vpc-cni", "eks-pod-identity-agent"})
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+
+# --- Kubernetes version lifecycle and addon compatibility (for `ekstf upgrade`, as of 2026-11) ----------
+
+# Kubernetes supports kubelets up to this many minors older than the API server (since 1.28; eks-facts §9).
+KUBELET_MAX_SKEW = 3
+# EKS release date, end of standard support, end of extended support (ISO dates; endoflife.date / AWS docs).
+KUBERNETES_SUPPORT: dict[str, tuple[str, str, str]] = {
+    "1.29": ("2024-01-23", "2025-03-23", "2026-03-23"),
+    "1.30": ("2024-05-23", "2025-07-23", "2026-07-23"),
+    "1.31": ("2024-09-26", "2025-11-26", "2026-11-26"),
+    "1.32": ("2025-01-23", "2026-03-23", "2027-03-23"),
+    "1.33": ("2025-05-29", "2026-07-29", "2027-07-29"),
+    "1.34": ("2025-10-02", "2026-12-02", "2027-12-02"),
+    "1.35": ("2026-01-27", "2027-03-27", "2028-03-27"),
+}
+
+# EKS addon versions by addon: the default (latest EKS type) version per Kubernetes minor, and which minors each
+# addon release line ("v1.11" of coredns) supports. Addons not listed here are compatible across the offered
+# versions as far as ekstf knows offline; `ekstf upgrade --aws` asks `eks.describe_addon_versions` instead.
+ADDON_DEFAULT_VERSIONS: dict[str, dict[str, str]] = {
+    "coredns": {
+        "1.30": "v1.11.4-eksbuild.33",
+        "1.31": "v1.11.4-eksbuild.33",
+        "1.32": "v1.11.4-eksbuild.33",
+        "1.33": "v1.13.2-eksbuild.4",
+        "1.34": "v1.13.2-eksbuild.4",
+        "1.35": "v1.13.2-eksbuild.4",
+    },
+    "kube-proxy": {
+        "1.30": "v1.30.14-eksbuild.28",
+        "1.31": "v1.31.14-eksbuild.9",
+        "1.32": "v1.32.13-eksbuild.5",
+        "1.33": "v1.33.10-eksbuild.2",
+        "1.34": "v1.34.6-eksbuild.2",
+        "1.35": "v1.35.3-eksbuild.2",
+    },
+}
+ADDON_LINE_MINORS: dict[str, dict[str, tuple[str, ...]]] = {
+    "coredns": {
+        "v1.10": ("1.26", "1.27", "1.28", "1.29"),
+        "v1.11": ("1.29", "1.30", "1.31", "1.32"),
+        "v1.12": ("1.33", "1.34"),
+        "v1.13": ("1.33", "1.34", "1.35"),
+    },
+    # kube-proxy must match the cluster's minor: release line v1.NN is for Kubernetes 1.NN only.
+    "kube-proxy": {f"v{minor}": (minor,) for minor in ("1.29", "1.30", "1.31", "1.32", "1.33", "1.34", "1.35")},
+}

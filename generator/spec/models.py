@@ -329,6 +329,11 @@ SubnetSelector = Literal["private", "public"]
 
 class NodeGroupBase(SpecModel):
     name: Name = Field(description="Node group name, unique across managedNodeGroups and nodeGroups.")
+    version: KubernetesVersion | None = Field(
+        None,
+        description='Kubernetes minor of the nodes, as a string ("1.33"); default cluster.version. Pins the group '
+        "while the control plane is upgraded (`ekstf upgrade`); at most 3 minors behind the control plane.",
+    )
     instance_types: list[str] = Field(
         default_factory=lambda: ["m6i.large"], min_length=1, description="EC2 instance types (one architecture)."
     )

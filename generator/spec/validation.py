@@ -469,7 +469,8 @@ def _check_node_groups(spec: Spec, checks: _Checks, vpc_azs: list[str] | None) -
             )
         seen[group.name] = (*base, "name")
         _check_sizes(checks, base, group)
-        _check_ami(checks, base, group, minor)
+        _check_group_version(checks, base, group, minor)
+        _check_ami(checks, base, group, int((group.version or spec.cluster.version).split(".")[1]))
         _check_disk(checks, base, group)
         _check_subnets(spec, checks, base, group, vpc_azs)
         if group.ssh is not None:
@@ -483,6 +484,28 @@ def _check_node_groups(spec: Spec, checks: _Checks, vpc_azs: list[str] | None) -
                 "a spot node group with a single instance type is interrupted more often",
                 hint="list several instance types of the same size",
             )
+
+
+def _check_group_version(checks: _Checks, base: KeyPath, group: NodeGroupBase, cluster_minor: int) -> None:
+    """A pinned group may lag the control plane by the kubelet skew Kubernetes allows, never lead it."""
+    if group.version is None:
+        return
+    minor = int(group.version.split(".")[1])
+    if minor > cluster_minor:
+        checks.error(
+            (*base, "version"),
+            f"node group version {group.version} is newer than cluster.version 1.{cluster_minor}",
+            expected=f"1.{cluster_minor} or older",
+            hint="EKS refuses nodes newer than the control plane; upgrade the cluster first (ekstf upgrade)",
+        )
+    elif cluster_minor - minor > catalog.KUBELET_MAX_SKEW:
+        checks.error(
+            (*base, "version"),
+            f"node group version {group.version} is {cluster_minor - minor} minors behind cluster.version "
+            f"1.{cluster_minor}; Kubernetes allows {catalog.KUBELET_MAX_SKEW}",
+            expected=f"1.{cluster_minor - catalog.KUBELET_MAX_SKEW} .. 1.{cluster_minor}",
+            hint="upgrade the group's nodes first (ekstf upgrade SPEC --to VERSION --stage nodes)",
+        )
 
 
 def _check_sizes(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
