@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from conftest import REPO_ROOT
 
-from generator.sandbox.aws_rules import RULES, RULES_BY_ID, check_resource, checked_resource_types
+from generator.sandbox.aws_rules import (
+    RULES,
+    RULES_BY_ID,
+    check_resource,
+    checked_resource_types,
+    rules_markdown_table,
+)
 from generator.sandbox.contracts import UNKNOWN
 from generator.spec.catalog import OFFERED_KUBERNETES_VERSIONS
 
@@ -300,3 +309,18 @@ def test_user_data_bootstrap_detection_reads_gzip_and_each_user_data_family() ->
     assert _user_data_bootstraps(AL2023_USER_DATA)
     assert not _user_data_bootstraps(_b64("#!/bin/bash\nyum install -y htop\n"))
     assert _user_data_bootstraps(UNKNOWN)
+
+
+def test_docs_rule_table_is_in_step_with_the_rules() -> None:
+    docs = REPO_ROOT / "docs" / "sandbox.md"
+    text = docs.read_text(encoding="utf-8")
+    pattern = re.compile(r"(<!-- BEGIN AWS RULES TABLE[^\n]*-->\n)(.*?)(<!-- END AWS RULES TABLE -->)", re.DOTALL)
+    match = pattern.search(text)
+    assert match, "docs/sandbox.md lost its AWS rules table markers"
+    if os.environ.get("EKSTF_UPDATE_DOCS"):
+        docs.write_text(pattern.sub(lambda m: m.group(1) + rules_markdown_table() + m.group(3), text), encoding="utf-8")
+        text = docs.read_text(encoding="utf-8")
+        match = pattern.search(text)
+        assert match
+    assert match.group(2) == rules_markdown_table(), "docs/sandbox.md rule table is stale: EKSTF_UPDATE_DOCS=1 pytest"
+    assert "## AWS rules" in text

@@ -620,3 +620,16 @@ def check_resource(type_name: str, values: Mapping[str, Any], world: World) -> l
 
 def checked_resource_types() -> frozenset[str]:
     return frozenset(_CHECKERS)
+
+
+def rules_markdown_table() -> str:
+    """The rule table of docs/sandbox.md ("## AWS rules"), one row per rule."""
+    rows = [
+        "| Rule | Resource | What AWS refuses | AWS error | Source |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for rule in RULES:
+        types = ", ".join(f"`{name}`" for name in rule.resource_types)
+        text = f"`{rule.error}`" + ("" if rule.verbatim else " (not verbatim: written from the API reference)")
+        rows.append(f"| `{rule.rule_id}` | {types} | {rule.refuses} | {text} | {rule.source} |")
+    return "\n".join(rows) + "\n"
