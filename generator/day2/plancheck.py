@@ -78,10 +78,9 @@ def check_plan(review: Review, stage: str, spec: Spec) -> PlanCheck:
             continue
         verdict = _judge(resource, stages, spec, latest_addons)
         (check.accepted if verdict.ok else check.refused).append(verdict)
-        if verdict.ok:
-            saw_cluster |= resource.type == "aws_eks_cluster"
-            saw_nodes |= resource.type in NODE_TYPES
-            saw_addons |= resource.type == "aws_eks_addon"
+        saw_cluster |= resource.type == "aws_eks_cluster"
+        saw_nodes |= resource.type in NODE_TYPES
+        saw_addons |= resource.type == "aws_eks_addon"
     if "control-plane" in stages and not saw_cluster:
         check.refused.append(
             PlanFinding(
@@ -114,7 +113,9 @@ def _judge(resource: ResourceChange, stages: tuple[str, ...], spec: Spec, latest
         if "control-plane" not in stages:
             return PlanFinding(False, address, f"the control plane changes ({changed}) outside its stage")
         if known != {"version"}:
-            return PlanFinding(False, address, f"the cluster update changes more than its version: {changed}")
+            return PlanFinding(
+                False, address, f"the cluster update changes more than its version: {', '.join(sorted(known))}"
+            )
         after = resource.after_value() or {}
         if str(after.get("version")) != spec.cluster.version:
             return PlanFinding(
@@ -125,12 +126,16 @@ def _judge(resource: ResourceChange, stages: tuple[str, ...], spec: Spec, latest
         if "nodes" not in stages:
             return PlanFinding(False, address, f"{kind} changes ({changed}): the nodes would roll in this stage")
         if kind == "aws_eks_node_group" and not known <= {"version", "release_version", "launch_template"}:
-            return PlanFinding(False, address, f"the node group update changes more than its version: {changed}")
+            return PlanFinding(
+                False, address, f"the node group update changes more than its version: {', '.join(sorted(known))}"
+            )
         return PlanFinding(True, address, f"{kind} moves to the new version ({changed})")
     if kind == "aws_eks_addon":
         name = _addon_name(resource)
         if not known <= {"addon_version"}:
-            return PlanFinding(False, address, f"addon {name} changes more than its version: {changed}")
+            return PlanFinding(
+                False, address, f"addon {name} changes more than its version: {', '.join(sorted(known))}"
+            )
         if "addons" in stages:
             return PlanFinding(True, address, f"addon {name} → its version for {spec.cluster.version}")
         if "control-plane" in stages and name in latest:
