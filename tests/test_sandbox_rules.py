@@ -51,7 +51,10 @@ LT_IMAGE_NO_BOOTSTRAP = {**LT_IMAGE, "id": "lt-0nobootstrap", "user_data": _b64(
 LT_IMAGE_NO_USER_DATA = {**LT_IMAGE, "id": "lt-0nouserdata", "user_data": None}
 LT_PROFILE = {**LT_PLAIN, "id": "lt-0profile", "iam_instance_profile": [{"arn": None, "name": "nodes"}]}
 LT_TYPE = {**LT_PLAIN, "id": "lt-0type", "instance_type": "m6i.large"}
+READ_LT = {**LT_IMAGE, "id": "lt-0existing", "filter": []}  # read by a data source: its image is made up
 SUBNETS = [
+    {"id": "subnet-0read1", "availability_zone": "eu-west-1a", "filter": []},
+    {"id": "subnet-0read2", "availability_zone": "eu-west-1a", "filter": []},
     {"id": "subnet-0a1", "availability_zone": "eu-west-1a"},
     {"id": "subnet-0a2", "availability_zone": "eu-west-1a"},
     {"id": "subnet-0b1", "availability_zone": "eu-west-1b"},
@@ -59,8 +62,27 @@ SUBNETS = [
 ]
 WORLD = MemoryWorld(
     {
-        "aws_launch_template": [LT_PLAIN, LT_IMAGE, LT_IMAGE_NO_BOOTSTRAP, LT_IMAGE_NO_USER_DATA, LT_PROFILE, LT_TYPE],
+        "aws_launch_template": [LT_PLAIN, LT_IMAGE, LT_IMAGE_NO_BOOTSTRAP, LT_IMAGE_NO_USER_DATA, LT_PROFILE, LT_TYPE, READ_LT],
         "aws_subnet": SUBNETS,
+        "aws_eks_cluster": [
+            {"id": "c", "name": "c", "bootstrap_self_managed_addons": True,
+             "access_config": [{"authentication_mode": "API_AND_CONFIG_MAP"}], "compute_config": []},
+            {"id": "cm", "name": "cm", "bootstrap_self_managed_addons": True,
+             "access_config": [{"authentication_mode": "CONFIG_MAP"}], "compute_config": []},
+            {"id": "fg", "name": "fg", "bootstrap_self_managed_addons": True,
+             "access_config": [{"authentication_mode": "API"}], "compute_config": []},
+            {"id": "fg2", "name": "fg2", "bootstrap_self_managed_addons": True,
+             "access_config": [{"authentication_mode": "API"}], "compute_config": []},
+            {"id": "auto", "name": "auto", "bootstrap_self_managed_addons": True,
+             "access_config": [{"authentication_mode": "API"}], "compute_config": [{"enabled": True}]},
+        ],
+        "aws_eks_node_group": [{"id": "c:ng", "cluster_name": "c"}],
+        "aws_eks_fargate_profile": [
+            {"id": "c:fp", "cluster_name": "c", "selector": [{"namespace": "apps"}]},
+            {"id": "fg:system", "cluster_name": "fg", "selector": [{"namespace": "kube-system"}, {"namespace": "apps"}]},
+            {"id": "fg2:apps", "cluster_name": "fg2", "selector": [{"namespace": "apps"}]},
+            {"id": "auto:apps", "cluster_name": "auto", "selector": [{"namespace": "apps"}]},
+        ],
         "aws_eks_access_entry": [
             {"id": "c:arn:aws:iam::111122223333:role/nodes", "cluster_name": "c", "type": "EC2_LINUX",
              "principal_arn": "arn:aws:iam::111122223333:role/nodes"},
@@ -180,6 +202,27 @@ CASES: list[tuple[str, str, dict[str, Any], bool]] = [
     ("eks-access-policy-node-entry", "aws_eks_access_policy_association",
      _assoc(principal_arn="arn:aws:iam::111122223333:role/nodes"), True),
     ("eks-access-policy-node-entry", "aws_eks_access_policy_association", _assoc(), False),
+    ("eks-ng-image-with-version", "aws_eks_node_group", _ng("lt-0existing", version="1.34"), False),
+    ("eks-cluster-subnet-azs", "aws_eks_cluster", _cluster(["subnet-0read1", "subnet-0read2"]), False),
+    ("eks-access-entry-auth-mode", "aws_eks_access_entry",
+     {"cluster_name": "cm", "type": "STANDARD", "kubernetes_groups": None}, True),
+    ("eks-access-entry-auth-mode", "aws_eks_access_policy_association", _assoc(cluster_name="cm"), True),
+    ("eks-access-entry-auth-mode", "aws_eks_access_entry",
+     {"cluster_name": "c", "type": "STANDARD", "kubernetes_groups": None}, False),
+    ("eks-access-entry-auth-mode", "aws_eks_access_entry",
+     {"cluster_name": "unknown-cluster", "type": "STANDARD", "kubernetes_groups": None}, False),
+    ("eks-addon-coredns-fargate-only", "aws_eks_addon",
+     {"cluster_name": "fg", "addon_name": "coredns", "configuration_values": None}, True),
+    ("eks-addon-coredns-fargate-only", "aws_eks_addon",
+     {"cluster_name": "fg2", "addon_name": "coredns", "configuration_values": '{"computeType": "Fargate"}'}, True),
+    ("eks-addon-coredns-fargate-only", "aws_eks_addon",
+     {"cluster_name": "fg", "addon_name": "coredns", "configuration_values": '{"computeType": "Fargate"}'}, False),
+    ("eks-addon-coredns-fargate-only", "aws_eks_addon",
+     {"cluster_name": "c", "addon_name": "coredns", "configuration_values": None}, False),
+    ("eks-addon-coredns-fargate-only", "aws_eks_addon",
+     {"cluster_name": "auto", "addon_name": "coredns", "configuration_values": None}, False),
+    ("eks-addon-coredns-fargate-only", "aws_eks_addon",
+     {"cluster_name": "fg", "addon_name": "kube-proxy", "configuration_values": None}, False),
     ("iam-policy-malformed", "aws_iam_policy", {"policy": '{"Version": "2012-10-17", "Statement": ['}, True),
     ("iam-policy-malformed", "aws_iam_policy",
      {"policy": _policy({"Effect": "Allow", "Action": "route53:ChangeResourceRecordSets"})}, True),
@@ -278,6 +321,7 @@ def test_launch_template_found_by_name_when_the_group_names_it() -> None:
         ("aws_iam_policy", {"policy": UNKNOWN}),
         ("aws_iam_role", {"assume_role_policy": UNKNOWN, "inline_policy": UNKNOWN}),
         ("aws_kms_key", {"policy": UNKNOWN}),
+        ("aws_eks_addon", {"cluster_name": "fg", "addon_name": "coredns", "configuration_values": UNKNOWN}),
     ],
 )
 def test_unknown_values_skip_the_check(type_name: str, values: dict[str, Any]) -> None:

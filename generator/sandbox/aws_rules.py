@@ -203,6 +203,26 @@ RULES: tuple[Rule, ...] = (
         False,
     ),
     Rule(
+        "eks-access-entry-auth-mode",
+        ("aws_eks_access_entry", "aws_eks_access_policy_association"),
+        "an access entry or access policy on a cluster whose authentication mode is CONFIG_MAP",
+        "InvalidRequestException: The cluster's authentication mode must be set to one of [API, API_AND_CONFIG_MAP] "
+        "to perform this operation.",
+        "alphagov/govuk-infrastructure #1917; " + _CREATE_ACCESS_ENTRY,
+        False,
+    ),
+    Rule(
+        "eks-addon-coredns-fargate-only",
+        ("aws_eks_addon",),
+        'the coredns addon on a cluster whose only compute is Fargate, without `computeType = "Fargate"` in its '
+        "configuration values or without a Fargate profile selecting kube-system: its pods never schedule and "
+        "the addon stays DEGRADED until the provider gives up",
+        "waiting for EKS Add-On ({cluster}:coredns) create: timeout while waiting for state to become 'ACTIVE' "
+        "(last state: 'DEGRADED', timeout: 20m0s)",
+        "terraform-aws-eks #3549; https://docs.aws.amazon.com/eks/latest/userguide/fargate-getting-started.html",
+        False,
+    ),
+    Rule(
         "iam-policy-malformed",
         ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy", "aws_iam_role"),
         "an identity policy (managed, inline) that is not valid JSON, lacks Action or Resource, names a "
@@ -305,6 +325,14 @@ def _find(world: World, type_name: str, object_id: str | None, name: str | None)
     return None
 
 
+def _read_from_account(obj: Mapping[str, Any]) -> bool:
+    """Whether `obj` was read by a data source: beyond what the query named, its values are the sandbox's inventions.
+
+    The data sources of subnets and launch templates have a `filter` block their resources lack.
+    """
+    return "filter" in obj
+
+
 # --- EKS managed node groups -----------------------------------------------------------------------------------
 
 
@@ -323,6 +351,8 @@ def _check_node_group(values: Mapping[str, Any], world: World) -> Iterator[Refus
             yield _refusal("eks-ng-disk-size-with-lt", ("disk_size",))
 
     ami_type = values.get("ami_type")
+    if template is not None and _read_from_account(template):
+        return  # an existing template the sandbox has not seen: its image and profile are unknown
     if template is None:
         if not has_template and ami_type == "CUSTOM":
             yield _refusal("eks-ng-custom-ami-without-image", ("ami_type",))
@@ -407,11 +437,9 @@ def _check_cluster(values: Mapping[str, Any], world: World) -> Iterator[Refusal]
     zones: set[str] = set()
     for subnet_id in subnet_ids:
         subnet = world.by_id("aws_subnet", subnet_id)
-        zone = (
-            None
-            if subnet is None
-            else _text(subnet.get("availability_zone")) or _text(subnet.get("availability_zone_id"))
-        )
+        zone = None
+        if subnet is not None and not _read_from_account(subnet):  # a read subnet's zone is made up
+            zone = _text(subnet.get("availability_zone")) or _text(subnet.get("availability_zone_id"))
         if zone is None:
             if len(set(subnet_ids)) >= 2:
                 return  # an unknown subnet may well be in another zone
@@ -487,6 +515,61 @@ def _check_access_policy_association(values: Mapping[str, Any], world: World) ->
                 entry_type = entry.get("type")
                 if isinstance(entry_type, str) and entry_type in _NO_POLICY_ACCESS_ENTRY_TYPES:
                     yield _refusal("eks-access-policy-node-entry", ("principal_arn",), type=entry_type)
+
+
+def _cluster_named(world: World, name: str | None) -> Mapping[str, Any] | None:
+    if not name:
+        return None
+    for cluster in world.resources("aws_eks_cluster"):
+        if cluster.get("name") == name and "bootstrap_self_managed_addons" in cluster:  # the resource, not a read
+            return cluster
+    return None
+
+
+def _check_cluster_auth_mode(values: Mapping[str, Any], world: World) -> Iterator[Refusal]:
+    cluster = _cluster_named(world, _text(values.get("cluster_name")))
+    access = _blocks(cluster.get("access_config")) if cluster is not None else None
+    if access and access[0].get("authentication_mode") == "CONFIG_MAP":
+        yield _refusal("eks-access-entry-auth-mode", ("cluster_name",))
+
+
+def _check_addon(values: Mapping[str, Any], world: World) -> Iterator[Refusal]:
+    cluster_name = _text(values.get("cluster_name"))
+    if values.get("addon_name") != "coredns" or cluster_name is None:
+        return
+    cluster = _cluster_named(world, cluster_name)
+    if cluster is None or _auto_mode(cluster):
+        return
+    profiles = [p for p in world.resources("aws_eks_fargate_profile") if p.get("cluster_name") == cluster_name]
+    node_groups = [g for g in world.resources("aws_eks_node_group") if g.get("cluster_name") == cluster_name]
+    if not profiles or node_groups or any(True for _ in world.resources("aws_autoscaling_group")):
+        return  # EC2 compute runs CoreDNS, or there is no Fargate compute to judge
+    configuration = values.get("configuration_values")
+    if configuration is UNKNOWN:
+        return
+    on_fargate = _configured_compute_type(configuration) == "Fargate"
+    selects_kube_system = any(
+        selector.get("namespace") == "kube-system"
+        for profile in profiles
+        for selector in (_blocks(profile.get("selector")) or [])
+    )
+    if not (on_fargate and selects_kube_system):
+        yield _refusal("eks-addon-coredns-fargate-only", ("configuration_values",), cluster=cluster_name)
+
+
+def _auto_mode(cluster: Mapping[str, Any]) -> bool:
+    compute = _blocks(cluster.get("compute_config")) or []
+    return bool(compute) and compute[0].get("enabled") is True
+
+
+def _configured_compute_type(configuration: object) -> object:
+    if not isinstance(configuration, str) or not configuration:
+        return None
+    try:
+        parsed = json.loads(configuration)
+    except ValueError:
+        return None
+    return parsed.get("computeType") if isinstance(parsed, dict) else None
 
 
 # --- policy documents ------------------------------------------------------------------------------------------
@@ -599,8 +682,9 @@ _CHECKERS: dict[str, Sequence[_Checker]] = {
     "aws_eks_node_group": (_check_node_group,),
     "aws_eks_cluster": (_check_cluster,),
     "aws_eks_fargate_profile": (_check_fargate_profile,),
-    "aws_eks_access_entry": (_check_access_entry,),
-    "aws_eks_access_policy_association": (_check_access_policy_association,),
+    "aws_eks_access_entry": (_check_access_entry, _check_cluster_auth_mode),
+    "aws_eks_access_policy_association": (_check_access_policy_association, _check_cluster_auth_mode),
+    "aws_eks_addon": (_check_addon,),
     "aws_iam_policy": (_check_identity_policy,),
     "aws_iam_role_policy": (_check_identity_policy,),
     "aws_iam_user_policy": (_check_identity_policy,),
