@@ -184,9 +184,9 @@ CASES = [
         "pod-identity-without-agent",
         HEAD + "addons:\n  coredns: latest\npodIdentities:\n  - namespace: app\n    serviceAccount: app\n"
         "    policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
-        6,
-        1,
-        "podIdentities",
+        7,
+        5,
+        "podIdentities[0]",
         "eks-pod-identity-agent",
     ),
     Case(

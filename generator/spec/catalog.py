@@ -123,6 +123,26 @@ WELL_KNOWN_POLICIES = (
 ALL_HOSTED_ZONES = "arn:aws:route53:::hostedzone/*"
 HOSTED_ZONE_POLICIES = ("externalDNS", "certManager")
 
+# The service account each addon's controller runs as (for its IRSA / Pod Identity role), and its namespace.
+ADDON_SERVICE_ACCOUNTS = {
+    "vpc-cni": "aws-node",
+    "aws-ebs-csi-driver": "ebs-csi-controller-sa",
+    "aws-efs-csi-driver": "efs-csi-controller-sa",
+    "aws-mountpoint-s3-csi-driver": "s3-csi-driver-sa",
+    "amazon-cloudwatch-observability": "cloudwatch-agent",
+    "adot": "adot-collector",
+    "aws-load-balancer-controller": "aws-load-balancer-controller",
+    "external-dns": "external-dns",
+    "cert-manager": "cert-manager",
+}
+ADDON_NAMESPACES = {"external-dns": "external-dns", "cert-manager": "cert-manager"}
+POD_IDENTITY_AGENT = "eks-pod-identity-agent"
+
+
+def addon_namespace(addon: str) -> str:
+    return ADDON_NAMESPACES.get(addon, "kube-system")
+
+
 # Addons EKS needs before nodes exist (eks-facts §3).
 BEFORE_COMPUTE_ADDONS = frozenset({"vpc-cni", "eks-pod-identity-agent"})
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")

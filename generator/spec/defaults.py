@@ -25,10 +25,7 @@ def complete(spec: Spec) -> Spec:
                 "region": backend.region or spec.cluster.region,
             }
         )
-    addons = spec.addons
-    if addons is None:
-        # A local cluster on Outposts has no EKS add-ons API; EKS installs vpc-cni, kube-proxy and CoreDNS itself.
-        addons = {} if spec.cluster.outpost else {name: Addon() for name in catalog.DEFAULT_ADDONS}
+    addons = _complete_addons(spec)
     node_groups = [_complete_group(g) for g in spec.node_groups]
     cluster = spec.cluster
     if cluster.outpost is not None:
@@ -43,6 +40,23 @@ def complete(spec: Spec) -> Spec:
             "terraform": spec.terraform.model_copy(update={"backend": backend}),
         }
     )
+
+
+def _complete_addons(spec: Spec) -> dict[str, Addon]:
+    addons = spec.addons
+    if addons is None:
+        # A local cluster on Outposts has no EKS add-ons API; EKS installs vpc-cni, kube-proxy and CoreDNS itself.
+        defaults: tuple[str, ...] = () if spec.cluster.outpost else catalog.DEFAULT_ADDONS
+        if spec.fargate_only:
+            defaults = tuple(a for a in defaults if a != catalog.POD_IDENTITY_AGENT)  # Fargate has no Pod Identity
+        addons = {name: Addon() for name in defaults}
+    coredns = addons.get("coredns")
+    if spec.fargate_only and coredns is not None:
+        # With no EC2 nodes CoreDNS runs on Fargate only when the addon says so (terraform-aws-eks #3549).
+        configuration = dict(coredns.configuration or {})
+        configuration.setdefault("computeType", "Fargate")
+        addons = {**addons, "coredns": coredns.model_copy(update={"configuration": configuration})}
+    return addons
 
 
 def _local_cluster(spec: Spec, node_groups: list[SelfManagedNodeGroup]) -> tuple[Cluster, list[SelfManagedNodeGroup]]:

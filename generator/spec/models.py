@@ -461,16 +461,16 @@ class WorkloadRole(SpecModel):
     )
     statements: list[PolicyStatement] = Field(default_factory=list, description="An inline policy.")
     permissions_boundary: Arn | None = Field(None, description="Permissions boundary policy of the role.")
-
-
-class ServiceAccount(WorkloadRole):
-    """An IAM role for a service account trusting the cluster's OIDC provider (IRSA)."""
-
     hosted_zone_arns: list[Arn] | None = Field(
         None,
         description="Route 53 hosted zones the externalDNS / certManager policies may change records in "
         "(arn:aws:route53:::hostedzone/ZONEID); default every zone, with a warning.",
     )
+
+
+class ServiceAccount(WorkloadRole):
+    """An IAM role for a service account trusting the cluster's OIDC provider (IRSA)."""
+
     name: str = Field(min_length=1, description="Service account name.")
     namespace: str = Field("default", min_length=1, description="Service account namespace.")
 
@@ -566,3 +566,8 @@ class Spec(SpecModel):
     service_accounts: list[ServiceAccount] = Field(default_factory=list, description="IRSA roles.")
     pod_identities: list[PodIdentity] = Field(default_factory=list, description="Pod Identity associations.")
     terraform: TerraformSettings = Field(default_factory=TerraformSettings, description="Terraform settings.")
+
+    @property
+    def fargate_only(self) -> bool:
+        """Fargate profiles and no EC2 node group: CoreDNS must run on Fargate, and Pod Identity cannot work."""
+        return bool(self.fargate_profiles) and not (self.managed_node_groups or self.node_groups)

@@ -79,6 +79,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     vpc_azs = _check_vpc(spec, checks)
     _check_node_groups(spec, checks, vpc_azs)
     _check_fargate(spec, checks)
+    _check_fargate_only(spec, checks)
     _check_access(spec, checks)
     _check_workload_roles(spec, checks)
     _check_policy_companions(spec, checks)
@@ -662,6 +663,27 @@ def _check_fargate(spec: Spec, checks: _Checks) -> None:
             _check_ids(checks, ("fargateProfiles", index, "subnets"), profile.subnets, "subnet-")
 
 
+_COREDNS_POD_LABELS = {"k8s-app": "kube-dns"}
+
+
+def _check_fargate_only(spec: Spec, checks: _Checks) -> None:
+    """With no EC2 node group, CoreDNS has nowhere to run unless a Fargate profile takes kube-system's DNS pods."""
+    if not spec.fargate_only or (spec.addons is not None and "coredns" not in spec.addons):
+        return
+    for profile in spec.fargate_profiles:
+        for selector in profile.selectors:
+            labels = selector.labels.items()
+            if selector.namespace == "kube-system" and all(_COREDNS_POD_LABELS.get(k) == v for k, v in labels):
+                return
+    checks.error(
+        ("fargateProfiles",),
+        "no EC2 node group and no Fargate profile selects kube-system: CoreDNS would stay Pending and the coredns "
+        "addon never becomes active",
+        expected="a selector `{namespace: kube-system}` (labels, if any, matching k8s-app: kube-dns)",
+        hint="add a Fargate profile for kube-system, or a managed node group",
+    )
+
+
 def _check_access(spec: Spec, checks: _Checks) -> None:
     principals: set[str] = set()
     for index, entry in enumerate(spec.cluster.access_entries):
@@ -773,18 +795,48 @@ def _check_addons(spec: Spec, checks: _Checks) -> None:
             )
         if addon.irsa is not None and addon.pod_identity is not None:
             checks.error(("addons", name), "use irsa or podIdentity for an addon, not both")
-        if addon.pod_identity is not None and "eks-pod-identity-agent" not in (spec.addons or {}):
+    _check_pod_identity(spec, checks)
+
+
+def pod_identity_users(spec: Spec) -> list[tuple[KeyPath, str, str]]:
+    """Everything whose pods get AWS credentials by EKS Pod Identity: (key path, namespace, what it is)."""
+    users: list[tuple[KeyPath, str, str]] = [
+        (("podIdentities", i), p.namespace, f"service account {p.namespace}/{p.service_account}")
+        for i, p in enumerate(spec.pod_identities)
+    ]
+    for name, addon in (spec.addons or {}).items():
+        if addon.pod_identity is not None:
+            users.append((("addons", name, "podIdentity"), catalog.addon_namespace(name), f"addon {name}"))
+    if spec.karpenter is not None and spec.karpenter.enabled:
+        users.append((("karpenter",), spec.karpenter.namespace, "the Karpenter controller"))
+    return users
+
+
+def _check_pod_identity(spec: Spec, checks: _Checks) -> None:
+    """Pod Identity works only with the eks-pod-identity-agent addon, and not on Fargate."""
+    if spec.cluster.outpost is not None:
+        return  # a local cluster has no add-ons at all; reported by the local-cluster checks
+    agent_missing = spec.addons is not None and catalog.POD_IDENTITY_AGENT not in spec.addons
+    for path, namespace, what in pod_identity_users(spec):
+        if agent_missing:
             checks.error(
-                ("addons", name, "podIdentity"),
-                "Pod Identity needs the eks-pod-identity-agent addon",
-                hint="add `eks-pod-identity-agent: latest` to addons",
+                path,
+                f"Pod Identity ({what}) needs the eks-pod-identity-agent addon, which `addons` leaves out",
+                hint="add `eks-pod-identity-agent: latest` to addons (or `addonsDefaults: keep`)",
             )
-    if spec.pod_identities and spec.addons is not None and "eks-pod-identity-agent" not in spec.addons:
-        checks.error(
-            ("podIdentities",),
-            "Pod Identity associations need the eks-pod-identity-agent addon",
-            hint="add `eks-pod-identity-agent: latest` to addons",
-        )
+        for profile in spec.fargate_profiles:
+            for selector in profile.selectors:
+                if selector.namespace != namespace:
+                    continue
+                message = (
+                    f"{what} uses Pod Identity, but Fargate profile {profile.name!r} runs pods of namespace "
+                    f"{namespace} on Fargate, which does not support EKS Pod Identity"
+                )
+                hint = "use IRSA instead (serviceAccounts, or the addon's `irsa`), or run these pods on EC2 nodes"
+                if selector.labels:
+                    checks.warn(path, message + " (the pods carrying the selector's labels)", hint=hint)
+                else:
+                    checks.error(path, message, hint=hint)
 
 
 # The major versions ekstf's templates are written for; a pin may move within the line, not off it.

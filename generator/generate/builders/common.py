@@ -12,20 +12,6 @@ from generator.spec.models import Addon, ManagedNodeGroup, NodeGroupBase, Spec, 
 MANAGED_BY_TAG = {"ManagedBy": "ekstf"}
 AWS_POLICY = "arn:aws:iam::aws:policy/"
 
-# The service account each addon's controller runs as (for its IRSA / Pod Identity role).
-ADDON_SERVICE_ACCOUNTS = {
-    "vpc-cni": "aws-node",
-    "aws-ebs-csi-driver": "ebs-csi-controller-sa",
-    "aws-efs-csi-driver": "efs-csi-controller-sa",
-    "aws-mountpoint-s3-csi-driver": "s3-csi-driver-sa",
-    "amazon-cloudwatch-observability": "cloudwatch-agent",
-    "adot": "adot-collector",
-    "aws-load-balancer-controller": "aws-load-balancer-controller",
-    "external-dns": "external-dns",
-    "cert-manager": "cert-manager",
-}
-ADDON_NAMESPACES = {"external-dns": "external-dns", "cert-manager": "cert-manager"}
-
 
 def private_subnets(spec: Spec) -> Expr:
     return Expr("local.private_subnet_ids")
@@ -125,8 +111,8 @@ def addon_identity(name: str, addon: Addon) -> WorkloadIdentity | None:
     role = addon.irsa or addon.pod_identity
     if role is None:
         return None
-    service_account = role.service_account or ADDON_SERVICE_ACCOUNTS.get(name, name)
-    namespace = ADDON_NAMESPACES.get(name, "kube-system")
+    service_account = role.service_account or catalog.ADDON_SERVICE_ACCOUNTS.get(name, name)
+    namespace = catalog.addon_namespace(name)
     kind = "irsa" if addon.irsa is not None else "pod_identity"
     return WorkloadIdentity(kind, namespace, service_account, role, addon=name)
 
