@@ -159,8 +159,8 @@ def test_errored_plan_is_reported_as_such() -> None:
     review = review_json(ERRORED_PLAN)
     assert review["errored"] is True
     markdown = run_ekstf("review", ERRORED_PLAN, "--format", "markdown").stdout
-    assert markdown.startswith("### ekstf review: ⛔ **Plan errored**")
-    assert "Plan errored" in run_ekstf("review", ERRORED_PLAN).stdout
+    assert markdown.startswith("### ekstf review: ⛔ **Terraform could not finish this plan**")
+    assert run_ekstf("review", ERRORED_PLAN).stdout.startswith("⛔ Terraform could not finish this plan")
 
 
 @pytest.mark.parametrize("fmt", ["terminal", "markdown", "json"])
@@ -193,14 +193,15 @@ def test_unmarked_value_shows_without_mask() -> None:
         (UPGRADE_PLAN, "critical", 0),
         (UPGRADE_PLAN, "high", 3),
         (UPGRADE_PLAN, "medium", 3),
-        (ERRORED_PLAN, "medium", 0),
+        (ERRORED_PLAN, "medium", 3),  # an errored plan fails every gate
         (UPGRADE_PLAN, "destroy", 3),
         (UPGRADE_PLAN, "replace", 0),
         (REPLACE_PLAN, "replace", 3),
-        (ERRORED_PLAN, "destroy", 0),
+        (ERRORED_PLAN, "destroy", 3),
         (ERRORED_PLAN, "changes", 3),
         (UPGRADE_PLAN, "low", 3),
-        (ERRORED_PLAN, "low", 0),
+        (ERRORED_PLAN, "low", 3),
+        (UPGRADE_PLAN, "drift", 0),
     ],
 )
 def test_fail_on_gates(plan: Path, gate: str, code: int) -> None:

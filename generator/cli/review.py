@@ -20,7 +20,9 @@ def review_command(
     fmt: str = typer.Option("terminal", "--format", "-f", help=FORMAT_HELP),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write the review to FILE instead of stdout."),
     fail_on: list[str] = typer.Option(
-        [], "--fail-on", help="Exit 3 when triggered: critical|high|medium|low|destroy|replace|changes (repeatable)."
+        [],
+        "--fail-on",
+        help="Exit 3 when triggered: critical|high|medium|low|destroy|replace|changes|drift (repeatable; an errored plan fails any gate).",
     ),
     mask: list[str] = typer.Option([], "--mask", help="Mask values matching this regex (repeatable).", metavar="REGEX"),
     max_chars: int = typer.Option(65_000, "--max-chars", help="Markdown size limit (GitHub allows 65,536).", min=1000),
@@ -33,6 +35,23 @@ def review_command(
 
 
 def _review(
+    plan: str, fmt: str, output: Path | None, fail_on: list[str], mask: list[str], max_chars: int, github: bool
+) -> None:
+    from generator.errors import Problem, SourceLocation, UserInputError
+
+    try:
+        _review_plan(plan, fmt, output, fail_on, mask, max_chars, github)
+    except RecursionError:  # a value nested thousands of levels deep: too deep to diff or print
+        raise UserInputError(
+            Problem(
+                "plan values are nested too deeply to review",
+                location=SourceLocation("<stdin>" if plan == "-" else plan),
+                hint="pass the unmodified output of `terraform show -json PLANFILE`",
+            )
+        ) from None
+
+
+def _review_plan(
     plan: str, fmt: str, output: Path | None, fail_on: list[str], mask: list[str], max_chars: int, github: bool
 ) -> None:
     from generator.errors import Problem, UserInputError

@@ -51,12 +51,10 @@ class _Differ:
             if before != after or unknown is True or (before_sens is True) != (after_sens is True):
                 shown_before = self._mask(before, before_sens)
                 shown_after = KNOWN_AFTER_APPLY if unknown is True else self._mask(after, after_sens)
-                self.out.append(AttributeDiff(self.masker.text(path), shown_before, shown_after, unknown is True, True))
+                self.out.append(AttributeDiff(path, shown_before, shown_after, unknown is True, True))
             return
         if unknown is True:
-            self.out.append(
-                AttributeDiff(self.masker.text(path), self._mask(before, before_sens), KNOWN_AFTER_APPLY, True)
-            )
+            self.out.append(AttributeDiff(path, self._mask(before, before_sens), KNOWN_AFTER_APPLY, True))
             return
         if isinstance(before, dict | None) and isinstance(after, dict | None) and (before or after) is not None:
             b = before or {}
@@ -98,14 +96,12 @@ class _Differ:
                 )
             return
         if before != after:
-            self.out.append(
-                AttributeDiff(self.masker.text(path), self._mask(before, before_sens), self._mask(after, after_sens))
-            )
+            self.out.append(AttributeDiff(path, self._mask(before, before_sens), self._mask(after, after_sens)))
 
     def _leaf(self, before: Any, after: Any, path: str) -> None:
         masker = self.masker
-        if masker.patterns or masker.secrets:
-            before, after, path = masker.value(before), masker.value(after), masker.text(path)
+        if masker.active:  # values only: attribute paths are never rewritten
+            before, after = masker.value(before), masker.value(after)
         self.out.append(AttributeDiff(path, before, after))
 
     def _mask(self, val: Any, sensitive: Any) -> Any:

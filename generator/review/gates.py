@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from generator.errors import GateTriggered, Problem, UserInputError
 from generator.review.model import Review
 
-GATES = ("critical", "high", "medium", "low", "destroy", "replace", "changes")
+GATES = ("critical", "high", "medium", "low", "destroy", "replace", "changes", "drift")
 
 
 def check_gate_names(gates: Sequence[str]) -> None:
@@ -28,6 +28,8 @@ def triggered_gates(review: Review, gates: Sequence[str]) -> list[str]:
     check_gate_names(gates)
     counts = review.counts
     reasons = []
+    if review.errored and gates:  # an errored plan is not a plan anyone can approve: every gate fails on it
+        reasons.append(f"--fail-on {gates[0]}: the plan errored (Terraform could not finish this plan)")
     for gate in dict.fromkeys(gates):
         if gate in ("critical", "high", "medium", "low"):
             dangers = review.dangers_at_least(gate)
@@ -40,6 +42,8 @@ def triggered_gates(review: Review, gates: Sequence[str]) -> list[str]:
             reasons.append(f"--fail-on replace: {counts['replace']} to replace")
         elif gate == "changes" and review.has_changes:
             reasons.append("--fail-on changes: the plan has changes")
+        elif gate == "drift" and review.drift:
+            reasons.append(f"--fail-on drift: {len(review.drift)} resource(s) changed outside Terraform")
     return reasons
 
 

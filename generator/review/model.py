@@ -140,8 +140,18 @@ class ResourceChange:
     def importing_id(self) -> str | None:
         if self.importing is None:
             return None
-        ident = self.importing.get("id") or self.importing.get("identity")
+        ident = self.importing.get("id")
+        if ident is None and isinstance(identity := self.importing.get("identity"), dict):
+            return render_identity(self._masker.value(identity))
         return self._masker.text(str(ident)) if ident is not None else ""
+
+
+def render_identity(identity: dict[str, Any]) -> str:
+    """An import identity as Terraform prints it: `{ account_id = "111122223333", region = "eu-west-1" }`."""
+    import json
+
+    parts = [f"{key} = {json.dumps(val, ensure_ascii=False)}" for key, val in identity.items()]
+    return "{ " + ", ".join(parts) + " }" if parts else "{}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +185,14 @@ class CheckResult:
     problems: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: str
+    summary: str
+    detail: str
+    address: str
+
+
 @dataclass
 class Review:
     """Everything the renderers show. Built by `build_review`."""
@@ -192,6 +210,8 @@ class Review:
     outputs: list[OutputChange]
     deferred: list[DeferredChange] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    marks_missing: bool = False  # the plan predates sensitivity marks: values were masked by attribute name
 
     @property
     def has_changes(self) -> bool:

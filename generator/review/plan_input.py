@@ -7,6 +7,7 @@ rule or a renderer asks for them, so a 50 MB plan is never turned into a tree of
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from generator.errors import Problem, SourceLocation, UserInputError, display_pa
 
 V = TypeVar("V")
 
-SUPPORTED_FORMAT_MAJOR = 1
+SUPPORTED_FORMAT_MAJORS = ("0", "1")  # 0.1: Terraform 0.12-0.14, 0.2: 0.15-1.0, 1.x: 1.1 and later
 ZIP_MAGIC = b"PK"
 MAX_BANNER_CANDIDATES = 50
 
@@ -52,6 +53,30 @@ class DeferredChangeIn(msgspec.Struct, Generic[V]):
     resource_change: ResourceChangeIn[V] | None = None
 
 
+class CheckProblemIn(msgspec.Struct):
+    message: str = ""
+
+
+class CheckInstanceIn(msgspec.Struct):
+    status: str = "unknown"
+    problems: list[CheckProblemIn] = []
+
+
+class CheckIn(msgspec.Struct):
+    address: dict[str, Any] | str | None = None
+    status: str = "unknown"
+    instances: list[CheckInstanceIn] = []
+
+
+class DiagnosticIn(msgspec.Struct):
+    """A diagnostic kept in the plan file (wrappers and `terraform plan -json` logs carry them; `show -json` not)."""
+
+    severity: str = "error"
+    summary: str = ""
+    detail: str = ""
+    address: str = ""
+
+
 class PlanIn(msgspec.Struct, Generic[V]):
     format_version: str | None = None
     terraform_version: str | None = None
@@ -59,7 +84,8 @@ class PlanIn(msgspec.Struct, Generic[V]):
     resource_drift: list[ResourceChangeIn[V]] = []
     output_changes: dict[str, ChangeIn[V]] = {}
     deferred_changes: list[DeferredChangeIn[V]] = []
-    checks: list[dict[str, Any]] = []
+    checks: list[CheckIn] = []
+    diagnostics: list[DiagnosticIn] = []
     configuration: V = None  # type: ignore[assignment]
     planned_values: V = None  # type: ignore[assignment]
     applyable: bool | None = None
@@ -72,10 +98,41 @@ class PlanIn(msgspec.Struct, Generic[V]):
 PLAN_MARKER_KEYS = ("resource_changes", "planned_values", "output_changes", "resource_drift", "applyable", "errored")
 
 
+MAX_INT_DIGITS = 4_000  # Python refuses to convert longer digit strings to int (sys.get_int_max_str_digits)
+
+
+def _big_int(text: str) -> int | str:
+    return int(text) if len(text.lstrip("-")) <= MAX_INT_DIGITS else f"{text[:20]}… ({len(text)}-digit number)"
+
+
+def _too_deep(name: str = "<plan>") -> UserInputError:
+    return UserInputError(
+        Problem(
+            "plan JSON is nested too deeply to read",
+            location=SourceLocation(name),
+            expected="the output of `terraform show -json PLANFILE` (a few dozen levels of nesting)",
+            hint="pass the unmodified output of `terraform show -json PLANFILE`",
+        )
+    )
+
+
+def decode_json(data: bytes | memoryview, name: str = "<plan>") -> Any:
+    """Decode JSON of any shape; numbers msgspec cannot hold (beyond 64 bits, 1e5000) are read by the json module."""
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.ValidationError:
+        try:
+            return json.loads(bytes(data), parse_int=_big_int)
+        except RecursionError:
+            raise _too_deep(name) from None
+    except RecursionError:
+        raise _too_deep(name) from None
+
+
 def value(raw: Any) -> Any:
     """The Python value of an attribute field: decodes a lazily kept `msgspec.Raw`, passes anything else through."""
     if isinstance(raw, msgspec.Raw):
-        return msgspec.json.decode(raw) if raw else None
+        return decode_json(raw) if raw else None
     return raw
 
 
@@ -156,17 +213,29 @@ def _json_start(data: bytes, name: str) -> memoryview:
                 msgspec.json.decode(view[position : end + 1], type=dict[str, msgspec.Raw])
             except msgspec.DecodeError:
                 pass
+            except RecursionError:  # JSON, but too deep: say so when it is decoded
+                return view[position : end + 1]
             else:
                 return view[position : end + 1]
         position = data.find(b"{", position + 1)
     raise UserInputError(
         Problem(
-            "not a Terraform plan: no JSON object found",
+            (
+                "this file is not JSON (it looks binary)"
+                if _looks_binary(data)
+                else "this file is not JSON: no JSON object found"
+            )
+            + " — not a Terraform plan",
             location=SourceLocation(name),
             expected="the output of `terraform show -json PLANFILE` (text before the JSON is tolerated)",
             hint="run `terraform show -json tfplan > plan.json` and review plan.json, or pass the binary plan file",
         )
     )
+
+
+def _looks_binary(data: bytes) -> bool:
+    head = data[:4096]
+    return b"\0" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 10
 
 
 def _error_location(document: memoryview, name: str, message: str) -> SourceLocation:
@@ -192,19 +261,26 @@ def _check_plan_shape(top: dict[str, Any], name: str) -> None:
             )
         )
     major = version.split(".", 1)[0]
-    if major != str(SUPPORTED_FORMAT_MAJOR):
+    if major not in SUPPORTED_FORMAT_MAJORS:
         raise UserInputError(
             Problem(
-                f"unsupported plan format_version {version!r}",
+                f"unsupported plan format_version {version!r}: a major version this ekstf does not know",
                 location=SourceLocation(name),
                 key_path="format_version",
-                expected=f"format_version {SUPPORTED_FORMAT_MAJOR}.x (Terraform 0.12 to 1.x)",
+                expected="format_version 0.x (Terraform 0.12 to 1.0) or 1.x (Terraform 1.1 and later)",
                 hint="upgrade ekstf, or produce the plan JSON with a Terraform version whose format ekstf reads",
             )
         )
 
 
 def _decode(document: memoryview, name: str, value_type: Any) -> PlanIn[Any]:
+    try:
+        return _decode_plan(document, name, value_type)
+    except RecursionError:
+        raise _too_deep(name) from None
+
+
+def _decode_plan(document: memoryview, name: str, value_type: Any) -> PlanIn[Any]:
     try:
         plan: PlanIn[Any] = msgspec.json.decode(document, type=PlanIn[value_type])
     except msgspec.ValidationError as error:
@@ -247,9 +323,39 @@ def _shape_error(error: msgspec.ValidationError, name: str) -> UserInputError:
     )
 
 
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def as_utf8(data: bytes, name: str = "<plan>") -> bytes:
+    """Plan bytes as UTF-8: UTF-16 with or without a BOM (Windows PowerShell's `>` writes it) and UTF-8 with a BOM
+    are converted; anything else is passed through."""
+    if data.startswith(UTF8_BOM):
+        return data[len(UTF8_BOM) :]
+    encoding = None
+    if data.startswith(UTF16_BOMS):
+        encoding = "utf-16"
+    elif len(data) >= 4 and data[1] == 0 and data[3] == 0 and data[0] != 0:
+        encoding = "utf-16-le"
+    elif len(data) >= 4 and data[0] == 0 and data[2] == 0 and data[1] != 0:
+        encoding = "utf-16-be"
+    if encoding is None:
+        return data
+    try:
+        return data.decode(encoding).encode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UserInputError(
+            Problem(
+                f"the file looks like UTF-16 text but cannot be decoded: {error.reason} at byte {error.start}",
+                location=SourceLocation(name),
+                hint="write the plan JSON as UTF-8, e.g. `terraform show -json tfplan | Out-File -Encoding utf8 plan.json`",
+            )
+        ) from None
+
+
 def parse_plan_bytes(data: bytes, name: str = "<plan>") -> PlanIn[msgspec.Raw]:
     """Decode plan JSON keeping attribute values as lazy `msgspec.Raw` slices (the fast path of the CLI)."""
-    return _decode(_json_start(data, name), name, msgspec.Raw)
+    return _decode(_json_start(as_utf8(data, name), name), name, msgspec.Raw)
 
 
 def plan_from_dict(plan: dict[str, Any], name: str = "<plan>") -> PlanIn[Any]:
@@ -266,9 +372,9 @@ def plan_from_dict(plan: dict[str, Any], name: str = "<plan>") -> PlanIn[Any]:
 def load_plan(source: Path | str) -> dict[str, Any]:
     """Read a plan (JSON file, binary plan file, `-` for stdin; banner text tolerated) and check it is a plan."""
     name = _source_name(source)
-    document = _json_start(read_plan_bytes(source), name)
+    document = _json_start(as_utf8(read_plan_bytes(source), name), name)
     try:
-        plan = msgspec.json.decode(document)
+        plan = decode_json(document, name)
     except msgspec.DecodeError as error:
         raise UserInputError(Problem(f"plan is not valid JSON: {error}", location=SourceLocation(name))) from None
     if not isinstance(plan, dict):

@@ -11,9 +11,10 @@ FORMATS = ("terminal", "markdown", "json")
 
 
 def render_review(
-    review: Review, fmt: str, *, max_chars: int | None = None, color: bool = True, width: int = 120
+    review: Review, fmt: str, *, max_chars: int | None = None, color: bool = True, width: int | None = None
 ) -> str:
-    """Render `review` as `terminal` (ANSI-coloured text when `color`), `markdown` (fits `max_chars`) or `json`."""
+    """Render `review` as `terminal` (ANSI-coloured text when `color`, `width` columns: default the terminal's),
+    `markdown` (fits `max_chars`) or `json`."""
     if fmt == "markdown":
         from generator.review.render_markdown import render_markdown
 

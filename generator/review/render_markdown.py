@@ -9,11 +9,11 @@ than the text that fits.
 
 from __future__ import annotations
 
-import html
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 
 from generator.review.diff import AttributeDiff, format_value
+from generator.review.escape import code_block_line, html_text, md_code, md_message, md_text
 from generator.review.model import ACTIONS, Danger, ResourceChange, Review
 
 DEFAULT_MAX_CHARS = 65_000
@@ -91,15 +91,9 @@ FOLD_NOTES = {
 }
 
 
-SAFE_BACKTICK = "\u02cb"  # looks like ` but cannot close a code span or fence
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _code(text: str) -> str:
-    return "`" + text.replace("`", SAFE_BACKTICK) + "`"
+# Every string from the plan goes through generator/review/escape.py: `md_code` for addresses, paths and values,
+# `md_text` for free text, `md_message` for our messages quoting plan values, `html_text` inside HTML tags.
+_code = md_code
 
 
 def _counts_summary(counts: dict[str, int]) -> str:
@@ -117,19 +111,38 @@ def _counts_summary(counts: dict[str, int]) -> str:
     return ", ".join(parts) if parts else "no changes"
 
 
-def verdict(review: Review) -> str:
+ERRORED_HEADLINE = "Terraform could not finish this plan"
+MAX_DRIFT_TYPES = 3
+
+
+def drift_summary(review: Review, quote: Callable[[str], str] = md_code) -> str:
+    """What drifted, by resource type: `2 aws_eks_addon, 1 aws_security_group`."""
+    by_type = Counter(r.type or r.address for r in review.drift).most_common()
+    shown = ", ".join(f"{n} {quote(t)}" for t, n in by_type[:MAX_DRIFT_TYPES])
+    return shown + (f" and {len(by_type) - MAX_DRIFT_TYPES} more type(s)" if len(by_type) > MAX_DRIFT_TYPES else "")
+
+
+def verdict(review: Review, quote: Callable[[str], str] = md_code) -> str:
+    """The one-line verdict; `quote` escapes plan-derived text for where the line goes."""
     severities = review.severity_counts()
     counts = _counts_summary(review.counts)
     if review.errored:
-        return f"⛔ **Plan errored** — Terraform could not finish this plan; it cannot be applied. ({counts})"
+        return f"⛔ **{ERRORED_HEADLINE}** — the plan errored and cannot be applied; fix the errors and plan again. ({counts})"
+    drift = f"; {len(review.drift)} drifted outside Terraform ({drift_summary(review, quote)})" if review.drift else ""
     flagged = [f"{n} {s}" for s, n in severities.items() if n and s != "low"]
     if severities["critical"]:
-        return f"🔴 **Do not merge without a plan for it: {', '.join(flagged)} danger(s)** — {counts}"
+        return f"🔴 **Do not merge without a plan for it: {', '.join(flagged)} danger(s)** — {counts}{drift}"
     if severities["high"] or severities["medium"]:
-        return f"{'🟠' if severities['high'] else '🟡'} **Review carefully: {', '.join(flagged)} danger(s)** — {counts}"
+        icon = "🟠" if severities["high"] else "🟡"
+        return f"{icon} **Review carefully: {', '.join(flagged)} danger(s)** — {counts}{drift}"
     if review.has_changes:
         low = f" ({severities['low']} low-severity note(s))" if severities["low"] else ""
-        return f"🟢 **No EKS dangers found**{low} — {counts}"
+        return f"🟢 **No EKS dangers found**{low} — {counts}{drift}"
+    if review.drift:
+        return (
+            f"🟡 **No changes to apply, but {len(review.drift)} resource(s) changed outside Terraform** — "
+            f"{drift_summary(review, quote)}; applying would record them in the state"
+        )
     return "✅ **No changes.** Infrastructure matches the configuration."
 
 
@@ -151,43 +164,65 @@ def _addresses(addresses: tuple[str, ...]) -> str:
     return shown + (f" and {extra} more" if extra > 0 else "")
 
 
+MAX_MESSAGE = 600  # characters of one danger message in the table
+
+
 def _danger_lines(dangers: list[Danger], budget_chars: int) -> list[str]:
+    """The dangers table, most severe first, cut at a row boundary to fit `budget_chars`, saying what was left out."""
     if not dangers:
         return []
     lines = ["", "#### Dangers", "", "| | severity | rule | what happens | addresses |", "|---|---|---|---|---|"]
-    used = sum(len(line) + 1 for line in lines)
-    left_out = 0
+    used = sum(len(line) + 1 for line in lines) + 200  # room for the note
+    left_out: Counter[str] = Counter()
     for danger in dangers:
         row = (
             f"| {SEVERITY_ICON[danger.severity]} | {danger.severity} | {_code(danger.rule)} | "
-            f"{_cell(danger.message)} | {_cell(_addresses(danger.addresses))} |"
+            f"{md_message(danger.message, MAX_MESSAGE)} | {_addresses(danger.addresses)} |"
         )
-        if danger.severity != "critical" and used + len(row) > budget_chars:
-            left_out += 1
+        if left_out or used + len(row) > budget_chars:
+            left_out[danger.severity] += 1
             continue
         used += len(row) + 1
         lines.append(row)
     if left_out:
-        lines.append(f"\n_{left_out} less severe danger(s) left out to fit the comment limit; see `--format json`._")
+        by_severity = ", ".join(f"{n} {s}" for s, n in left_out.items())
+        lines.append(
+            f"\n_{sum(left_out.values())} more finding(s) not shown ({by_severity}) to fit the comment limit; "
+            "see `--format json`._"
+        )
     return lines
+
+
+MAX_DIAGNOSTICS = 10
 
 
 def _notes(review: Review) -> list[str]:
     notes = []
     if review.errored:
         notes.append("- ⛔ The plan has `errored: true`: Terraform stopped with errors, so this plan is incomplete.")
+        for diagnostic in review.diagnostics[:MAX_DIAGNOSTICS]:
+            where = f" ({_code(diagnostic.address)})" if diagnostic.address else ""
+            detail = f": {md_text(diagnostic.detail, 300)}" if diagnostic.detail else ""
+            notes.append(f"  - {md_text(diagnostic.severity)}{where}: {md_text(diagnostic.summary, 300)}{detail}")
+        if not review.diagnostics:
+            notes.append("  - The plan file holds no diagnostics: the errors are in the output of `terraform plan`.")
+    if review.marks_missing:
+        notes.append(
+            "- ⚠️ This plan predates Terraform 0.15 and carries no sensitivity marks: values of attributes named like "
+            "secrets (password, secret, token, private_key, *_key…) were masked by name; others cannot be told apart."
+        )
     if review.complete is False and not review.errored:
         notes.append("- The plan is incomplete (`complete: false`): another plan/apply round will be needed.")
     if review.deferred:
         reasons = sorted({d.reason for d in review.deferred})
-        notes.append(f"- {len(review.deferred)} change(s) deferred ({', '.join(reasons)}).")
+        notes.append(f"- {len(review.deferred)} change(s) deferred ({md_text(', '.join(reasons), 300)}).")
     failing = [c for c in review.checks if c.status in ("fail", "error")]
     if review.checks:
         summary = f"- Checks: {len(review.checks)} evaluated, {len(failing)} failing."
         notes.append(summary)
         for check in failing[:10]:
-            problems = html.escape("; ".join(check.problems[:3]), quote=False)
-            notes.append(f"  - {_code(check.address)} {check.status}" + (f": {_cell(problems)}" if problems else ""))
+            problems = md_text("; ".join(check.problems[:3]), 300)
+            notes.append(f"  - {_code(check.address)} {md_text(check.status)}" + (f": {problems}" if problems else ""))
     return ["", "#### Notes", "", *notes] if notes else []
 
 
@@ -197,17 +232,15 @@ def _diff_lines(entries: list[AttributeDiff], max_value: int, truncated: bool) -
         after = format_value(d.after, max_value)
         before = format_value(d.before, max_value)
         if d.before is None:
-            lines.append(f"  + {d.path}: {after}")
+            lines.append("  + " + code_block_line(f"{d.path}: {after}"))
         elif d.after is None and not d.unknown:
-            lines.append(f"  - {d.path}: {before}")
+            lines.append("  - " + code_block_line(f"{d.path}: {before}"))
         else:
-            lines.append(f"  ! {d.path}: {before} → {after}")
+            lines.append("  ! " + code_block_line(f"{d.path}: {before} → {after}"))
     if truncated:
         lines.append("  # … more attributes not shown")
     lines.append("  ```")
-    return [
-        line.replace("```", SAFE_BACKTICK * 3) if i not in (0, len(lines) - 1) else line for i, line in enumerate(lines)
-    ]
+    return lines
 
 
 def _resource_line(resource: ResourceChange) -> str:
@@ -215,7 +248,7 @@ def _resource_line(resource: ResourceChange) -> str:
     if resource.replace_order:
         extras.append(resource.replace_order)
     if resource.reason:
-        extras.append(resource.reason)
+        extras.append(md_text(resource.reason))
     if resource.replace_paths:
         extras.append("forces replacement: " + ", ".join(_code(p) for p in resource.replace_paths))
     if resource.moved_from:
@@ -223,7 +256,7 @@ def _resource_line(resource: ResourceChange) -> str:
     if resource.importing is not None:
         extras.append(f"import id {_code(resource.importing_id or '?')}")
     if resource.deposed:
-        extras.append(f"deposed object {resource.deposed}")
+        extras.append(f"deposed object {_code(resource.deposed)}")
     tail = f" — {'; '.join(extras)}" if extras else ""
     return f"- **{resource.action}** {_code(resource.address)}{tail}"
 
@@ -251,7 +284,7 @@ def _changes(review: Review, level: _Level, budget: _Budget) -> None:
         budget.add("| module | changes |\n|---|---|")
         rows = list(modules.items())
         for index, (module, resources) in enumerate(rows):
-            row = f"| {_cell(_code(module))} | {_module_counts(resources)} |"
+            row = f"| {_code(module)} | {_module_counts(resources)} |"
             if budget.left - len(row) < 200:
                 budget.add(f"\n_{len(rows) - index} more module(s) left out to fit the comment limit._")
                 return
@@ -260,7 +293,7 @@ def _changes(review: Review, level: _Level, budget: _Budget) -> None:
     rows = list(modules.items())
     for index, (module, resources) in enumerate(rows):
         resources.sort(key=lambda r: (ACTION_ORDER.get(r.action, 9), r.address))
-        header = f"<details><summary><code>{html.escape(module)}</code> — {_module_counts(resources)}</summary>\n"
+        header = f"<details><summary><code>{html_text(module)}</code> — {_module_counts(resources)}</summary>\n"
         if level.truncate and not budget.room_for(header, TRUNCATE_RESERVE + 200):
             _module_rest(rows[index:], budget)
             return
@@ -325,8 +358,7 @@ def _outputs(review: Review, level: _Level, budget: _Budget) -> None:
     for position, output in enumerate(review.outputs):
         after = "(known after apply)" if output.unknown else format_value(output.after, width)
         row = (
-            f"| {_code(output.name)} | {output.action} | {_cell(_code(format_value(output.before, width)))} | "
-            f"{_cell(_code(after))} |"
+            f"| {_code(output.name)} | {output.action} | {_code(format_value(output.before, width))} | {_code(after)} |"
         )
         if level.truncate and not budget.room_for(row, 300):
             budget.add(f"\n_{len(review.outputs) - position} more output change(s) not listed._")
@@ -338,8 +370,8 @@ def render_markdown(review: Review, *, max_chars: int | None = None) -> str:
     limit = DEFAULT_MAX_CHARS if max_chars is None else max_chars
     head = _header(review)
     head_text = "\n".join(head)
-    dangers = "\n".join(_danger_lines(review.dangers, max(limit // 2, limit - len(head_text) - 2_000)))
     notes = "\n".join(_notes(review))
+    dangers = "\n".join(_danger_lines(review.dangers, limit - len(head_text) - len(notes) - 1_000))
     top = "\n".join(part for part in (head_text, dangers, notes) if part)
     fold_reserve = 220
     for level in LEVELS:
@@ -362,4 +394,7 @@ def render_markdown(review: Review, *, max_chars: int | None = None) -> str:
         f"\n\n_Folded to fit the {limit:,}-character comment limit: the per-module, drift and output sections were "
         "left out. Run `ekstf review` locally or use `--format json` for everything._\n"
     )
-    return (top + tail)[: max(limit, 0)]
+    text = top + tail
+    if len(text) > limit:  # only with a --max-chars too small for the verdict itself: cut at a line boundary
+        text = text[: text.rfind("\n", 0, limit - 1) + 1]
+    return text

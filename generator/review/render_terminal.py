@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from generator.review.diff import format_value
+from generator.review.escape import terminal as safe
 from generator.review.model import ACTIONS, Review
 from generator.review.render_markdown import ACTION_ORDER, verdict
 
@@ -29,13 +30,31 @@ ACTION_STYLE = {
 MAX_TABLE_ROWS = 1_000  # rich tables get slow beyond this; the JSON has everything
 MAX_DIFF_RESOURCES = 200
 MAX_ATTRIBUTES = 30
+MIN_WIDTH = 40
 
 
 def _plain_verdict(review: Review) -> str:
-    return verdict(review).replace("**", "")
+    return verdict(review, safe).replace("**", "")
 
 
-def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> str:
+def terminal_width(default: int = 120) -> int:
+    """Columns of the terminal on stdout (or stderr), else `$COLUMNS`, else `default`."""
+    import os
+
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return max(int(columns), MIN_WIDTH)
+    for fd in (1, 2):
+        try:
+            return max(os.get_terminal_size(fd).columns, MIN_WIDTH)
+        except OSError:
+            continue
+    return default
+
+
+def render_terminal(review: Review, *, color: bool = True, width: int | None = None) -> str:
+    """The review as terminal text `width` columns wide (default: the real terminal's width, or `$COLUMNS`)."""
+    width = width or terminal_width()
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -69,18 +88,33 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
             dangers.add_row(
                 Text(danger.severity, style=SEVERITY_STYLE[danger.severity]),
                 Text(danger.rule),
-                Text(danger.message),
-                Text("\n".join(listed)),
+                Text(safe(danger.message)),
+                Text("\n".join(safe(a) for a in listed)),
             )
         console.print(dangers)
 
     if review.errored:
         console.print(Text("The plan errored: it is incomplete and cannot be applied.", style="bold red"))
+        for diagnostic in review.diagnostics:
+            where = f" ({safe(diagnostic.address)})" if diagnostic.address else ""
+            detail = f": {safe(diagnostic.detail)}" if diagnostic.detail else ""
+            console.print(
+                Text(f"  {safe(diagnostic.severity)}{where}: {safe(diagnostic.summary)}{detail}", style="red")
+            )
+    if review.marks_missing:
+        console.print(
+            Text(
+                "This plan predates Terraform 0.15 and carries no sensitivity marks: attributes named like secrets "
+                "were masked by name.",
+                style="yellow",
+            )
+        )
     for deferred in review.deferred:
-        console.print(Text(f"deferred: {deferred.address} ({deferred.reason})", style="yellow"))
+        console.print(Text(f"deferred: {safe(deferred.address)} ({safe(deferred.reason)})", style="yellow"))
     for check in review.checks:
         if check.status in ("fail", "error"):
-            console.print(Text(f"check {check.status}: {check.address} {'; '.join(check.problems)}", style="red"))
+            problems = safe("; ".join(check.problems))
+            console.print(Text(f"check {check.status}: {safe(check.address)} {problems}", style="red"))
 
     if review.resources:
         table = Table(title="Changes", title_justify="left")
@@ -96,10 +130,12 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
                 why.append(f"moved from {resource.moved_from}")
             if resource.importing is not None:
                 why.append(f"import id {resource.importing_id}")
+            if resource.deposed:
+                why.append(f"deposed object {resource.deposed}")
             table.add_row(
                 Text(resource.action, style=ACTION_STYLE.get(resource.action, "")),
-                Text(resource.address),
-                Text("; ".join(why)),
+                Text(safe(resource.address)),
+                Text(safe("; ".join(why))),
             )
         console.print(table)
         if len(ordered) > MAX_TABLE_ROWS:
@@ -118,12 +154,12 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
             if not entries:
                 continue
             shown += 1
-            console.print(Text(f"{resource.action} {resource.address}", style=ACTION_STYLE[resource.action]))
+            console.print(Text(f"{resource.action} {safe(resource.address)}", style=ACTION_STYLE[resource.action]))
             for d in entries[:MAX_ATTRIBUTES]:
                 line = Text("    ")
-                line.append(d.path, style="bold")
-                line.append(f": {format_value(d.before, 120)} → ")
-                line.append(format_value(d.after, 120), style="cyan" if d.unknown else "")
+                line.append(safe(d.path), style="bold")
+                line.append(f": {safe(format_value(d.before, 120))} → ")
+                line.append(safe(format_value(d.after, 120)), style="cyan" if d.unknown else "")
                 console.print(line)
             if len(entries) > MAX_ATTRIBUTES:
                 console.print(Text("    … more attributes not shown", style="dim"))
@@ -131,9 +167,10 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
     if review.drift:
         console.print(Text(f"Drift: {len(review.drift)} resource(s) changed outside Terraform", style="bold yellow"))
         for resource in review.drift:
-            console.print(Text(f"  {resource.action} {resource.address}"))
+            console.print(Text(f"  {resource.action} {safe(resource.address)}"))
             for d in resource.drift_diff(limit=MAX_ATTRIBUTES):
-                console.print(Text(f"    {d.path}: {format_value(d.before, 120)} → {format_value(d.after, 120)}"))
+                before, after = format_value(d.before, 120), format_value(d.after, 120)
+                console.print(Text(safe(f"    {d.path}: {before} → {after}")))
 
     if review.outputs:
         outputs = Table(title="Output changes", title_justify="left")
@@ -141,6 +178,11 @@ def render_terminal(review: Review, *, color: bool = True, width: int = 120) -> 
             outputs.add_column(column, overflow="fold")
         for output in review.outputs:
             after = "(known after apply)" if output.unknown else format_value(output.after, 120)
-            outputs.add_row(output.name, output.action, format_value(output.before, 120), after)
+            outputs.add_row(
+                Text(safe(output.name)),
+                Text(output.action),
+                Text(safe(format_value(output.before, 120))),
+                Text(safe(after)),
+            )
         console.print(outputs)
     return buffer.getvalue()

@@ -179,6 +179,14 @@ def _role_detail(resource: ResourceChange) -> str:
     return text + (f"; {extra}" if (extra := _replace_detail(resource)) else "")
 
 
+def _addon_detail(resource: ResourceChange) -> str:
+    name = _get(resource.before_value(), "addon_name") or _get(resource.after_value(), "addon_name")
+    version = _get(resource.before_value(), "addon_version")
+    text = f"addon `{name}`" + (f" {version}" if isinstance(version, str) else "") if isinstance(name, str) else ""
+    extra = _replace_detail(resource)
+    return "; ".join(part for part in (text, extra) if part)
+
+
 def _launch_templates(context: RuleContext) -> Iterator[Finding]:
     node_groups = list(context.of_type("aws_eks_node_group"))
     for template in context.of_type("aws_launch_template"):
@@ -375,6 +383,7 @@ RULES: tuple[Rule, ...] = (
         "cluster networking, DNS or storage provided by the addon breaks",
         ["aws_eks_addon"],
         DESTROYING,
+        _addon_detail,
     ),
     Rule(
         "addon-downgraded",
@@ -454,8 +463,23 @@ def _generic_findings(context: RuleContext, covered: frozenset[tuple[str, str]],
             yield Finding(addresses, f"{len(addresses)} of type {type_name}")
 
 
+def _grouped(dangers: list[Danger]) -> list[Danger]:
+    """Single-address findings with the same rule, severity and message become one danger listing every address
+    (a finding naming several addresses, trigger first, stays as it is)."""
+    groups: dict[tuple[str, ...], list[Danger]] = {}
+    for index, danger in enumerate(dangers):
+        key = (danger.rule, danger.severity, danger.message) if len(danger.addresses) == 1 else (str(index),)
+        groups.setdefault(key, []).append(danger)
+    grouped = []
+    for members in groups.values():
+        first = members[0]
+        addresses = tuple(dict.fromkeys(a for d in members for a in d.addresses))
+        grouped.append(Danger(first.rule, first.severity, first.message, addresses))
+    return grouped
+
+
 def evaluate(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> list[Danger]:
-    """All dangers of the plan, most severe first."""
+    """All dangers of the plan, most severe first; repeated findings grouped (one danger, N addresses)."""
     dangers: list[Danger] = []
     covered: frozenset[tuple[str, str]] = frozenset().union(*(rule.covers for rule in rules))
     for rule in rules:
@@ -467,5 +491,6 @@ def evaluate(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> list[Dang
     for rule_id, action, consequence in GENERIC_RULES:
         for finding in _generic_findings(context, covered, action):
             dangers.append(Danger(rule_id, GENERIC_SEVERITY, f"{consequence} — {finding.detail}", finding.addresses))
+    dangers = _grouped(dangers)
     dangers.sort(key=lambda d: SEVERITY_RANK[d.severity])
     return dangers

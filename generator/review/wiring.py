@@ -61,7 +61,8 @@ def _ids(resource: ResourceChange) -> set[str]:
 def _template_refs_of(node_group: ResourceChange) -> set[str]:
     found: set[str] = set()
     for obj in (node_group.before_value(), node_group.after_value()):
-        for block in (obj or {}).get("launch_template") or () if isinstance(obj, dict) else ():
+        blocks = obj.get("launch_template") if isinstance(obj, dict) else None
+        for block in blocks if isinstance(blocks, list) else ():
             if isinstance(block, dict):
                 found.update(v for k in ("id", "name") if isinstance(v := block.get(k), str) and v)
     return found
