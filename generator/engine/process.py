@@ -1,8 +1,9 @@
 """Run one Terraform process in its own process group: stream its output, forward Ctrl-C, leave no orphans.
 
-The child gets its own process group so a terminal's Ctrl-C reaches only us; we then decide what the child
-sees. First SIGINT (or SIGTERM): forwarded as SIGINT, Terraform stops gracefully (state saved, lock
-released). Second: the whole group is terminated (SIGTERM; SIGKILL after a grace period or on a third).
+The child gets its own process group so a terminal's Ctrl-C (or hang-up) reaches only us; we then decide what
+the child sees. First SIGINT, SIGHUP, SIGTERM or SIGQUIT: forwarded as SIGINT, Terraform stops gracefully
+(state saved, lock released). Second: the whole group is terminated (SIGTERM; SIGKILL after a grace period or
+on a third). If our own output fails meanwhile (the terminal is gone), Terraform is still waited for.
 When the child exits, whatever it left behind in its group (provider plugins, `local-exec` commands) is
 killed too.
 """
@@ -10,7 +11,6 @@ killed too.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import queue
 import signal
@@ -24,6 +24,7 @@ from types import FrameType
 from typing import IO, Any
 
 from generator.engine.base import CommandResult, OutputCallback, OutputLine, StreamName, ignore_output
+from generator.engine.jsondoc import BadJson, parse_json
 
 _GRACE_AFTER_TERMINATE = 10.0
 
@@ -38,29 +39,42 @@ class ProcessSpec:
     env: Mapping[str, str] | None = None
 
 
+# Signals that mean "stop": Ctrl-C, a hang-up (terminal closed, SSH dropped), `kill`, Ctrl-\\.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGQUIT)
+
+
 class _InterruptState:
     def __init__(self) -> None:
         self.count = 0
+        self.first_signal = 0
 
 
 @contextlib.contextmanager
 def _forward_interrupts(proc: subprocess.Popen[bytes], state: _InterruptState) -> Iterator[None]:
-    """While the child runs, SIGINT/SIGTERM to us are forwarded to it (only in the main thread)."""
+    """While the child runs, a stop signal to us is forwarded to it (only in the main thread).
+
+    The first one, whichever it is, becomes a SIGINT for Terraform: a graceful stop. A second one terminates
+    the child's whole group, except a repeated SIGHUP: a hang-up often arrives twice (the shell passes it
+    on, then the kernel sends it when the session leader exits), and that is not someone insisting.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
+        if state.count and signum == signal.SIGHUP and state.first_signal == signal.SIGHUP:
+            return
         state.count += 1
+        state.first_signal = state.first_signal or signum
         if _has_exited(proc.pid):
             return
         with contextlib.suppress(ProcessLookupError):
             if state.count == 1:
                 os.kill(proc.pid, signal.SIGINT)
-            else:  # a third Ctrl-C does not wait for the grace period
+            else:  # a third one does not wait for the grace period
                 os.killpg(proc.pid, signal.SIGTERM if state.count == 2 else signal.SIGKILL)
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {sig: signal.signal(sig, handler) for sig in STOP_SIGNALS}
     try:
         yield
     finally:
@@ -78,8 +92,8 @@ def _parse_line(name: StreamName, raw: bytes, *, events: bool) -> OutputLine:
     text = raw.decode("utf-8", errors="replace").rstrip("\n")
     event: dict[str, Any] | None = None
     if events and name == "stdout" and text.startswith("{"):
-        with contextlib.suppress(ValueError):
-            parsed = json.loads(text)
+        with contextlib.suppress(BadJson):
+            parsed = parse_json(text)
             if isinstance(parsed, dict) and "@message" in parsed:
                 event = parsed
     return OutputLine(name, text, event)
@@ -124,6 +138,7 @@ def run_process(
     )
     state = _InterruptState()
     finished = False
+    output_lost = False
     lines: list[OutputLine] = []
     stdout_parts: list[str] = []
     stderr_parts: list[str] = []
@@ -164,7 +179,11 @@ def run_process(
                     lines.append(line)
                 elif line.event is None or line.event_type == "diagnostic":
                     lines.append(line)
-                on_output(line)
+                if not output_lost:
+                    try:
+                        on_output(line)
+                    except OSError:  # our terminal is gone (hang-up): Terraform must still finish, unwatched
+                        output_lost = True
             _wait_unreaped(proc.pid)  # its pipes are closed; Ctrl-C is still forwarded while it exits
             finished = True
     finally:
@@ -179,5 +198,6 @@ def run_process(
         stdout="\n".join(stdout_parts),
         stderr="\n".join(stderr_parts),
         interrupts=state.count,
+        first_signal=state.first_signal,
         lines=lines,
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.engine.base import CommandResult, OutputCallback, ignore_output
+from generator.engine.jsondoc import BadJson, parse_json_object
 from generator.engine.process import ProcessSpec, run_process
 from generator.errors import ToolError
 
@@ -93,7 +94,15 @@ class ProcessEngine:
         return self.run(workdir, args, on_output=on_output)
 
     def show_json(self, workdir: Path, plan_file: Path) -> dict[str, Any]:
-        return self._json_command(workdir, ["show", "-json", "-no-color", str(plan_file.resolve())])
+        args = ["show", "-json", "-no-color", str(plan_file.resolve())]
+        return self._parse_json(args, self._json_text(workdir, args))
+
+    def show_json_text(self, workdir: Path, plan_file: Path) -> str:
+        return self._json_text(workdir, ["show", "-json", "-no-color", str(plan_file.resolve())])
+
+    def show_state_json(self, workdir: Path) -> dict[str, Any]:
+        args = ["show", "-json", "-no-color"]
+        return self._parse_json(args, self._json_text(workdir, args))
 
     def apply(
         self,
@@ -107,24 +116,27 @@ class ProcessEngine:
         return self.run(workdir, [*args, str(plan_file.resolve())], on_output=on_output)
 
     def output_json(self, workdir: Path) -> dict[str, Any]:
-        return self._json_command(workdir, ["output", "-json", "-no-color"])
+        args = ["output", "-json", "-no-color"]
+        return self._parse_json(args, self._json_text(workdir, args))
 
     def fmt(self, workdir: Path, *, check: bool = False) -> CommandResult:
         return self.run(workdir, ["fmt", "-no-color", *(["-check"] if check else [])], capture=True)
 
-    def _json_command(self, workdir: Path, args: list[str]) -> dict[str, Any]:
+    def _json_text(self, workdir: Path, args: list[str]) -> str:
+        """What a JSON-printing command wrote on stdout (`{}` when nothing)."""
         result = self.run(workdir, args, capture=True)
         if result.returncode != 0:
             raise ToolError(f"`terraform {' '.join(args)}` failed", result.argv, result.diagnostics_text())
+        return result.stdout if result.stdout.strip() else "{}"
+
+    @staticmethod
+    def _parse_json(args: list[str], text: str) -> dict[str, Any]:
         try:
-            value = json.loads(result.stdout or "{}")
-        except ValueError:
+            return parse_json_object(text)
+        except BadJson as error:
             raise ToolError(
-                f"`terraform {' '.join(args)}` did not print JSON", result.argv, result.stdout[:2000]
+                f"`terraform {' '.join(args)}` printed unusable JSON: {error}", output=text[:2000]
             ) from None
-        if not isinstance(value, dict):
-            raise ToolError(f"`terraform {' '.join(args)}` printed unexpected JSON", result.argv, result.stdout[:2000])
-        return value
 
 
 class BinaryEngine(ProcessEngine):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +18,11 @@ from typing import Any
 from rich.console import Console
 
 from generator.engine.base import CommandResult, Engine, OutputLine
+from generator.engine.jsondoc import BadJson, parse_json_object
 from generator.errors import ConflictError, Interrupted, Problem, ToolError, UserInputError, display_path
+from generator.fsutil import atomic_write_bytes, atomic_write_text, sha256_bytes, sha256_file
 from generator.runner.progress import OperationProgress
+from generator.runner.secrets import KnownSecrets, secrets_in_state
 from generator.runner.summary import summarize_plan
 from generator.runner.workdir import PRIVATE, PlanRecord, RunPaths, changed_inputs, hash_inputs, write_private_json
 
@@ -58,16 +62,33 @@ def check_lock_timeout(lock_timeout: str | None) -> None:
 
 
 def _raise_if_interrupted(result: CommandResult, what: str) -> None:
+    if not result.interrupted:
+        return
+    name = signal_name(result.first_signal)
     if result.interrupts > 1:
-        raise Interrupted(
-            f"interrupted twice: Terraform was terminated while {what}. The state may lack the last changes and a "
-            "state lock may remain: check with `terraform state list`, and release a stale lock with "
+        error = Interrupted(
+            f"interrupted twice ({name} first): Terraform was terminated while {what}. The state may lack the last "
+            "changes and a state lock may remain: check with `terraform state list`, and release a stale lock with "
             "`terraform force-unlock LOCK_ID`."
         )
-    if result.interrupted:
-        raise Interrupted(
-            f"interrupted: Terraform stopped {what} gracefully (state saved, lock released where it was held)"
+    else:
+        error = Interrupted(
+            f"interrupted ({name}): Terraform stopped {what} gracefully (state saved, lock released where it was held)"
         )
+    error.exit_code = interrupted_exit_code(result.first_signal)
+    raise error
+
+
+def signal_name(signum: int) -> str:
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return "SIGINT"
+
+
+def interrupted_exit_code(signum: int) -> int:
+    """128 + the signal number, as a shell reports a command a signal ended: 130 Ctrl-C, 129 hang-up, 143 kill."""
+    return 128 + (signum or signal.SIGINT)
 
 
 def init(engine: Engine, workdir: Path, console: Console, *, backend_config: Sequence[str] = ()) -> None:
@@ -141,19 +162,39 @@ def make_plan(
         shown = "" if progress.diagnostics else result.diagnostics_text()
         raise ToolError(f"terraform plan failed (exit code {result.returncode}); nothing can be applied.", output=shown)
     os.chmod(paths.plan_file(destroy), PRIVATE)
-    plan = engine.show_json(workdir, paths.plan_file(destroy))
-    write_private_json(paths.plan_json(destroy), plan, compact=True)
+    plan_text = engine.show_json_text(workdir, paths.plan_file(destroy))
+    plan = _parse_plan_text(plan_text)
+    atomic_write_text(paths.plan_json(destroy), plan_text + "\n", mode=PRIVATE)
     record.exit_code = result.returncode
     record.status = "changes" if result.returncode == EXIT_CHANGES else "no-changes"
     record.terraform_version = str(plan.get("terraform_version", ""))
+    record.plan_sha256 = sha256_file(paths.plan_file(destroy))
+    record.plan_json_sha256 = sha256_file(paths.plan_json(destroy))
     record.save(paths.plan_record(destroy))
     return PlanOutcome(result.returncode, plan, record, paths)
 
 
-def check_saved_plan(workdir: Path, *, destroy: bool = False) -> tuple[PlanRecord, dict[str, Any]]:
-    """The saved plan and its JSON, if it may be applied; otherwise a ConflictError saying why."""
-    import json
+def _parse_plan_text(text: str) -> dict[str, Any]:
+    try:
+        return parse_json_object(text)
+    except BadJson as error:
+        raise ToolError(f"`terraform show -json` printed a plan that cannot be read: {error}") from None
 
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """A saved plan that may be applied: its record and the plan file's bytes, checked against the record."""
+
+    record: PlanRecord
+    plan_bytes: bytes
+
+
+def check_saved_plan(workdir: Path, *, destroy: bool = False) -> SavedPlan:
+    """The saved plan, if it may be applied; otherwise a ConflictError saying why.
+
+    Refused: no plan, an applied or errored one, changed inputs (stale), and a plan file or plan.json whose
+    SHA-256 is not the one recorded when the plan was made (replaced, or copied from elsewhere).
+    """
     paths = RunPaths(workdir)
     command = "ekstf destroy" if destroy else f"ekstf plan -C {display_path(workdir)}"
     record = PlanRecord.load(paths.plan_record(destroy))
@@ -163,6 +204,11 @@ def check_saved_plan(workdir: Path, *, destroy: bool = False) -> tuple[PlanRecor
         raise ConflictError(f"the last plan failed (exit code {record.exit_code}); fix the errors and run `{command}`.")
     if record is None or not paths.plan_file(destroy).is_file():
         raise ConflictError(f"no saved plan in {display_path(paths.state_dir)}; run `{command}` first.")
+    if not record.plan_sha256 or not record.plan_json_sha256:
+        raise ConflictError(
+            f"{display_path(paths.plan_record(destroy))} records no hash of the plan file (made by an older ekstf); "
+            f"run `{command}` again and review the new plan."
+        )
     changes = changed_inputs(record.hashes, hash_inputs(workdir, [Path(v) for v in record.var_files]))
     if changes:
         listing = "\n".join(f"  - {c}" for c in changes)
@@ -170,11 +216,35 @@ def check_saved_plan(workdir: Path, *, destroy: bool = False) -> tuple[PlanRecor
             f"the saved plan is stale: these files changed since it was made ({record.created_at}):\n{listing}\n"
             f"Run `{command}` again and review the new plan."
         )
+    plan_bytes = _read_saved(paths.plan_file(destroy), command)
+    if sha256_bytes(plan_bytes) != record.plan_sha256:
+        raise ConflictError(_not_the_reviewed_plan(paths.plan_file(destroy), record, command))
     try:
-        plan = json.loads(paths.plan_json(destroy).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        raise ConflictError(f"the saved plan's JSON is missing or unreadable; run `{command}` again.") from None
-    return record, plan
+        plan_json_hash = sha256_file(paths.plan_json(destroy))
+    except OSError:
+        plan_json_hash = "missing"
+    if plan_json_hash != record.plan_json_sha256:
+        raise ConflictError(_not_the_reviewed_plan(paths.plan_json(destroy), record, command))
+    return SavedPlan(record, plan_bytes)
+
+
+def _read_saved(path: Path, command: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise ConflictError(f"cannot read {display_path(path)} ({error.strerror}); run `{command}` again.") from None
+
+
+def _not_the_reviewed_plan(path: Path, record: PlanRecord, command: str) -> str:
+    return (
+        f"{display_path(path)} is not the plan that `ekstf plan` made and showed ({record.created_at}): its SHA-256 "
+        f"differs from the one in {RunPaths(path.parent.parent).plan_record(record.destroy).name}. It was replaced or "
+        f"copied from elsewhere; refusing to apply it. Run `{command}` again and review the new plan."
+    )
+
+
+PreApplyCheck = Callable[[Path, dict[str, Any]], None]
+"""Called with the workdir and the exact plan about to be applied, before approval; raises to stop."""
 
 
 def apply_saved_plan(
@@ -185,17 +255,40 @@ def apply_saved_plan(
     confirm: Confirm | None,
     destroy: bool = False,
     lock_timeout: str | None = None,
+    pre_apply_check: PreApplyCheck | None = None,
 ) -> dict[str, Any]:
-    """Apply the saved plan (after `confirm(plan)` unless None); returns and saves the outputs."""
+    """Apply the saved plan (after `confirm(plan)` unless None); returns and saves the outputs.
+
+    The plan file's bytes are read once, checked against the record, and copied to a private file; what
+    `confirm` is shown is `terraform show -json` of that copy (which must equal the reviewed plan.json), and
+    that copy is what Terraform applies, so what was approved and what is applied cannot diverge.
+    `pre_apply_check` (e.g. a pre-destroy check for leftovers) runs on that same plan before approval.
+    """
     check_lock_timeout(lock_timeout)
-    record, plan = check_saved_plan(workdir, destroy=destroy)
+    saved = check_saved_plan(workdir, destroy=destroy)
+    record = saved.record
     paths = RunPaths(workdir)
-    if confirm is not None and not confirm(plan):
-        raise ConflictError("not applied: the plan was not approved.")
-    if not (workdir / ".terraform").is_dir():
-        init(engine, workdir, console)
-    with OperationProgress(console, "Destroying" if destroy else "Applying", total=summarize_plan(plan).total) as p:
-        result = engine.apply(workdir, paths.plan_file(destroy), lock_timeout=lock_timeout, on_output=p)
+    command = "ekstf destroy" if destroy else f"ekstf plan -C {display_path(workdir)}"
+    frozen = paths.applying_file(destroy)
+    atomic_write_bytes(frozen, saved.plan_bytes, mode=PRIVATE)
+    try:
+        if not (workdir / ".terraform").is_dir():
+            init(engine, workdir, console)
+        plan_text = engine.show_json_text(workdir, frozen)
+        if sha256_bytes((plan_text + "\n").encode("utf-8")) != record.plan_json_sha256:
+            raise ConflictError(
+                f"`terraform show -json` of {display_path(paths.plan_file(destroy))} no longer gives the reviewed "
+                f"{paths.plan_json(destroy).name} (another Terraform version?); refusing to apply. Run `{command}` again."
+            )
+        plan = _parse_plan_text(plan_text)
+        if pre_apply_check is not None:
+            pre_apply_check(workdir, plan)
+        if confirm is not None and not confirm(plan):
+            raise ConflictError("not applied: the plan was not approved.")
+        with OperationProgress(console, "Destroying" if destroy else "Applying", total=summarize_plan(plan).total) as p:
+            result = engine.apply(workdir, frozen, lock_timeout=lock_timeout, on_output=p)
+    finally:
+        frozen.unlink(missing_ok=True)
     paths.plan_file(destroy).unlink(missing_ok=True)
     record.status = "applied" if result.returncode == 0 else "errored"
     record.exit_code = result.returncode
@@ -223,3 +316,8 @@ def read_outputs(engine: Engine, workdir: Path, console: Console) -> dict[str, A
     if not (workdir / ".terraform").is_dir():
         init(engine, workdir, console)
     return save_outputs(engine, workdir)
+
+
+def known_secrets(engine: Engine, workdir: Path) -> KnownSecrets:
+    """The values the current state marks sensitive (to mask their copies in outputs)."""
+    return secrets_in_state(engine.show_state_json(workdir))

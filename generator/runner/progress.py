@@ -6,6 +6,7 @@ pipes): plain lines. Diagnostics and any non-JSON line Terraform prints are show
 
 from __future__ import annotations
 
+import contextlib
 import time
 from types import TracebackType
 from typing import Any
@@ -41,6 +42,7 @@ class OperationProgress:
         self.diagnostics: list[str] = []
         self.use_live = console.is_terminal if live is None else live
         self._live: Live | None = None
+        self.output_lost = False
 
     # --- context: the live display ----------------------------------------------------------------------
 
@@ -56,8 +58,9 @@ class OperationProgress:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         if self._live is not None:
-            self._live.__exit__(exc_type, exc, tb)
-            self._live = None
+            live, self._live = self._live, None
+            with contextlib.suppress(OSError):  # the terminal is gone (hang-up)
+                live.__exit__(exc_type, exc, tb)
 
     def _status_line(self) -> Text:
         elapsed = time.monotonic() - self.started
@@ -75,7 +78,12 @@ class OperationProgress:
         return text
 
     def _print(self, text: str, style: str | None = None) -> None:
-        self.console.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
+        if self.output_lost:
+            return
+        try:
+            self.console.print(text, markup=False, highlight=False, style=style, soft_wrap=True)
+        except OSError:  # the terminal is gone (hang-up): keep counting, stop printing
+            self.output_lost = True
 
     # --- the callback -----------------------------------------------------------------------------------
 

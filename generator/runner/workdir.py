@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from generator.errors import Problem, SourceLocation, UserInputError, display_path
 from generator.fsutil import atomic_write_text, sha256_file
 
 STATE_DIR = ".ekstf"
@@ -53,6 +54,10 @@ class RunPaths:
     def plan_record(self, destroy: bool = False) -> Path:
         return self.state_dir / ("destroy-record.json" if destroy else "plan-record.json")
 
+    def applying_file(self, destroy: bool = False) -> Path:
+        """The private copy of the checked plan file that Terraform shows and applies."""
+        return self.state_dir / ("applying-destroy.tfplan" if destroy else "applying.tfplan")
+
     @property
     def outputs_json(self) -> Path:
         return self.state_dir / "outputs.json"
@@ -84,11 +89,46 @@ def hash_inputs(workdir: Path, var_files: list[Path]) -> dict[str, str]:
     return hashes
 
 
+RECORD_STATUSES = ("changes", "no-changes", "errored", "applied")
+
+# The type each record field must have when read back (a tampered record is refused, never half-trusted).
+_RECORD_FIELD_TYPES: dict[str, str] = {
+    "status": "str",
+    "exit_code": "int",
+    "engine": "str",
+    "terraform_version": "str",
+    "created_at": "str",
+    "destroy": "bool",
+    "refresh_only": "bool",
+    "targets": "list[str]",
+    "var_files": "list[str]",
+    "hashes": "dict[str, str]",
+    "plan_sha256": "str",
+    "plan_json_sha256": "str",
+}
+
+
+def _has_type(value: Any, expected: str) -> bool:
+    if expected == "str":
+        return isinstance(value, str)
+    if expected == "int":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected == "bool":
+        return isinstance(value, bool)
+    if expected == "list[str]":
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
 @dataclass
 class PlanRecord:
-    """What `plan` saw and produced; `apply` checks it before touching anything."""
+    """What `plan` saw and produced; `apply` checks it before touching anything.
 
-    status: str  # "changes", "no-changes" or "errored"
+    `plan_sha256` is the SHA-256 of the saved plan file and `plan_json_sha256` that of `plan.json` (the text
+    `terraform show -json` printed for it): `apply` applies a plan file only if both still match.
+    """
+
+    status: str  # one of RECORD_STATUSES
     exit_code: int
     engine: str
     terraform_version: str
@@ -98,6 +138,8 @@ class PlanRecord:
     targets: list[str] = field(default_factory=list)
     var_files: list[str] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
+    plan_sha256: str = ""
+    plan_json_sha256: str = ""
 
     @staticmethod
     def now() -> str:
@@ -108,11 +150,41 @@ class PlanRecord:
 
     @classmethod
     def load(cls, path: Path) -> PlanRecord | None:
+        """The record at `path`; None when there is none; UserInputError when it is not a record we wrote."""
+        from generator.engine.jsondoc import BadJson, parse_json_object
+
         try:
-            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-            return cls(**data)
-        except (OSError, ValueError, TypeError):
+            data = parse_json_object(path.read_bytes())
+        except FileNotFoundError:
             return None
+        except OSError as error:
+            raise _bad_record(path, f"cannot be read: {error.strerror or error}") from None
+        except BadJson as error:
+            raise _bad_record(path, str(error)) from None
+        optional = {f.name for f in fields(cls) if f.default is not MISSING or f.default_factory is not MISSING}
+        for name, expected in _RECORD_FIELD_TYPES.items():
+            if name not in data:
+                if name in optional:  # an older ekstf wrote fewer keys: the defaults stand in
+                    continue
+                raise _bad_record(path, f"the key {name!r} is missing")
+            if not _has_type(data[name], expected):
+                raise _bad_record(path, f"{name!r} is {type(data[name]).__name__}, expected {expected}")
+        unknown = sorted(set(data) - set(_RECORD_FIELD_TYPES))
+        if unknown:
+            raise _bad_record(path, f"unknown key(s): {', '.join(unknown)}")
+        if data["status"] not in RECORD_STATUSES:
+            raise _bad_record(path, f"status {data['status']!r} is not one of {', '.join(RECORD_STATUSES)}")
+        return cls(**data)
+
+
+def _bad_record(path: Path, why: str) -> UserInputError:
+    return UserInputError(
+        Problem(
+            f"not a plan record written by ekstf: {why}",
+            location=SourceLocation(display_path(path)),
+            hint="it was edited or damaged; nothing was applied. Run `ekstf plan` again to make a new plan",
+        )
+    )
 
 
 def changed_inputs(recorded: dict[str, str], current: dict[str, str]) -> list[str]:
@@ -130,7 +202,8 @@ def changed_inputs(recorded: dict[str, str], current: dict[str, str]) -> list[st
 def write_private_json(path: Path, value: Any, *, compact: bool = False) -> None:
     """JSON that may hold secrets (plans, outputs): written atomically, readable by the owner only.
 
-    `compact` (for big documents such as plans) skips indentation, which lets json use its C encoder.
+    `compact` (for big documents such as plans) skips indentation. Numbers kept as Decimal are written exactly.
     """
-    text = json.dumps(value, separators=(",", ":")) if compact else json.dumps(value, indent=2, sort_keys=True)
-    atomic_write_text(path, text + "\n", mode=PRIVATE)
+    from generator.engine.jsondoc import dumps_json
+
+    atomic_write_text(path, dumps_json(value, compact=compact) + "\n", mode=PRIVATE)
