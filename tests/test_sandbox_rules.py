@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, run_ekstf
 
 from generator.sandbox.aws_rules import (
     RULES,
@@ -368,3 +368,30 @@ def test_docs_rule_table_is_in_step_with_the_rules() -> None:
         assert match
     assert match.group(2) == rules_markdown_table(), "docs/sandbox.md rule table is stale: EKSTF_UPDATE_DOCS=1 pytest"
     assert "## AWS rules" in text
+
+
+# --- end to end: real Terraform planning and applying small configurations against the provider double -------------
+
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "sandbox_rules"
+E2E_CASES = [
+    ("refused_at_plan", 1, "FAILED at plan",
+     ["eks-cluster-version", "eks-fargate-selector-count", "eks-access-entry-node-groups", "iam-policy-malformed"]),
+    ("refused_at_apply", 1, "FAILED at apply", ["eks-ng-image-with-version", "eks-cluster-subnet-azs"]),
+    ("accepted", 0, "the plan after apply shows no changes", []),
+]  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fixture", "exit_code", "verdict", "rule_ids"), E2E_CASES, ids=[c[0] for c in E2E_CASES])
+def test_sandbox_refuses_with_aws_text_through_the_cli(
+    fixture: str, exit_code: int, verdict: str, rule_ids: list[str]
+) -> None:
+    result = run_ekstf("sandbox", FIXTURES / fixture, "--apply", timeout=300)
+    assert result.returncode == exit_code, result.output[-3000:]
+    assert verdict in result.output
+    for rule_id in rule_ids:
+        refusal = RULES_BY_ID[rule_id].error.split("{", 1)[0].strip()
+        assert f"[{rule_id}] {refusal}" in result.output, rule_id
+    if not rule_ids:
+        assert "Refused by the ekstf sandbox" not in result.output
+    assert "Traceback" not in result.output
