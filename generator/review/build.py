@@ -7,7 +7,7 @@ from typing import Any
 
 import msgspec
 
-from generator.review.masking import Masker, any_sensitive, marks_by_name, sensitive_strings
+from generator.review.masking import Masker, any_sensitive, is_secret_name, marks_by_name, sensitive_strings
 from generator.review.model import (
     ACTIONS,
     CheckResult,
@@ -69,6 +69,8 @@ def _output(name: str, change: ChangeIn[Any], masker: Masker) -> OutputChange:
     action, _ = classify_actions(change.actions)
     before_sensitive, after_sensitive = value(change.before_sensitive), value(change.after_sensitive)
     sensitive = any_sensitive(before_sensitive) or any_sensitive(after_sensitive)
+    if change.before_sensitive is None and change.after_sensitive is None:  # no marks at all: judge by the name
+        sensitive = is_secret_name(name)
     unknown = value(change.after_unknown)
     return OutputChange(
         name=name,
@@ -114,9 +116,10 @@ def _collect_secrets(plan: PlanIn[Any]) -> tuple[set[str], set[int | float]]:
             for raw, marks in ((change.before, change.before_sensitive), (change.after, change.after_sensitive)):
                 if not _is_trivial(marks):
                     sensitive_strings(value(raw), value(marks), found, numbers)
-    for change in plan.output_changes.values():
+    for name, change in plan.output_changes.items():
         marks_before, marks_after = value(change.before_sensitive), value(change.after_sensitive)
-        if any_sensitive(marks_before) or any_sensitive(marks_after):
+        unmarked = change.before_sensitive is None and change.after_sensitive is None
+        if any_sensitive(marks_before) or any_sensitive(marks_after) or (unmarked and is_secret_name(name)):
             sensitive_strings(value(change.before), True, found, numbers)
             sensitive_strings(value(change.after), True, found, numbers)
     return found, numbers

@@ -248,7 +248,7 @@ def _resource_line(resource: ResourceChange) -> str:
     if resource.replace_order:
         extras.append(resource.replace_order)
     if resource.reason:
-        extras.append(md_text(resource.reason))
+        extras.append(_code(resource.reason))
     if resource.replace_paths:
         extras.append("forces replacement: " + ", ".join(_code(p) for p in resource.replace_paths))
     if resource.moved_from:
