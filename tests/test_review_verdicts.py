@@ -1,5 +1,5 @@
 """`ekstf review` verdicts a team can gate on, and every plan file people have: errored and drift-only plans,
-grouped findings, Terraform 0.12–1.0 plans (format_version 0.1/0.2), UTF-16 files, imports by identity."""
+grouped findings, Terraform 0.12-1.0 plans (format_version 0.1/0.2), UTF-16 files, imports by identity."""
 
 from __future__ import annotations
 
