@@ -149,14 +149,104 @@ def _check_plan(spec_path: Path, stage: str, plan_path: Path, as_json: bool) -> 
         raise typer.Exit(EXIT_FAILURE)
 
 
-def status_command() -> None:
-    """(not yet)"""
-    raise typer.Exit(EXIT_FAILURE)
+def status_command(
+    workdir: Path = typer.Option(Path("."), "-C", "--dir", help="The generated repository (Terraform directory)."),
+    spec: Path | None = typer.Option(
+        None, "--spec", help="The spec to compare with (default: ekstf.yaml in DIR or its parent)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the status as JSON on stdout."),
+) -> None:
+    """The live cluster (read-only AWS calls) next to the spec: versions, endpoint, node groups, Fargate profiles,
+    addons, access entries, upgrade insights, and every difference made outside Terraform."""
+    from generator.day2.aws import make_session
+    from generator.day2.status import cluster_status
+    from generator.spec.loader import load_spec
+
+    spec_path = _find_spec(workdir, spec)
+    loaded = load_spec(spec_path).spec
+    report = cluster_status(loaded, make_session(loaded.cluster.region))
+    if as_json:
+        _print_json({"spec": str(spec_path), **report.to_json()})
+        return
+    cluster = report.cluster
+    console.print(
+        f"cluster {cluster['name']}: {cluster['status']}, Kubernetes {cluster['version']} "
+        f"(platform {cluster['platformVersion']}); endpoint public={cluster['endpointPublicAccess']} "
+        f"private={cluster['endpointPrivateAccess']}",
+        markup=False,
+    )
+    for group in report.node_groups:
+        console.print(
+            f"  node group {group['name']} ({group['liveName']}): {group['status']}, {group['version']} "
+            f"release {group['releaseVersion']}, size {group['minSize']}/{group['desiredSize']}/{group['maxSize']}"
+            + (f", issues: {'; '.join(group['healthIssues'])}" if group["healthIssues"] else ""),
+            markup=False,
+        )
+    for asg in report.self_managed:
+        console.print(
+            f"  self-managed {asg['name']} ({asg['liveName']}): {asg['instances']} instance(s), "
+            f"size {asg['minSize']}/{asg['desiredSize']}/{asg['maxSize']}",
+            markup=False,
+        )
+    for profile in report.fargate_profiles:
+        console.print(f"  Fargate profile {profile['name']}: {profile['status']}", markup=False)
+    for addon in report.addons:
+        console.print(f"  addon {addon['name']} {addon['version']}: {addon['status']}", markup=False)
+    for insight in report.insights:
+        console.print(f"  insight {insight['name']} ({insight['id']}): {insight['status']}", markup=False)
+    for note in report.notes:
+        _say(f"note: {note}")
+    if report.differences:
+        console.print(f"{len(report.differences)} difference(s) between the spec and the cluster:", markup=False)
+        for difference in report.differences:
+            console.print(f"  - {difference.render()}", markup=False)
+    else:
+        console.print("The cluster matches the spec.", markup=False)
 
 
-def scale_command() -> None:
-    """(not yet)"""
-    raise typer.Exit(EXIT_FAILURE)
+def _find_spec(workdir: Path, spec: Path | None) -> Path:
+    from generator.errors import Problem, UserInputError
+
+    if spec is not None:
+        return spec
+    for candidate in (workdir / "ekstf.yaml", workdir.resolve().parent / "ekstf.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise UserInputError(
+        Problem(
+            f"no ekstf.yaml in {workdir} or its parent",
+            key_path="--spec",
+            hint="name the spec the repository was generated from: --spec PATH",
+        )
+    )
+
+
+def scale_command(
+    spec: Path = typer.Argument(..., help="The spec file (ekstf.yaml).", show_default=False),
+    group: str = typer.Argument(..., help="The node group (managedNodeGroups or nodeGroups name).", show_default=False),
+    min_size: int | None = typer.Option(None, "--min", min=0, help="New minSize (applied by Terraform)."),
+    max_size: int | None = typer.Option(None, "--max", min=1, help="New maxSize (applied by Terraform)."),
+    desired: int | None = typer.Option(
+        None, "--desired", min=0, help="Also set the running size now through AWS (Terraform ignores it)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
+) -> None:
+    """Change a node group's sizes in the spec (comments kept); --desired also sets the running size via AWS."""
+    from generator.day2.scale import DESIRED_IGNORED, scale
+
+    result = scale(spec, group, min_size=min_size, max_size=max_size, desired=desired)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    console.print(f"edited {spec}:", markup=False)
+    for change in result.changes:
+        console.print(f"  - {change}", markup=False)
+    if result.live:
+        _say(f"Set now: {result.live}, because {DESIRED_IGNORED}.")
+    if min_size is not None or max_size is not None:
+        _say("minSize/maxSize reach the cluster with: ekstf generate, ekstf plan, ekstf apply.")
+    elif desired is not None and result.live:
+        _say("The spec records the new desiredSize for a re-created group; no plan is needed.")
 
 
 def guard_destroy(engine: Any, directory: Path, confirm: Any, *, clean: bool, ignore: bool) -> Any:

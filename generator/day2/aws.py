@@ -47,16 +47,23 @@ def call(action: str, function: Callable[..., Any], /, *, optional: bool = False
     from botocore.exceptions import (
         BotoCoreError,
         ClientError,
+        CredentialRetrievalError,
         EndpointConnectionError,
         NoCredentialsError,
         NoRegionError,
         PartialCredentialsError,
+        SSOError,
+        TokenRetrievalError,
     )
 
     try:
         return function(**kwargs)
     except (NoCredentialsError, PartialCredentialsError):
         raise UserInputError(Problem(f"no AWS credentials found for {action}", hint=CREDENTIALS_HINT)) from None
+    except (CredentialRetrievalError, TokenRetrievalError, SSOError) as error:
+        raise UserInputError(
+            Problem(f"no usable AWS credentials for {action}: {error}", hint=CREDENTIALS_HINT)
+        ) from None
     except NoRegionError:
         raise UserInputError(Problem("no AWS region", hint="set cluster.region in the spec")) from None
     except ClientError as error:
