@@ -27,7 +27,8 @@ from generator.review.plan_input import (
     plan_from_dict,
     value,
 )
-from generator.review.rules import RuleContext, evaluate
+from generator.review.rule_context import RuleContext
+from generator.review.rules import evaluate
 
 DEFAULT_REPLACE_ORDERS = ("delete-before-create", "create-before-destroy", "create-then-forget")
 

@@ -8,11 +8,11 @@ for a delete or replace fall back to the low-severity generic rules at the end o
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from generator.review import cluster_rules
 from generator.review.diff import format_value
 from generator.review.eks_values import (
     addon_version_key,
@@ -22,7 +22,7 @@ from generator.review.eks_values import (
     role_kind,
     trusted_service_accounts,
 )
-from generator.review.masking import SENSITIVE, Masker
+from generator.review.masking import SENSITIVE
 from generator.review.model import (
     CREATE_THEN_FORGET,
     REPLACE_CREATE_FIRST,
@@ -30,6 +30,7 @@ from generator.review.model import (
     Danger,
     ResourceChange,
 )
+from generator.review.rule_context import Finding, RuleContext
 from generator.review.wiring import node_groups_using
 
 DESTROYING = frozenset({"delete", "replace"})
@@ -37,43 +38,6 @@ REPLACING = frozenset({"replace"})
 UPDATING = frozenset({"update"})
 MAX_DETAIL_DIFF = 200  # attributes looked at to show what forces a replacement
 MAX_NODE_SKEW = 3  # kubelet may be up to 3 minors older than the API server (Kubernetes ≥ 1.28 skew policy)
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    addresses: tuple[str, ...]
-    detail: str = ""
-    severity: str | None = None
-
-
-@dataclass
-class RuleContext:
-    """The plan's managed resources, indexed for rules; `configuration` is decoded only if a rule asks."""
-
-    resources: list[ResourceChange]
-    masker: Masker
-    configuration_source: Callable[[], Any]
-    by_type: dict[str, list[ResourceChange]] = field(default_factory=dict)
-    _configuration: Any = None
-    _configuration_loaded: bool = False
-
-    def __post_init__(self) -> None:
-        index: dict[str, list[ResourceChange]] = defaultdict(list)
-        for resource in self.resources:
-            if resource.mode == "managed" and resource.deposed is None:
-                index[resource.type].append(resource)
-        self.by_type = dict(index)
-
-    def of_type(self, *types: str) -> Iterator[ResourceChange]:
-        for type_name in types:
-            yield from self.by_type.get(type_name, ())
-
-    @property
-    def configuration(self) -> Any:
-        if not self._configuration_loaded:
-            self._configuration = self.configuration_source()
-            self._configuration_loaded = True
-        return self._configuration
 
 
 Matcher = Callable[[RuleContext], Iterable[Finding]]
@@ -436,6 +400,95 @@ RULES: tuple[Rule, ...] = (
         "pods scheduled on the Fargate profile are evicted and rescheduled",
         ["aws_eks_fargate_profile"],
         DESTROYING,
+    ),
+    Rule(
+        "authentication-mode-changed",
+        "high",
+        "who can reach the cluster changes; leaving CONFIG_MAP (aws-auth) cannot be undone",
+        cluster_rules.authentication_mode,
+    ),
+    Rule(
+        "aws-auth-mapping-removed",
+        "high",
+        "principals mapped in the aws-auth ConfigMap lose access to the cluster",
+        cluster_rules.aws_auth_mappings,
+    ),
+    Rule(
+        "public-endpoint-restricted",
+        "high",
+        "CI and operators outside the remaining networks are locked out of the API server",
+        cluster_rules.public_endpoint,
+    ),
+    Rule(
+        "private-endpoint-disabled",
+        "high",
+        "nodes and pods that reach the API server privately lose it",
+        cluster_rules.private_endpoint,
+    ),
+    type_rule(
+        "pod-identity-association-removed",
+        "high",
+        "pods of the service account lose their AWS credentials (as when an IRSA role goes)",
+        ["aws_eks_pod_identity_association"],
+        DESTROYING,
+    ),
+    Rule(
+        "nat-default-route-removed",
+        "high",
+        "nodes in private subnets lose internet egress: image pulls and AWS API calls fail",
+        cluster_rules.nat_default_route,
+    ),
+    Rule(
+        "cluster-https-rule-removed",
+        "high",
+        "nodes (or operators) can no longer reach the API server on 443; nodes go NotReady",
+        cluster_rules.cluster_https_rule,
+    ),
+    type_rule(
+        "namespace-deleted",
+        "high",
+        "everything in the namespace is deleted with it: workloads, secrets, volume claims",
+        ["kubernetes_namespace", "kubernetes_namespace_v1"],
+        DESTROYING,
+    ),
+    type_rule(
+        "secret-deleted",
+        "high",
+        "the secret is scheduled for deletion: applications reading it fail, and its value is lost after the window",
+        ["aws_secretsmanager_secret"],
+        DESTROYING,
+    ),
+    type_rule(
+        "database-deleted",
+        "high",
+        "the database instance and (without a final snapshot) its data are destroyed",
+        ["aws_db_instance", "aws_rds_cluster"],
+        DESTROYING,
+    ),
+    type_rule(
+        "ecr-repository-deleted",
+        "high",
+        "the repository and its images are deleted: pods pulling them fail to start",
+        ["aws_ecr_repository"],
+        DESTROYING,
+    ),
+    Rule(
+        "node-group-capacity-reduced",
+        "medium",
+        "fewer nodes: pods may become unschedulable (high when max_size is below the nodes running now)",
+        cluster_rules.node_group_capacity,
+    ),
+    Rule(
+        "control-plane-logs-removed",
+        "medium",
+        "control-plane logs stop (high for audit/authenticator: who did what is no longer recorded)",
+        cluster_rules.control_plane_logs,
+    ),
+    Rule(
+        "addon-version-skipped",
+        "medium",
+        "an addon upgrade that skips minor versions can fail or break the addon; upgrade one minor at a time",
+        cluster_rules.addon_skipped_versions,
     ),
     type_rule(
         "log-group-deleted",
