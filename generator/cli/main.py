@@ -15,7 +15,7 @@ from typing import Any
 import typer
 
 from generator import __version__
-from generator.cli import day2, generate, migrate, review, run, spec
+from generator.cli import day2, generate, migrate, review, run, sandbox, spec
 from generator.cli.help import polish
 from generator.cli.output import console_err
 from generator.errors import EXIT_FAILURE, EXIT_INTERRUPTED, EkstfError
@@ -45,7 +45,7 @@ def _root(
     """Generate, run, review and migrate Terraform for Amazon EKS."""
 
 
-for area in (spec, generate, run, review, migrate, day2):
+for area in (spec, generate, run, review, migrate, day2, sandbox):
     area.register(app)
 
 
