@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import TerraformEnv, run_ekstf
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from runner_support import copy_fixture
 
@@ -90,6 +92,16 @@ def test_kubeconfig_merges_and_keeps_other_entries(terraform_env: TerraformEnv, 
     assert result.returncode == 0, result.stderr
     assert _load(fresh)["current-context"] == "demo"
 
+    binary = tmp_path / "binary-config"
+    binary.write_bytes(b"apiVersion: v1\n\x7fELF\x02\x01\x01\x00\xff\xfe\x00")
+    for bad, says in ((binary, "binary-config:2:9"), (tmp_path / "kube", "cannot read the kubeconfig")):
+        before = binary.read_bytes()
+        result = run_ekstf("kubeconfig", "-C", workdir, "--engine", "embedded", "--kubeconfig", bad)
+        assert result.returncode == 2, result.output
+        assert says in result.stderr and "left untouched" in result.stderr
+        assert "internal error" not in result.output and "Traceback" not in result.output
+        assert binary.read_bytes() == before
+
 
 @pytest.mark.slow
 def test_kubeconfig_names_missing_outputs(terraform_env: TerraformEnv, tmp_path: Path) -> None:
@@ -112,6 +124,25 @@ def test_corrupt_kubeconfig_is_left_untouched(tmp_path: Path) -> None:
     with pytest.raises(UserInputError, match="not valid YAML"):
         write_kubeconfig(path, ClusterAccess("c", "https://e", "Q0E=", "us-east-1"))
     assert path.read_text(encoding="utf-8") == "clusters: [unclosed\n"
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+@settings(max_examples=200, deadline=None)
+def test_any_existing_kubeconfig_is_merged_or_refused_untouched(content: bytes) -> None:
+    import tempfile
+
+    from generator.errors import UserInputError
+    from generator.runner.kubeconfig import ClusterAccess, write_kubeconfig
+
+    with tempfile.TemporaryDirectory() as scratch:
+        path = Path(scratch) / "config"
+        path.write_bytes(content)
+        try:
+            write_kubeconfig(path, ClusterAccess("c", "https://e", "Q0E=", "us-east-1"))
+        except UserInputError:
+            assert path.read_bytes() == content
+            return
+        assert _load(path)["current-context"] == "c"
 
 
 @pytest.mark.slow

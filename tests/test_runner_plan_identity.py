@@ -215,3 +215,36 @@ def test_tampered_plan_record_and_plan_json_are_refused_clearly(terraform_env: T
 
     record_path.write_bytes(original)
     assert run_ekstf("apply", "-C", workdir, "--auto-approve", *flags).returncode == 0
+
+
+@pytest.mark.slow
+def test_pre_apply_check_sees_the_exact_destroy_plan_and_can_stop_it(
+    terraform_env: TerraformEnv, tmp_path: Path
+) -> None:
+    import io
+
+    from rich.console import Console
+
+    from generator.engine import select_engine
+    from generator.errors import ConflictError
+    from generator.runner.operations import apply_saved_plan, make_plan
+
+    workdir = copy_fixture("cycle", tmp_path)
+    assert run_ekstf("plan", "-C", workdir, "--engine", "embedded").returncode == 2
+    assert run_ekstf("apply", "-C", workdir, "--engine", "embedded", "--auto-approve").returncode == 0
+    engine, console = select_engine("embedded"), Console(file=io.StringIO())
+    make_plan(engine, workdir.resolve(), console, destroy=True)
+    seen: list[dict[str, object]] = []
+
+    def leftovers_found(directory: Path, plan: dict[str, object]) -> None:
+        seen.append(plan)
+        raise ConflictError("refusing to destroy: leftovers")
+
+    with pytest.raises(ConflictError, match="leftovers"):
+        apply_saved_plan(
+            engine, workdir.resolve(), console, confirm=None, destroy=True, pre_apply_check=leftovers_found
+        )
+    changes = seen[0]["resource_changes"]
+    assert isinstance(changes, list) and {c["change"]["actions"][0] for c in changes} == {"delete"}
+    assert len(read_json(workdir / "terraform.tfstate")["resources"]) == 2, "nothing was destroyed"
+    assert not list((workdir / ".ekstf").glob("applying*"))

@@ -2,8 +2,8 @@
 
 Terraform numbers are arbitrary-precision: `1e5000` in a configuration is printed as a 5001-digit integer,
 which Python's `json` refuses (the int-digit limit, a guard against slow conversions). Such numbers, and
-floats beyond the float range, are kept as `Decimal` (exact, and `str()` of it is cheap), so a plan with
-them is still shown and reviewed. Nesting deeper than Python's recursion limit is reported, not a crash.
+decimals a float cannot hold as written (beyond its range or its precision), are kept as `Decimal` (exact,
+and `str()` of it is cheap), so a plan with them is still shown, reviewed and written back unchanged. Nesting deeper than Python's recursion limit is reported, not a crash.
 """
 
 from __future__ import annotations
@@ -28,8 +28,11 @@ def _parse_int(text: str) -> int | Decimal:
 
 
 def _parse_float(text: str) -> float | Decimal:
+    """A float when it holds the number exactly as written (its shortest repr has the same value), else Decimal."""
     number = float(text)
-    return number if math.isfinite(number) else Decimal(text)
+    if math.isfinite(number) and Decimal(repr(number)) == Decimal(text):
+        return number
+    return Decimal(text)
 
 
 def _reject_constant(text: str) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Problem, UserInputError, display_path
+from generator.errors import Problem, SourceLocation, UserInputError, display_path
 from generator.fsutil import atomic_write_text
 
 EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
@@ -118,6 +118,43 @@ def merge_context(config: dict[str, Any], access: ClusterAccess, alias: str, *, 
         config["current-context"] = alias
 
 
+def _read_kubeconfig_text(path: Path) -> str:
+    """The file's text; a directory, an unreadable or a binary file is bad input (and left untouched)."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UserInputError(
+            Problem(
+                f"{display_path(path)}: cannot read the kubeconfig ({error.strerror or error}); left untouched",
+                key_path="--kubeconfig",
+                hint="give the path of a kubeconfig file, or a new path to create one",
+            )
+        ) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise UserInputError(
+            Problem(
+                f"not a kubeconfig: byte {error.start} is not UTF-8 text (a binary file?); left untouched",
+                location=SourceLocation(display_path(path), line, column),
+                key_path="--kubeconfig",
+                expected="a YAML kubeconfig",
+            )
+        ) from None
+    if "\0" in text:
+        raise UserInputError(
+            Problem(
+                "not a kubeconfig: it holds NUL bytes (a binary file?); left untouched",
+                location=SourceLocation(display_path(path)),
+                key_path="--kubeconfig",
+                expected="a YAML kubeconfig",
+            )
+        )
+    return text
+
+
 def write_kubeconfig(path: Path, access: ClusterAccess, *, alias: str | None = None, set_current: bool = True) -> str:
     """Merge the context into the kubeconfig at `path` (created if missing); returns the context name."""
     from ruamel.yaml import YAML
@@ -128,7 +165,9 @@ def write_kubeconfig(path: Path, access: ClusterAccess, *, alias: str | None = N
     config: Any = {}
     if path.exists():
         try:
-            config = yaml.load(path.read_text(encoding="utf-8")) or {}
+            config = yaml.load(_read_kubeconfig_text(path)) or {}
+        except RecursionError:
+            raise UserInputError(Problem(f"{display_path(path)}: nested too deeply to read; left untouched")) from None
         except YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
