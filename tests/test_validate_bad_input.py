@@ -272,7 +272,65 @@ CASES = [
     ),
     Case("duplicate-yaml-key", HEAD + "  name: other\n", 4, 3, "", "keys must be unique"),
     Case("tab-indent", "cluster:\n\tname: demo\n", 2, 1, "", "invalid YAML"),
-    Case("top-level-list", "- cluster\n", 1, 1, "", "expected a mapping at the top level"),
+    Case(
+        "top-level-list", "- cluster\n", 1, 1, "", "expected a mapping at the top level"
+    ),  # Values Terraform cannot take: refused at their position instead of writing HCL that Terraform rejects.
+    Case(
+        "nan-in-kubelet-extra-config",
+        HEAD + "managedNodeGroups:\n  - name: ng\n    kubelet:\n      extraConfig:\n        evictionRatio: .nan\n",
+        8,
+        9,
+        "managedNodeGroups[0].kubelet.extraConfig.evictionRatio",
+        ".nan is not a number Terraform can use",
+    ),
+    Case(
+        "inf-in-addon-configuration",
+        HEAD + "addons:\n  coredns:\n    configuration:\n      limits: [1, -.inf]\n",
+        7,
+        19,
+        "addons.coredns.configuration.limits[1]",
+        ".inf is not a number Terraform can use",
+    ),
+    Case(
+        "nan-in-node-config",
+        HEAD + "managedNodeGroups:\n  - name: ng\n    userData:\n      nodeConfig: {kubelet: {x: .NaN}}\n",
+        7,
+        30,
+        "managedNodeGroups[0].userData.nodeConfig.kubelet.x",
+        "is not a number Terraform can use",
+    ),
+    Case(
+        "terraform-version-not-a-constraint",
+        HEAD + "terraform:\n  versions:\n    terraform: banana\n",
+        6,
+        5,
+        "terraform.versions.terraform",
+        "'banana' is not a Terraform version constraint",
+    ),
+    Case(
+        "provider-version-dangling-comma",
+        HEAD + "terraform:\n  versions:\n    aws: '>= 6.28,'\n",
+        6,
+        5,
+        "terraform.versions.aws",
+        "comma-separated constraints such as `>= 1.5.7`",
+    ),
+    Case(
+        "keys-equal-once-normalised",
+        HEAD + '  tags:\n    "\u00e9": a\n    "e\u0301": b\n',
+        6,
+        5,
+        "",
+        "duplicate key",
+    ),
+    Case(
+        "unpaired-surrogate",
+        HEAD + '  tags:\n    a: "\\ud800"\n',
+        5,
+        5,
+        "cluster.tags.a",
+        "half of a UTF-16 pair",
+    ),
 ]
 
 

@@ -10,13 +10,16 @@ into literal text. `align` then applies the one layout rule of `terraform fmt` t
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Mapping, Sequence
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 INDENT = "  "
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# Used with fullmatch: `$` would also match before a trailing newline.
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _KEYWORDS = frozenset({"true", "false", "null", "for", "in", "if", "else", "endif", "endfor"})
 _SHORT_LIST = 100
 
@@ -62,16 +65,28 @@ NULL = _Null()
 
 _NEEDS_ESCAPE = re.compile(r'[\\"\x00-\x1f\x7f]|[$%]\{')
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "${": "$${", "%{": "%%{"}
+# Invisible characters (format and bidi controls, line separators, unassigned code points) are written as escapes,
+# so a reviewer sees them; Terraform reads the same text.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 def _escape(match: re.Match[str]) -> str:
     found = match.group(0)
-    return _ESCAPES.get(found) or f"\\u{ord(found):04x}"
+    return _ESCAPES.get(found) or _unicode_escape(found)
+
+
+def _unicode_escape(char: str) -> str:
+    return f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}"
+
+
+def _escape_non_ascii(text: str, keep: Callable[[str], bool]) -> str:
+    return "".join(ch if ch.isascii() or keep(ch) else _unicode_escape(ch) for ch in text)
 
 
 def quote(text: str) -> str:
     """A quoted HCL string; template sequences are escaped so Terraform reads `text` literally."""
-    return '"' + _NEEDS_ESCAPE.sub(_escape, text) + '"'
+    escaped = _NEEDS_ESCAPE.sub(_escape, text)
+    return '"' + _escape_non_ascii(escaped, lambda ch: unicodedata.category(ch) not in _INVISIBLE) + '"'
 
 
 def escape_template(text: str) -> str:
@@ -80,22 +95,60 @@ def escape_template(text: str) -> str:
 
 
 def key(name: str) -> str:
-    """An object key: bare when it is a plain identifier, quoted otherwise."""
-    if _IDENTIFIER.match(name) and name not in _KEYWORDS:
+    """An object key: bare when it is a plain identifier, quoted otherwise.
+
+    Non-ASCII characters of a quoted key are escaped: `terraform fmt` aligns `=` by grapheme clusters, and with
+    ASCII keys that is their length.
+    """
+    if _IDENTIFIER.fullmatch(name) and name not in _KEYWORDS:
         return name
-    return quote(name)
+    escaped = _NEEDS_ESCAPE.sub(_escape, name)
+    return '"' + _escape_non_ascii(escaped, lambda ch: False) + '"'
+
+
+# What Go's unicode.IsSpace calls whitespace: HCL's flush heredoc (`<<-`) measures indentation with it.
+_HCL_SPACE = frozenset("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | frozenset(
+    chr(c) for c in range(0x2000, 0x200B)
+)
+# Letters, digits, punctuation and symbols that start a new grapheme cluster after a space (HCL trims the indent
+# by grapheme clusters, so a line starting with a combining mark would lose it). Anything else: quoted string.
+_SAFE_START = frozenset(
+    {"Lu", "Ll", "Lt", "Lo", "Nd", "Nl", "No", "Pc", "Pd", "Ps", "Pe", "Pi", "Pf", "Po", "Sm", "Sc", "So"}
+)
+_SPACING_MARK_LETTERS = frozenset("\u0e33\u0eb3")
+
+
+def _blank(line: str) -> bool:
+    """A whitespace-only line: HCL neither measures nor trims it, so it is written as it is."""
+    return all(ch in _HCL_SPACE for ch in line)
+
+
+def _starts_cleanly(line: str) -> bool:
+    first = line[0]
+    if first.isascii():
+        return first.isprintable() and first != " "
+    return unicodedata.category(first) in _SAFE_START and first not in _SPACING_MARK_LETTERS
 
 
 def _heredoc(text: str, level: int) -> str | None:
-    """`<<-EOT` form for multi-line text that ends with a newline, when it round-trips exactly."""
+    """`<<-EOT` form for multi-line text that ends with a newline, when it round-trips exactly.
+
+    Terraform removes the smallest indentation of the non-blank lines: at least one of them must start without
+    whitespace, and every one with a character that does not join the indentation's last space.
+    """
     if "\n" not in text.rstrip("\n") or not text.endswith("\n") or "\r" in text or "\t" in text:
         return None
     lines = text[:-1].split("\n")
+    content = [line for line in lines if not _blank(line)]
+    if not any(line[0] not in _HCL_SPACE for line in content):
+        return None
+    if not all(_starts_cleanly(line.lstrip(" ")) for line in content):
+        return None
     marker = "EOT"
     while any(line.strip() == marker for line in lines):
         marker += "X"
     pad = INDENT * (level + 1)
-    body = "\n".join(pad + escape_template(line) if line else "" for line in lines)
+    body = "\n".join(line if _blank(line) else pad + escape_template(line) for line in lines)
     return f"<<-{marker}\n{body}\n{INDENT * level}{marker}"
 
 
@@ -112,6 +165,8 @@ def value(item: Any, level: int = 0, *, heredoc: bool = True) -> str:
     if isinstance(item, int):
         return str(item)
     if isinstance(item, float):
+        if not math.isfinite(item):
+            raise ValueError(f"no HCL literal for the non-finite number {item!r}")  # the spec loader refuses them
         return json.dumps(item)
     if isinstance(item, str):
         return (_heredoc(item, level) if heredoc else None) or quote(item)
@@ -169,7 +224,7 @@ def attributes(items: Mapping[str, Any], level: int = 1) -> str:
         if previous_was_block:
             lines.append("")
             previous_was_block = False
-        if not _IDENTIFIER.match(name):
+        if not _IDENTIFIER.fullmatch(name):
             raise ValueError(f"not a Terraform argument name: {name!r}")
         lines.append(f"{pad}{name} = {value(item, level)}")
     return "\n".join(lines)

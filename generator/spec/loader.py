@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from generator.errors import Problem, ProblemCollector, SourceLocation, UserInputError
+from generator.spec.constraints import constraint_problems
 from generator.spec.defaults import complete
 from generator.spec.models import Spec
 from generator.spec.positions import KeyPath, LoadedYaml, did_you_mean, format_key_path, load_yaml, load_yaml_file
@@ -56,6 +57,7 @@ def _load(loaded: LoadedYaml) -> LoadedSpec:
         raise UserInputError(pydantic_problems(error, loaded, Spec)) from None
     collector = ProblemCollector()
     collector.extend(validate_spec(spec, loaded))
+    collector.extend(constraint_problems(spec, loaded))
     collector.raise_if_errors()
     return LoadedSpec(spec=complete(spec), warnings=collector.warnings, source=loaded)
 
@@ -112,11 +114,13 @@ def _value_problem(path: KeyPath, items: list[Any], loaded: LoadedYaml) -> Probl
             message = f"{_shown(value)} is not an allowed value"
         elif kind == "string_too_short" and value == "":
             message = "must not be empty"
-        elif kind == "value_error" and isinstance(value, dict | list):
+        elif kind == "value_error" and isinstance(value, dict | list | bool):
             message = item["msg"].removeprefix("Value error, ")
         else:
             message = f"{item['msg'].removeprefix('Value error, ')} (got {_shown(value)})"
         hint = _hint(kind, path)
+        if isinstance(value, bool) and kind == "value_error":
+            hint = "write a number, or remove the key to use the default"
         if value is None and kind.endswith("_type"):
             hint = "write a value after the colon, or remove the key to use the default"
         if kind == "literal_error" and isinstance(value, str):

@@ -6,8 +6,12 @@ Used by the spec loader and by `ekstf migrate` for eksctl files, so that every m
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import io
+import math
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,114 +60,220 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     return f"did you mean `{close[0]}`?" if close else ""
 
 
+# A spec is a few kilobytes; reading (and parsing) a huge file would take minutes and gigabytes before failing.
+MAX_INPUT_BYTES = 4 * 1024 * 1024
+_MAX_DEPTH = 60
+# Aliases can make a small file expand into billions of values ("billion laughs"); a spec never needs this many.
+_MAX_NODES = 200_000
+
+
+def _too_large(file: str, size: int) -> UserInputError:
+    return UserInputError(
+        Problem(
+            f"{file} is {size / 1024 / 1024:.1f} MiB; an input file may be at most {MAX_INPUT_BYTES // 1024 // 1024} MiB",
+            SourceLocation(file),
+            hint="check that this is the right file (a spec or eksctl config is a few kilobytes)",
+        )
+    )
+
+
+def _line_column(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of `text[index]`."""
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
 def load_yaml(text: str, file: str) -> LoadedYaml:
     """Parse one YAML document; syntax errors become a UserInputError with the position."""
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
 
+    if len(text) > MAX_INPUT_BYTES:
+        raise _too_large(file, len(text.encode("utf-8", "surrogatepass")))
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     try:
         documents = [d for d in yaml.load_all(io.StringIO(text))]
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        location = SourceLocation(file, mark.line + 1, mark.column + 1) if mark else SourceLocation(file)
+        location = SourceLocation(file, mark.line + 1, mark.column + 1) if mark else SourceLocation(file, 1, 1)
         message = (error.problem or error.context or "invalid YAML").strip()
         hint = "keys must be unique in a mapping" if "duplicate key" in message else "check indentation and quoting"
         raise UserInputError(Problem(f"invalid YAML: {message}", location, hint=hint)) from None
+    except ReaderError as error:
+        line, column = _line_column(text, int(error.position))
+        what = f"U+{error.character:04X}" if isinstance(error.character, int) else repr(error.character)
+        raise UserInputError(
+            Problem(
+                f"invalid YAML: the control character {what} is not allowed",
+                SourceLocation(file, line, column),
+                hint='remove it, or write it as an escape in a double-quoted string ("\\x07")',
+            )
+        ) from None
     except (YAMLError, ValueError, TypeError, RecursionError) as error:
-        raise UserInputError(Problem(f"invalid YAML: {error}", SourceLocation(file))) from None
+        message = str(error).split("\n")[0] if not isinstance(error, RecursionError) else "nested too deeply"
+        raise UserInputError(Problem(f"invalid YAML: {message}", SourceLocation(file, 1, 1))) from None
     documents = [d for d in documents if d is not None]
     if len(documents) > 1:
         raise UserInputError(
             Problem("expected one YAML document, found several", SourceLocation(file, 1, 1), hint="remove `---`")
         )
     loaded = LoadedYaml(data=None, file=file)
-    try:
-        loaded.data = _plain(documents[0] if documents else None, (), loaded.positions, depth=0, budget=[_MAX_NODES])
-    except UserInputError as error:
-        raise UserInputError(
-            [Problem(p.message, p.location or SourceLocation(file, 1, 1), hint=p.hint) for p in error.problems]
-        ) from None
+    walk = _Walk(loaded)
+    with contextlib.suppress(_Stop):
+        loaded.data = walk.plain(documents[0] if documents else None, (), depth=0)
+    if walk.problems:
+        raise UserInputError(walk.problems)
     return loaded
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
     except FileNotFoundError:
         raise UserInputError(Problem(f"file not found: {path}", hint="check the path")) from None
     except IsADirectoryError:
         raise UserInputError(Problem(f"{path} is a directory, expected a YAML file")) from None
-    except UnicodeDecodeError as error:
-        raise UserInputError(Problem(f"{path} is not UTF-8 text: {error.reason}", SourceLocation(str(path)))) from None
     except OSError as error:
         raise UserInputError(Problem(f"cannot read {path}: {error.strerror or error}")) from None
+    if len(data) > MAX_INPUT_BYTES:
+        size = _file_size(path, len(data))
+        raise _too_large(str(path), size)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        prefix = data[: error.start].decode("utf-8", "replace")
+        line, column = _line_column(prefix + "?", len(prefix))
+        raise UserInputError(
+            Problem(
+                f"{path} is not UTF-8 text: {error.reason} (byte 0x{data[error.start]:02x})",
+                SourceLocation(str(path), line, column),
+                hint="save the file as UTF-8",
+            )
+        ) from None
     return load_yaml(text, str(path))
 
 
-_MAX_DEPTH = 60
-# Aliases can make a small file expand into billions of values ("billion laughs"); a spec never needs this many.
-_MAX_NODES = 200_000
+def _file_size(path: Path, read: int) -> int:
+    """The size of the file at `path` (at least `read` bytes; a pipe has no size)."""
+    try:
+        return max(path.stat().st_size, read)
+    except OSError:
+        return read
 
 
-def _plain(node: Any, path: KeyPath, positions: dict[KeyPath, tuple[int, int]], depth: int, budget: list[int]) -> Any:
-    """ruamel's round-trip nodes to plain dict/list/str/int/float/bool/None, recording positions."""
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarfloat import ScalarFloat
+class _Stop(Exception):
+    """Stop walking: a limit was hit (the problem is already recorded)."""
 
-    if depth > _MAX_DEPTH:
-        raise UserInputError(
-            Problem("YAML nested too deeply", hint=f"at most {_MAX_DEPTH} levels (check for recursive aliases)")
-        )
-    budget[0] -= 1
-    if budget[0] < 0:
-        raise UserInputError(
-            Problem(
+
+class _Walk:
+    """ruamel's round-trip nodes to plain dict/list/str/int/float/bool/None, recording positions and problems."""
+
+    def __init__(self, loaded: LoadedYaml) -> None:
+        self.loaded = loaded
+        self.positions = loaded.positions
+        self.problems: list[Problem] = []
+        self.budget = _MAX_NODES
+
+    def _problem(self, path: KeyPath, message: str, hint: str) -> None:
+        self.problems.append(Problem(message, self.loaded.location(path), format_key_path(path), hint=hint))
+
+    def plain(self, node: Any, path: KeyPath, depth: int) -> Any:
+        from ruamel.yaml.comments import CommentedMap, CommentedSeq
+        from ruamel.yaml.scalarfloat import ScalarFloat
+
+        if depth > _MAX_DEPTH:
+            self._problem(path, "YAML nested too deeply", f"at most {_MAX_DEPTH} levels (check for recursive aliases)")
+            raise _Stop
+        self.budget -= 1
+        if self.budget < 0:
+            self._problem(
+                path,
                 f"YAML document expands to more than {_MAX_NODES} values",
-                hint="aliases (*name) that repeat large anchors multiply the document; write the values out",
+                "aliases (*name) that repeat large anchors multiply the document; write the values out",
             )
-        )
-    if isinstance(node, CommentedMap):
+            raise _Stop
+        if isinstance(node, CommentedMap):
+            return self._mapping(node, path, depth)
+        if isinstance(node, CommentedSeq):
+            items = []
+            for index, item in enumerate(node):
+                child = (*path, index)
+                try:
+                    line, column = node.lc.item(index)
+                    self.positions[child] = (line + 1, column + 1)
+                except (KeyError, TypeError, AttributeError, IndexError):
+                    pass
+                items.append(self.plain(item, child, depth + 1))
+            return items
+        if isinstance(node, bool) or node is None:
+            return node
+        if isinstance(node, ScalarFloat | float):
+            number = _float_as_written(node) if isinstance(node, ScalarFloat) else float(node)
+            if not math.isfinite(number):
+                self._problem(
+                    path,
+                    f"{'.nan' if math.isnan(number) else '.inf'} is not a number Terraform can use",
+                    'write a finite number, or quote it if you mean the text: ".inf"',
+                )
+            return number
+        if isinstance(node, int):
+            return int(node)
+        if isinstance(node, str):
+            return self._text(str(node), path)
+        if isinstance(node, dict):
+            return {str(k): self.plain(v, (*path, str(k)), depth + 1) for k, v in node.items()}
+        if isinstance(node, list):
+            return [self.plain(v, (*path, i), depth + 1) for i, v in enumerate(node)]
+        return self._text(str(node), path)
+
+    def _mapping(self, node: Any, path: KeyPath, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
+        normalised: set[str] = set()
         for key in node:
-            if not isinstance(key, str | int | float | bool) or key is None:
-                raise UserInputError(Problem(f"unsupported mapping key {key!r}", hint="use plain string keys"))
-            text_key = str(key).lower() if isinstance(key, bool) else str(key)
-            child = (*path, text_key)
+            position: tuple[int, int] | None = None
             try:
                 line, column = node.lc.key(key)
-                positions[child] = (line + 1, column + 1)
+                position = (line + 1, column + 1)
             except (KeyError, TypeError, AttributeError):
                 pass
-            result[text_key] = _plain(node[key], child, positions, depth + 1, budget)
+            if not isinstance(key, str | int | float | bool) or key is None:
+                where = SourceLocation(self.loaded.file, *position) if position else self.loaded.location(path)
+                message = f"unsupported mapping key {_shown_key(key)}"
+                self.problems.append(Problem(message, where, format_key_path(path), hint="use plain string keys"))
+                continue
+            text_key = str(key).lower() if isinstance(key, bool) else str(key)
+            child = (*path, text_key)
+            if position is not None:
+                self.positions[child] = position
+            # Terraform normalises text to NFC: `é` and `e` + U+0301 would become one key.
+            if text_key in result or unicodedata.normalize("NFC", text_key) in normalised:
+                self._problem(child, f"duplicate key {text_key!r} (written differently)", "keys must be unique")
+                continue
+            normalised.add(unicodedata.normalize("NFC", text_key))
+            self._text(text_key, child, what="key")
+            result[text_key] = self.plain(node[key], child, depth + 1)
         return result
-    if isinstance(node, CommentedSeq):
-        items = []
-        for index, item in enumerate(node):
-            child = (*path, index)
-            try:
-                line, column = node.lc.item(index)
-                positions[child] = (line + 1, column + 1)
-            except (KeyError, TypeError, AttributeError, IndexError):
-                pass
-            items.append(_plain(item, child, positions, depth + 1, budget))
-        return items
-    if isinstance(node, ScalarFloat):
-        return _float_as_written(node)
-    if isinstance(node, bool) or node is None:
-        return node
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    if isinstance(node, dict):
-        return {str(k): _plain(v, (*path, str(k)), positions, depth + 1, budget) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v, (*path, i), positions, depth + 1, budget) for i, v in enumerate(node)]
-    return str(node)
+
+    def _text(self, text: str, path: KeyPath, what: str = "value") -> str:
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            self._problem(
+                path,
+                f"the {what} contains U+{ord(surrogate.group()):04X}, half of a UTF-16 pair, which is not text",
+                "write the character itself, or the pair as one escape (\\U0001F600)",
+            )
+        return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _shown_key(key: Any) -> str:
+    text = repr(key)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class WrittenFloat(float):
