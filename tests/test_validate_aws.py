@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import boto3
@@ -226,3 +227,84 @@ def test_sample_ids_pass_offline_but_aws_reports_each_as_not_found(account: Acco
         "nodeGroups[0].ami.id": f"AMI ami-custom does not exist in {REGION} or is not shared with this account",
     }
     assert "Traceback" not in result.output
+
+
+# --- Kubernetes version: EKS's own answer -----------------------------------------------------------------------
+
+
+def test_kubernetes_version_is_asked_of_eks_and_an_endpoint_without_the_call_only_warns(
+    aws: MotoServer, tmp_path: Path
+) -> None:
+    # moto has no DescribeClusterVersions: validate still works, and says it could not confirm.
+    spec = write(tmp_path, new_vpc_spec([f"{REGION}a", f"{REGION}b"], ["m6i.large"]))
+    result = run_ekstf("validate", spec, "--aws", "--spec-only")
+    assert result.returncode == 0, result.output
+    assert "cluster.version: EKS did not say whether it offers Kubernetes 1.34" in result.stderr
+
+
+def _version_problems(response: dict[str, object], version: str) -> list[tuple[str, str]]:
+    """check_kubernetes_version against a botocore Stubber holding a recorded DescribeClusterVersions response
+    (moto does not implement the call), for a spec on `version`."""
+    import botocore.session
+    from botocore.stub import Stubber
+
+    from generator.spec.aws_checks import _Findings, check_kubernetes_version
+    from generator.spec.loader import load_spec_text
+
+    text = f'cluster:\n  name: v\n  region: {REGION}\n  version: "{version}"\nmanagedNodeGroups: [{{name: a}}]\n'
+    loaded = load_spec_text(text)
+    client = botocore.session.get_session().create_client(
+        "eks", region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing"
+    )
+    findings = _Findings(loaded.source)
+    with Stubber(client) as stubber:
+        stubber.add_response("describe_cluster_versions", response, {"clusterVersions": [version], "includeAll": True})
+        check_kubernetes_version(client, findings, loaded.spec)
+        stubber.assert_no_pending_responses()
+    return [(p.severity, p.message) for p in findings.problems]
+
+
+# Recorded from `aws eks describe-cluster-versions --cluster-versions 1.32 1.35 --include-all` (shape of 2026-12).
+_RECORDED = {
+    "1.32": {
+        "clusterVersion": "1.32",
+        "clusterType": "eks",
+        "defaultPlatformVersion": "eks.30",
+        "defaultVersion": False,
+        "releaseDate": datetime(2025, 1, 23, tzinfo=UTC),
+        "endOfStandardSupportDate": datetime(2026, 3, 23, tzinfo=UTC),
+        "endOfExtendedSupportDate": datetime(2027, 3, 23, tzinfo=UTC),
+        "status": "extended-support",
+        "versionStatus": "EXTENDED_SUPPORT",
+        "kubernetesPatchVersion": "1.32.9",
+    },
+    "1.35": {
+        "clusterVersion": "1.35",
+        "clusterType": "eks",
+        "defaultPlatformVersion": "eks.9",
+        "defaultVersion": False,
+        "releaseDate": datetime(2026, 1, 27, tzinfo=UTC),
+        "endOfStandardSupportDate": datetime(2027, 3, 27, tzinfo=UTC),
+        "endOfExtendedSupportDate": datetime(2028, 3, 27, tzinfo=UTC),
+        "status": "standard-support",
+        "versionStatus": "STANDARD_SUPPORT",
+        "kubernetesPatchVersion": "1.35.2",
+    },
+}
+
+
+def test_kubernetes_version_in_standard_support_passes() -> None:
+    assert _version_problems({"clusterVersions": [_RECORDED["1.35"]]}, "1.35") == []
+
+
+def test_kubernetes_version_in_extended_support_warns_of_the_cost() -> None:
+    problems = _version_problems({"clusterVersions": [_RECORDED["1.32"]]}, "1.32")
+    assert problems == [
+        ("warning", "Kubernetes 1.32 is in extended support until 2027-03-23: EKS charges extra per cluster hour")
+    ]
+
+
+def test_kubernetes_version_eks_does_not_list_is_an_error() -> None:
+    # A minor newer than ekstf's catalog passes offline with a warning; EKS's answer decides.
+    problems = _version_problems({"clusterVersions": []}, "1.37")
+    assert ("error", f"EKS does not offer Kubernetes 1.37 in {REGION} (eks:DescribeClusterVersions)") in problems

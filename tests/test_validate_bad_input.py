@@ -378,12 +378,17 @@ def test_every_error_is_reported_not_only_the_first(tmp_path: Path) -> None:
         assert re.search(rf"ekstf\.yaml:\d+:\d+: error: {re.escape(key)}: ", result.stderr), key
 
 
-def test_unoffered_version_is_a_warning_not_an_error(tmp_path: Path) -> None:
+def test_retired_version_is_an_error_and_a_newer_one_a_warning(tmp_path: Path) -> None:
+    # EKS refuses CreateCluster on a retired minor; a minor newer than ekstf's catalog may be offered already.
     spec_file = tmp_path / "ekstf.yaml"
     spec_file.write_text(HEAD + '  version: "1.20"\n', encoding="utf-8")
     result = run_ekstf("validate", spec_file, "--spec-only")
+    assert result.returncode == 2, result.output
+    assert f"{spec_file}:4:3: error: cluster.version: EKS does not create clusters on Kubernetes 1.20" in result.stderr
+    spec_file.write_text(HEAD + '  version: "1.99"\nmanagedNodeGroups: [{name: ng}]\n', encoding="utf-8")
+    result = run_ekstf("validate", spec_file, "--spec-only")
     assert result.returncode == 0, result.output
-    assert f"{spec_file}:4:3: warning: cluster.version: Kubernetes 1.20 is not a version EKS offers" in result.stderr
+    assert f"{spec_file}:4:3: warning: cluster.version: Kubernetes 1.99 is newer than the versions" in result.stderr
 
 
 def test_ssh_open_to_world_is_accepted_with_explicit_override(tmp_path: Path) -> None:

@@ -4,7 +4,8 @@
 - an existing VPC, its subnets (each in that VPC) and security groups exist;
 - node groups' custom AMIs and launch templates exist;
 - KMS keys named in the spec exist and are enabled;
-- every instance type is offered in the AZs its node group uses.
+- every instance type is offered in the AZs its node group uses;
+- EKS offers the cluster's Kubernetes version (`eks:DescribeClusterVersions`).
 
 Findings are `Problem`s with key paths and positions (exit 2). Missing credentials, an unreachable
 endpoint or denied calls raise `ToolError` (exit 1) with a plain message.
@@ -64,8 +65,10 @@ def check_against_aws(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     session = boto3.session.Session(region_name=region)
     ec2 = session.client("ec2")
     kms = session.client("kms")
+    eks = session.client("eks")
     findings = _Findings(loaded)
     offered_azs = _call(lambda: _available_zones(ec2, findings, spec))
+    _call(lambda: check_kubernetes_version(eks, findings, spec))
     subnets = _call(lambda: _check_existing_network(ec2, findings, spec))
     _call(lambda: _check_kms_keys(kms, findings, spec))
     _call(lambda: _check_node_images_and_templates(ec2, findings, spec))
@@ -93,6 +96,40 @@ def _call(action: Callable[[], T]) -> T:
         raise ToolError(f"AWS call failed ({code}): {message}") from None
     except BotoCoreError as error:
         raise ToolError(f"cannot reach AWS: {error}", output="check the network, AWS_ENDPOINT_URL and region") from None
+
+
+def check_kubernetes_version(eks: Any, findings: _Findings, spec: Spec) -> None:
+    """Ask EKS whether it offers the cluster's minor for new clusters (it adds minors between ekstf releases)."""
+    from botocore.exceptions import ClientError
+
+    version = spec.cluster.version
+    path: KeyPath = ("cluster", "version")
+    if spec.cluster.outpost is not None:
+        return  # local clusters on Outposts have their own version list (clusterType eks-local-outposts)
+    try:
+        response = eks.describe_cluster_versions(clusterVersions=[version], includeAll=True)
+    except ClientError as error:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code in _AUTH_ERROR_CODES:
+            raise
+        findings.warn(path, f"EKS did not say whether it offers Kubernetes {version} ({code or 'no answer'})")
+        return
+    found = [v for v in response.get("clusterVersions", []) if v.get("clusterVersion") == version]
+    status = str(found[0].get("versionStatus") or found[0].get("status") or "").upper() if found else ""
+    if not found or status.replace("-", "_") == "UNSUPPORTED":
+        findings.error(
+            path,
+            f"EKS does not offer Kubernetes {version} in {spec.cluster.region} (eks:DescribeClusterVersions)",
+            hint="pick a version `aws eks describe-cluster-versions` lists",
+        )
+    elif status.replace("-", "_") == "EXTENDED_SUPPORT":
+        end = found[0].get("endOfExtendedSupportDate")
+        until = f" until {end:%Y-%m-%d}" if hasattr(end, "strftime") else ""
+        findings.warn(
+            path,
+            f"Kubernetes {version} is in extended support{until}: EKS charges extra per cluster hour",
+            hint="create new clusters on a version in standard support",
+        )
 
 
 def _available_zones(ec2: Any, findings: _Findings, spec: Spec) -> list[str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-# Kubernetes versions EKS offers (standard or extended support) as of 2026-11; others only warn.
-OFFERED_KUBERNETES_VERSIONS = ("1.30", "1.31", "1.32", "1.33", "1.34", "1.35")
 DEFAULT_KUBERNETES_VERSION = "1.34"
 # AL2 AMIs are not published for these versions and later (eks-facts §1).
 AL2_LAST_MINOR = 32
@@ -163,6 +161,19 @@ KUBERNETES_SUPPORT: dict[str, tuple[str, str, str]] = {
     "1.34": ("2025-10-02", "2026-12-02", "2027-12-02"),
     "1.35": ("2026-01-27", "2027-03-27", "2028-03-27"),
 }
+# When KUBERNETES_SUPPORT was last checked against the EKS version calendar (update both together).
+KUBERNETES_CATALOG_DATE = "2026-12-01"
+# Minors EKS offers for new clusters at that date (standard or extended support). Older ones are refused; a newer
+# one (EKS adds minors during the life of an ekstf release) only warns, and `validate --aws` asks EKS.
+OFFERED_KUBERNETES_VERSIONS = tuple(
+    minor for minor, (_, _, extended_end) in KUBERNETES_SUPPORT.items() if extended_end > KUBERNETES_CATALOG_DATE
+)
+
+
+def minor_number(version: str) -> int:
+    """'1.33' -> 33."""
+    return int(version.split(".", 1)[1])
+
 
 # EKS addon versions by addon: the default (latest EKS type) version per Kubernetes minor, and which minors each
 # addon release line ("v1.11" of coredns) supports. Addons not listed here are compatible across the offered

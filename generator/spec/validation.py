@@ -102,13 +102,7 @@ def _cidr(checks: _Checks, path: KeyPath, value: str) -> ipaddress.IPv4Network |
 
 def _check_cluster(spec: Spec, checks: _Checks) -> None:
     cluster = spec.cluster
-    if cluster.version not in catalog.OFFERED_KUBERNETES_VERSIONS:
-        checks.warn(
-            ("cluster", "version"),
-            f"Kubernetes {cluster.version} is not a version EKS offers now "
-            f"({', '.join(catalog.OFFERED_KUBERNETES_VERSIONS)})",
-            hint="plan an upgrade path; EKS upgrades one minor version at a time",
-        )
+    _check_kubernetes_version(spec, checks)
     endpoint = cluster.endpoint
     if not endpoint.public and not endpoint.private:
         checks.error(
@@ -151,6 +145,33 @@ def _check_cluster(spec: Spec, checks: _Checks) -> None:
         _check_remote_network(spec, checks)
     if cluster.auto_mode is not None and cluster.auto_mode.enabled:
         checks.warn(("cluster", "autoMode"), "EKS Auto Mode is parsed but not generated yet by ekstf")
+
+
+def _check_kubernetes_version(spec: Spec, checks: _Checks) -> None:
+    """EKS creates clusters only on the minors it offers: an older one fails CreateCluster, so it is refused."""
+    version = spec.cluster.version
+    offered = catalog.OFFERED_KUBERNETES_VERSIONS
+    if version in offered:
+        return
+    path: KeyPath = ("cluster", "version")
+    if catalog.minor_number(version) > catalog.minor_number(offered[-1]):
+        checks.warn(
+            path,
+            f"Kubernetes {version} is newer than the versions this ekstf release knows ({', '.join(offered)}, "
+            f"as of {catalog.KUBERNETES_CATALOG_DATE})",
+            hint="`ekstf validate --aws` asks EKS whether it offers it in the region",
+        )
+        return
+    dates = catalog.KUBERNETES_SUPPORT.get(version)
+    why = f"its extended support ended {dates[2]}" if dates else "its support has ended"
+    source = "" if checks.given("cluster", "version") else " (the default)"
+    checks.error(
+        path,
+        f"EKS does not create clusters on Kubernetes {version}{source}: {why}",
+        expected="one of: " + ", ".join(offered),
+        hint="set cluster.version to an offered version (`ekstf migrate --kubernetes-version` for a migrated config); "
+        "a running cluster is upgraded one minor at a time (`ekstf upgrade`)",
+    )
 
 
 _OUTPOST_ARN = re.compile(
