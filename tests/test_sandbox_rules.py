@@ -60,6 +60,19 @@ SUBNETS = [
     {"id": "subnet-0b1", "availability_zone": "eu-west-1b"},
     {"id": "subnet-0unknownaz", "availability_zone": UNKNOWN},
 ]
+
+
+def _role(name: str, services: str | list[str]) -> dict[str, Any]:
+    trust = {"Effect": "Allow", "Principal": {"Service": services}, "Action": ["sts:AssumeRole", "sts:TagSession"]}
+    return {
+        "id": name,
+        "name": name,
+        "arn": f"arn:aws:iam::111122223333:role/{name}",
+        "force_detach_policies": False,
+        "assume_role_policy": json.dumps({"Version": "2012-10-17", "Statement": [trust]}),
+    }
+
+
 WORLD = MemoryWorld(
     {
         "aws_launch_template": [LT_PLAIN, LT_IMAGE, LT_IMAGE_NO_BOOTSTRAP, LT_IMAGE_NO_USER_DATA, LT_PROFILE, LT_TYPE, READ_LT],
@@ -77,6 +90,13 @@ WORLD = MemoryWorld(
              "access_config": [{"authentication_mode": "API"}], "compute_config": [{"enabled": True}]},
         ],
         "aws_eks_node_group": [{"id": "c:ng", "cluster_name": "c"}],
+        "aws_iam_role": [
+            _role("cluster", "eks.amazonaws.com"),
+            _role("wrong-cluster", "ec2.amazonaws.com"),
+            _role("fargate", ["eks-fargate-pods.amazonaws.com", "eks.amazonaws.com"]),
+            _role("wrong-fargate", "eks.amazonaws.com"),
+            {k: v for k, v in _role("read-from-account", "ec2.amazonaws.com").items() if k != "force_detach_policies"},
+        ],
         "aws_eks_fargate_profile": [
             {"id": "c:fp", "cluster_name": "c", "selector": [{"namespace": "apps"}]},
             {"id": "fg:system", "cluster_name": "fg", "selector": [{"namespace": "kube-system"}, {"namespace": "apps"}]},
@@ -171,6 +191,19 @@ CASES: list[tuple[str, str, dict[str, Any], bool]] = [
     ("eks-cluster-version", "aws_eks_cluster",
      _cluster(["subnet-0a1", "subnet-0b1"], version=OFFERED_KUBERNETES_VERSIONS[-1]), False),
     ("eks-cluster-version", "aws_eks_cluster", _cluster(["subnet-0a1", "subnet-0b1"], version=None), False),
+    ("eks-cluster-role-trust", "aws_eks_cluster",
+     _cluster(["subnet-0a1", "subnet-0b1"], role_arn="arn:aws:iam::111122223333:role/wrong-cluster"), True),
+    ("eks-cluster-role-trust", "aws_eks_cluster",
+     _cluster(["subnet-0a1", "subnet-0b1"], role_arn="arn:aws:iam::111122223333:role/cluster"), False),
+    ("eks-cluster-role-trust", "aws_eks_cluster",
+     _cluster(["subnet-0a1", "subnet-0b1"], role_arn="arn:aws:iam::111122223333:role/not-in-the-world"), False),
+    ("eks-cluster-role-trust", "aws_eks_cluster",
+     _cluster(["subnet-0a1", "subnet-0b1"], role_arn="arn:aws:iam::111122223333:role/read-from-account"), False),
+    ("eks-fargate-role-trust", "aws_eks_fargate_profile",
+     {"pod_execution_role_arn": "arn:aws:iam::111122223333:role/wrong-fargate", "selector": [{"namespace": "a"}]},
+     True),
+    ("eks-fargate-role-trust", "aws_eks_fargate_profile",
+     {"pod_execution_role_arn": "arn:aws:iam::111122223333:role/fargate", "selector": [{"namespace": "a"}]}, False),
     ("eks-fargate-selector-count", "aws_eks_fargate_profile",
      {"selector": [{"namespace": f"ns{i}", "labels": None} for i in range(6)]}, True),
     ("eks-fargate-selector-count", "aws_eks_fargate_profile",
@@ -376,7 +409,8 @@ FIXTURES = REPO_ROOT / "tests" / "fixtures" / "sandbox_rules"
 E2E_CASES = [
     ("refused_at_plan", 1, "FAILED at plan",
      ["eks-cluster-version", "eks-fargate-selector-count", "eks-access-entry-node-groups", "iam-policy-malformed"]),
-    ("refused_at_apply", 1, "FAILED at apply", ["eks-ng-image-with-version", "eks-cluster-subnet-azs"]),
+    ("refused_at_apply", 1, "FAILED at apply",
+     ["eks-ng-image-with-version", "eks-cluster-subnet-azs", "eks-fargate-role-trust"]),
     ("accepted", 0, "the plan after apply shows no changes", []),
 ]  # fmt: skip
 

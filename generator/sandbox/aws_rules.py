@@ -138,6 +138,25 @@ RULES: tuple[Rule, ...] = (
         True,
     ),
     Rule(
+        "eks-cluster-role-trust",
+        ("aws_eks_cluster",),
+        "a cluster role whose trust policy does not let eks.amazonaws.com assume it",
+        "InvalidParameterException: Role could not be assumed because the trusted entity is not correct",
+        "terraform-provider-aws internal/service/eks/cluster.go (CreateCluster retry on this error); "
+        "https://docs.aws.amazon.com/eks/latest/userguide/cluster-iam-role.html",
+        True,
+    ),
+    Rule(
+        "eks-fargate-role-trust",
+        ("aws_eks_fargate_profile",),
+        "a pod execution role whose trust policy does not let eks-fargate-pods.amazonaws.com assume it",
+        "InvalidParameterException: Misconfigured PodExecutionRole Trust Policy; Please add the "
+        "eks-fargate-pods.amazonaws.com Service Principal",
+        "terraform-provider-aws internal/service/eks/fargate_profile.go (CreateFargateProfile retry on this error); "
+        "https://docs.aws.amazon.com/eks/latest/userguide/pod-execution-role.html",
+        True,
+    ),
+    Rule(
         "eks-fargate-selector-count",
         ("aws_eks_fargate_profile",),
         "a Fargate profile with more than five selectors",
@@ -267,6 +286,9 @@ _BOOTSTRAP_MARKERS = (
     "settings.kubernetes",
     "EKSBootstrap",
 )
+
+
+_Checker = Callable[[Mapping[str, Any], World], Iterator[Refusal]]
 
 
 def _refusal(rule_id: str, attribute: AttributePath = (), **fields: object) -> Refusal:
@@ -447,6 +469,54 @@ def _check_cluster(values: Mapping[str, Any], world: World) -> Iterator[Refusal]
         zones.add(zone)
     if len(zones) < 2:
         yield _refusal("eks-cluster-subnet-azs", ("vpc_config", 0, "subnet_ids"))
+
+
+def _role_with_arn(world: World, arn: str | None) -> Mapping[str, Any] | None:
+    if not arn:
+        return None
+    for role in world.resources("aws_iam_role"):
+        if role.get("arn") == arn and "force_detach_policies" in role:  # the resource, not a read of the account
+            return role
+    return None
+
+
+def _trusts_service(trust_policy: object, service: str) -> bool | None:
+    """Whether the trust policy lets `service` call sts:AssumeRole; None when it cannot be read."""
+    if not isinstance(trust_policy, str):
+        return None
+    try:
+        document = json.loads(trust_policy)
+    except ValueError:
+        return None
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return None
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = statement.get("Action")
+        actions = [actions] if isinstance(actions, str) else actions if isinstance(actions, list) else []
+        if not any(action in ("sts:AssumeRole", "sts:*", "*") for action in actions):
+            continue
+        principal = statement.get("Principal")
+        if principal == "*":
+            return True
+        services = principal.get("Service") if isinstance(principal, dict) else None
+        services = [services] if isinstance(services, str) else services if isinstance(services, list) else []
+        if service in services:
+            return True
+    return False
+
+
+def _check_role_trust(rule_id: str, attribute: str, service: str) -> _Checker:
+    def check(values: Mapping[str, Any], world: World) -> Iterator[Refusal]:
+        role = _role_with_arn(world, _text(values.get(attribute)))
+        if role is not None and _trusts_service(role.get("assume_role_policy"), service) is False:
+            yield _refusal(rule_id, (attribute,))
+
+    return check
 
 
 # --- Fargate profiles ------------------------------------------------------------------------------------------
@@ -676,12 +746,13 @@ def _check_resource_policy(type_name: str) -> Callable[[Mapping[str, Any], World
     return check
 
 
-_Checker = Callable[[Mapping[str, Any], World], Iterator[Refusal]]
-
 _CHECKERS: dict[str, Sequence[_Checker]] = {
     "aws_eks_node_group": (_check_node_group,),
-    "aws_eks_cluster": (_check_cluster,),
-    "aws_eks_fargate_profile": (_check_fargate_profile,),
+    "aws_eks_cluster": (_check_cluster, _check_role_trust("eks-cluster-role-trust", "role_arn", "eks.amazonaws.com")),
+    "aws_eks_fargate_profile": (
+        _check_fargate_profile,
+        _check_role_trust("eks-fargate-role-trust", "pod_execution_role_arn", "eks-fargate-pods.amazonaws.com"),
+    ),
     "aws_eks_access_entry": (_check_access_entry, _check_cluster_auth_mode),
     "aws_eks_access_policy_association": (_check_access_policy_association, _check_cluster_auth_mode),
     "aws_eks_addon": (_check_addon,),
