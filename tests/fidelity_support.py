@@ -15,6 +15,7 @@ ONE_GROUP = "managedNodeGroups:\n  - name: general\n"
 
 
 def write_spec(tmp_path: Path, body: str, head: str = HEAD) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     spec = tmp_path / "ekstf.yaml"
     spec.write_text(head + textwrap.dedent(body), encoding="utf-8")
     return spec

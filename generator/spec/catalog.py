@@ -144,6 +144,13 @@ def addon_namespace(addon: str) -> str:
 # Addons EKS needs before nodes exist (eks-facts §3).
 BEFORE_COMPUTE_ADDONS = frozenset({"vpc-cni", "eks-pod-identity-agent"})
 DEFAULT_ADDONS = ("coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni")
+# Without these a v21 cluster has no pod networking, service routing or DNS (the module sets
+# bootstrap_self_managed_addons = false, so EKS installs no copies of its own).
+ESSENTIAL_ADDONS = {
+    "coredns": "no cluster DNS",
+    "kube-proxy": "no Service routing",
+    "vpc-cni": "no pod networking (nodes never become Ready)",
+}
 
 LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
 

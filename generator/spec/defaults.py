@@ -43,13 +43,15 @@ def complete(spec: Spec) -> Spec:
 
 
 def _complete_addons(spec: Spec) -> dict[str, Addon]:
+    # A local cluster on Outposts has no EKS add-ons API; EKS installs vpc-cni, kube-proxy and CoreDNS itself.
+    defaults: tuple[str, ...] = () if spec.cluster.outpost else catalog.DEFAULT_ADDONS
+    if spec.fargate_only:
+        defaults = tuple(a for a in defaults if a != catalog.POD_IDENTITY_AGENT)  # Fargate has no Pod Identity
     addons = spec.addons
     if addons is None:
-        # A local cluster on Outposts has no EKS add-ons API; EKS installs vpc-cni, kube-proxy and CoreDNS itself.
-        defaults: tuple[str, ...] = () if spec.cluster.outpost else catalog.DEFAULT_ADDONS
-        if spec.fargate_only:
-            defaults = tuple(a for a in defaults if a != catalog.POD_IDENTITY_AGENT)  # Fargate has no Pod Identity
         addons = {name: Addon() for name in defaults}
+    elif spec.addons_defaults == "keep":
+        addons = {**{name: Addon() for name in defaults}, **addons}
     coredns = addons.get("coredns")
     if spec.fargate_only and coredns is not None:
         # With no EC2 nodes CoreDNS runs on Fargate only when the addon says so (terraform-aws-eks #3549).

@@ -563,6 +563,11 @@ class Spec(SpecModel):
     addons: dict[str, Addon] | None = Field(
         None, description="EKS addons by name; default coredns, eks-pod-identity-agent, kube-proxy, vpc-cni."
     )
+    addons_defaults: Literal["keep", "replace"] | None = Field(
+        None,
+        description="With an `addons` map: `keep` adds the default addons to it (the map's entries win), `replace` "
+        "installs only the map's addons. Unset behaves like `replace`, with a warning when a default is missing.",
+    )
     service_accounts: list[ServiceAccount] = Field(default_factory=list, description="IRSA roles.")
     pod_identities: list[PodIdentity] = Field(default_factory=list, description="Pod Identity associations.")
     terraform: TerraformSettings = Field(default_factory=TerraformSettings, description="Terraform settings.")

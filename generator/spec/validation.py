@@ -112,11 +112,12 @@ def _check_cluster(spec: Spec, checks: _Checks) -> None:
         )
     for index, cidr in enumerate(endpoint.public_cidrs):
         _cidr(checks, ("cluster", "endpoint", "publicCidrs", index), cidr)
-    if endpoint.public and "0.0.0.0/0" in endpoint.public_cidrs and checks.given("cluster", "endpoint", "publicCidrs"):
+    if endpoint.public and "0.0.0.0/0" in endpoint.public_cidrs and cluster.outpost is None:
+        given = checks.given("cluster", "endpoint", "publicCidrs")
         checks.warn(
-            ("cluster", "endpoint", "publicCidrs"),
-            "the public endpoint is open to the whole internet",
-            hint="restrict publicCidrs to your office/VPN/CI ranges",
+            ("cluster", "endpoint", "publicCidrs") if given else ("cluster",),
+            "the public endpoint is open to the whole internet" + ("" if given else " (the default publicCidrs)"),
+            hint="restrict cluster.endpoint.publicCidrs to your office/VPN/CI ranges, or set `public: false`",
         )
     encryption = cluster.secrets_encryption
     if encryption.mode == "existing" and not encryption.kms_key_arn:
@@ -689,7 +690,9 @@ _COREDNS_POD_LABELS = {"k8s-app": "kube-dns"}
 
 def _check_fargate_only(spec: Spec, checks: _Checks) -> None:
     """With no EC2 node group, CoreDNS has nowhere to run unless a Fargate profile takes kube-system's DNS pods."""
-    if not spec.fargate_only or (spec.addons is not None and "coredns" not in spec.addons):
+    if not spec.fargate_only or (
+        spec.addons is not None and "coredns" not in spec.addons and spec.addons_defaults != "keep"
+    ):
         return
     for profile in spec.fargate_profiles:
         for selector in profile.selectors:
@@ -807,6 +810,20 @@ def _check_policy_companions(spec: Spec, checks: _Checks) -> None:
 
 
 def _check_addons(spec: Spec, checks: _Checks) -> None:
+    if spec.addons is None:
+        if spec.addons_defaults is not None:
+            checks.warn(("addonsDefaults",), "ignored: there is no `addons` map, so the defaults are installed")
+    elif spec.addons_defaults is None and spec.cluster.outpost is None:
+        essential = [a for a in catalog.ESSENTIAL_ADDONS if a not in spec.addons]
+        if essential:
+            checks.warn(
+                ("addons",),
+                f"the addons map replaces ekstf's defaults, so {', '.join(essential)} will not be installed, and "
+                "terraform-aws-eks v21 creates the cluster without EKS's own copies (bootstrap_self_managed_addons "
+                "= false): " + "; ".join(f"without {a}, {catalog.ESSENTIAL_ADDONS[a]}" for a in essential),
+                hint="set `addonsDefaults: keep` to add the defaults to the map, or `addonsDefaults: replace` if "
+                "you install them another way",
+            )
     for name, addon in (spec.addons or {}).items():
         if not _ADDON_VERSION.fullmatch(addon.version):
             checks.error(
@@ -837,7 +854,11 @@ def _check_pod_identity(spec: Spec, checks: _Checks) -> None:
     """Pod Identity works only with the eks-pod-identity-agent addon, and not on Fargate."""
     if spec.cluster.outpost is not None:
         return  # a local cluster has no add-ons at all; reported by the local-cluster checks
-    agent_missing = spec.addons is not None and catalog.POD_IDENTITY_AGENT not in spec.addons
+    agent_missing = (
+        spec.addons is not None
+        and catalog.POD_IDENTITY_AGENT not in spec.addons
+        and (spec.addons_defaults != "keep" or spec.fargate_only)
+    )
     for path, namespace, what in pod_identity_users(spec):
         if agent_missing:
             checks.error(

@@ -178,6 +178,7 @@ class ReadmeContext(TypedDict):
     creator_admin: bool
     local_cluster: bool
     modules: ModuleVersions
+    notes: list[str]  # things the reader must know about this cluster (security, networking), one paragraph each
 
 
 class EmptyContext(TypedDict):

@@ -32,7 +32,21 @@ def readme(spec: Spec) -> ReadmeContext:
         "creator_admin": cluster.creator_admin,
         "local_cluster": cluster.outpost is not None,
         "modules": spec.terraform.modules,
+        "notes": notes(spec),
     }
+
+
+def notes(spec: Spec) -> list[str]:
+    """What a reader of the generated repo must know that the code alone does not say."""
+    found: list[str] = []
+    endpoint = spec.cluster.endpoint
+    if endpoint.public and "0.0.0.0/0" in endpoint.public_cidrs and spec.cluster.outpost is None:
+        found.append(
+            "**The Kubernetes API endpoint is reachable from the whole internet** (`publicCidrs` 0.0.0.0/0; "
+            "authentication still applies). Restrict `cluster.endpoint.publicCidrs` to your office, VPN and CI "
+            "ranges, or make the endpoint private."
+        )
+    return found
 
 
 def gitignore(spec: Spec) -> EmptyContext:

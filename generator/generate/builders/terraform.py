@@ -6,11 +6,23 @@ from generator.generate.builders.common import MANAGED_BY_TAG
 from generator.generate.builders.contexts import BackendContext, ProvidersContext, VersionsContext
 from generator.spec.models import Spec
 
+# S3-native state locking (`use_lockfile`) arrived in Terraform 1.10.
+LOCKFILE_TERRAFORM = ">= 1.10"
+
+
+def required_terraform(spec: Spec) -> str:
+    """The spec's pin, raised to what the generated repo uses (unless the user chose their own pin)."""
+    pins = spec.terraform.versions
+    backend = spec.terraform.backend
+    if backend.type == "s3" and backend.use_lockfile and "terraform" not in pins.model_fields_set:
+        return LOCKFILE_TERRAFORM
+    return pins.terraform
+
 
 def versions(spec: Spec) -> VersionsContext:
     pins = spec.terraform.versions
     return {
-        "required_version": pins.terraform,
+        "required_version": required_terraform(spec),
         "providers": {
             "aws": {"source": "hashicorp/aws", "version": pins.aws},
             "time": {"source": "hashicorp/time", "version": pins.time},
