@@ -66,6 +66,7 @@ bench: venv test-assets
 	$(BIN)/python bench/generate_bench.py
 	EKSTF_TEST_ASSETS=$(abspath $(ASSETS)) $(BIN)/python bench/runner_bench.py --write-docs
 	$(BIN)/python bench/review_bench.py --write-docs
+	$(BIN)/python bench/sandbox_bench.py --write-docs
 
 clean:
 	rm -rf build $(VENV) $(SCAN_VENV)

@@ -155,3 +155,32 @@ def test_ctrl_c_stops_terraform_and_leaves_no_provider_or_scratch_dir(tmp_path: 
     time.sleep(0.5)
     assert _sandbox_processes(tmp_path) == []
     assert list(tmp_path.iterdir()) == []
+
+
+def _path_without_terraform() -> str:
+    """PATH minus directories holding terraform/tofu: `--engine auto` then takes the embedded engine, as in CI."""
+    keep = [
+        d
+        for d in os.environ["PATH"].split(os.pathsep)
+        if not any((Path(d) / n).exists() for n in ("terraform", "tofu"))
+    ]
+    return os.pathsep.join(keep)
+
+
+def test_validate_plan_runs_the_sandbox_after_its_own_checks(tmp_path: Path) -> None:
+    result = run_ekstf(
+        "validate",
+        EXAMPLES / "quickstart" / "ekstf.yaml",
+        "--plan",
+        "--module-cache",
+        module_cache(),
+        env={"TMPDIR": str(tmp_path), "PATH": _path_without_terraform()},
+    )
+    assert result.returncode == 0, result.output[-4000:]
+    assert "passes the conformance checks" in result.output
+    assert "sandbox: plan OK" in result.stdout
+
+
+def test_validate_plan_with_json_is_bad_input() -> None:
+    result = run_ekstf("validate", EXAMPLES / "quickstart" / "ekstf.yaml", "--plan", "--json")
+    assert result.returncode == 2 and "cannot be combined with --json" in result.output

@@ -67,12 +67,29 @@ def validate_command(
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
     show_completed: bool = typer.Option(False, "--show-completed", help="Print the spec with every default filled."),
     spec_only: bool = typer.Option(False, "--spec-only", help="Check the spec only; skip generation and conformance."),
+    plan: bool = typer.Option(
+        False,
+        "--plan",
+        help="Then plan the generated repo with real Terraform against a simulated AWS (ekstf sandbox).",
+    ),
+    module_cache: Path | None = typer.Option(
+        None,
+        "--module-cache",
+        help="With --plan: registry modules unpacked as NAME-VERSION/ (no network).",
+        metavar="DIR",
+    ),
 ) -> None:
     """Check a spec, generate it into a temporary directory and run the offline conformance checks."""
     from generator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, UserInputError
     from generator.spec.defaults import completed_data
     from generator.spec.full_check import problem_as_dict, validate_file
 
+    if plan and as_json:
+        raise UserInputError(
+            "--plan prints the sandbox review; it cannot be combined with --json (use `ekstf sandbox --format json`)"
+        )
+    if module_cache is not None and not plan:
+        raise UserInputError("--module-cache is for --plan")
     try:
         outcome = validate_file(spec, aws=aws, scan=scan, conformance=not spec_only)
     except UserInputError as error:
@@ -104,6 +121,10 @@ def validate_command(
         console_err.print(f"{spec}: {what}{verdict}", markup=False)
     if not outcome.ok:
         raise typer.Exit(EXIT_FAILURE)
+    if plan:
+        from generator.cli.sandbox import run_sandbox_cli
+
+        run_sandbox_cli(spec, module_cache=module_cache)
 
 
 def _print_json(data: Any) -> None:

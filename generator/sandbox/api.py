@@ -93,12 +93,12 @@ def _check_options(options: SandboxOptions) -> None:
 def _materialise(target: Path, repo: Path) -> None:
     if target.is_dir():
         workspace.copy_repository(target, repo)
-        if workspace.uses_remote_backend(repo):
-            workspace.force_local_backend(repo)
-        return
-    from generator.generate.api import generate
+    else:
+        from generator.generate.api import generate
 
-    generate(target, repo)
+        generate(target, repo)
+    if workspace.uses_remote_backend(repo):
+        workspace.force_local_backend(repo)
 
 
 def _change_count(review: Review) -> int:
