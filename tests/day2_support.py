@@ -111,3 +111,43 @@ def spec_lines_kept(original: str, edited: str) -> list[str]:
     """Lines of `original` missing from `edited` (comments and keys the edit should have kept)."""
     remaining = edited.splitlines()
     return [line for line in original.splitlines() if line not in remaining]
+
+
+class SimulatedAws:
+    """Real Terraform with the real modules against the sandbox's simulated AWS, kept across several plans and
+    applies (the sandbox's own API runs one cycle in a scratch copy; an upgrade needs one state through stages)."""
+
+    def __init__(self, scratch: Path, repo: Path, module_cache: Path) -> None:
+        from contextlib import ExitStack
+
+        from generator.engine import select_engine
+        from generator.sandbox import workspace
+
+        self.repo = repo
+        self.engine = select_engine("embedded", None)
+        self._stack = ExitStack()
+        registry = self._stack.enter_context(workspace.ModuleRegistry(module_cache))
+        space = workspace.prepare(scratch, repo, registry.url)
+        variables = space.environment()
+        residents = self._stack.enter_context(workspace.ResidentProviders(variables))
+        variables.update(residents.variables())
+        self._stack.enter_context(workspace.environment(variables))
+
+    def close(self) -> None:
+        self._stack.close()
+
+    def _ok(self, result: Any, what: str) -> None:
+        assert result.returncode in (0, 2), f"{what} failed:\n{result.diagnostics_text()[-4000:]}"
+
+    def plan(self, out: Path) -> dict[str, Any]:
+        """init (idempotent) + plan; the plan JSON is also written to `out` for `--check-plan`."""
+        self._ok(self.engine.init(self.repo), "init")
+        plan_file = self.repo / "stage.tfplan"
+        self._ok(self.engine.plan(self.repo, out=plan_file), "plan")
+        plan: dict[str, Any] = self.engine.show_json(self.repo, plan_file)
+        out.write_text(json.dumps(plan), encoding="utf-8")
+        return plan
+
+    def apply(self) -> None:
+        result = self.engine.apply(self.repo, self.repo / "stage.tfplan")
+        assert result.returncode == 0, f"apply failed:\n{result.diagnostics_text()[-4000:]}"

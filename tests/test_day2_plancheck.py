@@ -114,3 +114,18 @@ def test_check_plan_needs_a_stage_and_a_plan(tmp_path: Path) -> None:
     assert result.returncode == 2 and "--check-plan needs --stage" in result.stderr
     missing = run_ekstf("upgrade", spec, "--to", "1.35", "--stage", "nodes", "--check-plan", tmp_path / "no.json")
     assert missing.returncode == 2 and "Traceback" not in missing.output
+
+
+def test_oidc_thumbprint_reread_is_accepted_only_when_unknown(tmp_path: Path) -> None:
+    """Real Terraform defers data.tls_certificate while the cluster changes (seen in the sandbox stage-1 plan)."""
+    spec = _after_stage_one(tmp_path)
+    address = "module.eks.aws_iam_openid_connect_provider.oidc_provider[0]"
+    before = {"url": "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC", "thumbprint_list": ["9e99a48a"]}
+    deferred = change(address, ["update"], before, {"url": before["url"]}, {"thumbprint_list": True})
+    plan = write_plan(tmp_path / "deferred.json", [cluster_update("1.34", "1.35"), deferred])
+    assert _check(spec, "control-plane", plan)[0] == 0
+    changed = change(address, ["update"], before, {**before, "thumbprint_list": ["0000"]})
+    code, report = _check(
+        spec, "control-plane", write_plan(tmp_path / "changed.json", [cluster_update("1.34", "1.35"), changed])
+    )
+    assert code == 1 and address in json.dumps(report["refused"])

@@ -18,6 +18,7 @@ from generator.spec.models import Spec
 NODE_TYPES = ("aws_eks_node_group", "aws_launch_template", "aws_autoscaling_group")
 # The module's time_sleep carries the cluster version in its triggers: replaced whenever the version changes.
 WAIT_TYPE = "time_sleep"
+OIDC_TYPE = "aws_iam_openid_connect_provider"
 _ROOT = re.compile(r"^[^.\[]+")
 _ADDON_KEY = re.compile(r'\["([^"]+)"\]$')
 
@@ -122,6 +123,9 @@ def _judge(resource: ResourceChange, stages: tuple[str, ...], spec: Spec, latest
                 False, address, f"the cluster would go to {after.get('version')}, not {spec.cluster.version}"
             )
         return PlanFinding(True, address, f"control plane → {spec.cluster.version}")
+    if kind == OIDC_TYPE and "control-plane" in stages and not known and unknown <= {"thumbprint_list"}:
+        # data.tls_certificate reads the cluster's issuer, so Terraform defers it while the cluster changes.
+        return PlanFinding(True, address, "thumbprint re-read after the cluster update (the issuer stays)")
     if kind in NODE_TYPES:
         if "nodes" not in stages:
             return PlanFinding(False, address, f"{kind} changes ({changed}): the nodes would roll in this stage")

@@ -152,8 +152,9 @@ def run_stage(
 ) -> StageResult:
     """Edit the spec for `stage` (refused when blocked), generate into `out_dir`, then replace the spec file."""
     blockers = plan.blockers(stage)
-    if stage == "all":
-        blockers += [f for s in ("nodes", "addons") for f in plan.findings if f.blocks_stage(s) and f not in blockers]
+    if stage == "all":  # every error of the step's three stages
+        step = plan.stage_step(stage)
+        blockers = [f for f in plan.findings if f.severity == "error" and (step is None or f.step == step.label)]
     if blockers:
         raise UpgradeBlocked(stage, blockers)
     document = SpecDocument.load(plan.spec_path)
