@@ -3,6 +3,7 @@ numbers with a clear error (exit 2 with line:column) — all through the CLI."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -175,3 +176,95 @@ def test_credential_like_names(name: str, credential: bool) -> None:
     from generator.migrate.placeholders import credential_like
 
     assert credential_like(name) is credential
+
+
+# --- numbers eksctl refuses --------------------------------------------------------------------------------
+
+BIG = "9" * 5000
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (".nan", ".nan"),
+        (".inf", ".inf"),
+        ("-.inf", ".inf"),
+        ("1e400", ".inf"),
+        ('"inf"', "'inf'"),
+        ('"NaN"', "'NaN'"),
+        ("true", "true"),
+        ("2.5", "2.5"),
+        ('"lots"', "'lots'"),
+        ("99999999999", "99999999999"),
+        ("[3]", "[3]"),
+    ],
+)
+def test_a_bad_number_is_a_clear_error_with_line_and_column(tmp_path: Path, value: str, shown: str) -> None:
+    config = _config(tmp_path, f"managedNodeGroups:\n  - name: ng\n    desiredCapacity: {value}\n")
+    result = run_ekstf("migrate", config, "-o", tmp_path / "ekstf.yaml", "--report", tmp_path / "r.md")
+    assert result.returncode == 2, result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    assert "cluster.yaml:8:" in result.stderr
+    assert "managedNodeGroups[0].desiredCapacity" in result.stderr and shown in result.stderr
+    assert not (tmp_path / "ekstf.yaml").exists() and not (tmp_path / "r.md").exists()
+
+
+def test_every_bad_number_is_reported_at_once(tmp_path: Path) -> None:
+    body = (
+        "cloudWatch:\n  clusterLogging:\n    enableTypes: [api]\n    logRetentionInDays: false\n"
+        "managedNodeGroups:\n  - name: ng\n    volumeSize: '1e3'\n    maxPodsPerNode: 1.5\n"
+        "nodeGroups:\n  - name: self\n    minSize: true\n"
+        "    instancesDistribution: {onDemandBaseCapacity: x, spotAllocationStrategy: capacity-optimized}\n"
+    )
+    result = run_ekstf("migrate", _config(tmp_path, body), "-o", tmp_path / "ekstf.yaml")
+    assert result.returncode == 2, result.output
+    for key in (
+        "cloudWatch.clusterLogging.logRetentionInDays",
+        "volumeSize",
+        "maxPodsPerNode",
+        "nodeGroups[0].minSize",
+    ):
+        assert key in result.stderr, key
+    assert "internal error" not in result.output
+
+
+def test_a_huge_number_and_non_finite_numbers_in_free_form_maps_are_bad_input(tmp_path: Path) -> None:
+    for body in (
+        f"managedNodeGroups:\n  - name: ng\n    desiredCapacity: {BIG}\n",
+        "managedNodeGroups:\n  - name: ng\n    kubeletExtraConfig: {kubeReserved: {cpu: .nan}}\n",
+        "addons:\n  - name: vpc-cni\n    configurationValues: {env: {WARM: -.inf}}\n",
+        "managedNodeGroups:\n  - name: ng\n    spot: true\n    maxPrice: .inf\n",
+    ):
+        result = run_ekstf("migrate", _config(tmp_path, body), "-o", tmp_path / "ekstf.yaml")
+        assert result.returncode == 2, (body, result.output)
+        assert "internal error" not in result.output and "Traceback" not in result.output
+        assert "cluster.yaml:" in result.stderr
+        assert not (tmp_path / "ekstf.yaml").exists()
+
+
+def test_whole_numbers_written_as_text_or_float_still_migrate(tmp_path: Path) -> None:
+    config = _config(tmp_path, "managedNodeGroups:\n  - name: ng\n    desiredCapacity: '3'\n    maxSize: 4.0\n")
+    result = run_ekstf("migrate", config, "-o", tmp_path / "ekstf.yaml")
+    assert result.returncode == 0, result.output
+    spec = (tmp_path / "ekstf.yaml").read_text(encoding="utf-8")
+    assert "desiredSize: 3" in spec and "maxSize: 4" in spec
+
+
+# --- hostile text from the file ------------------------------------------------------------------------------
+
+
+def test_escape_sequences_from_the_file_never_reach_the_terminal_or_the_report_structure(tmp_path: Path) -> None:
+    hostile = "\\x1b]0;spec is valid\\x07\\x1b[2J|</details>\\n## Approved @security-team"
+    body = (
+        f'  tags:\n    owner: "{{{{{hostile}}}}}"\n'
+        f'managedNodeGroups:\n  - name: ng\n    "unknown{hostile}": 1\n    labels: {{team: "${{T{hostile}}}"}}\n'
+    )
+    result = run_ekstf("migrate", _config(tmp_path, body), "-o", tmp_path / "ekstf.yaml", "--report", tmp_path / "r.md")
+    assert result.returncode == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "unresolved placeholder" in result.stderr and "\\u001b]0;spec is valid" in result.stderr
+    report = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "\x1b" not in report and "\x07" not in report
+    prose = re.sub(r"`[^`\n]*`", "", report)  # code spans show text literally (no HTML, no mentions)
+    assert "</details>" not in prose and "@security-team" not in prose
+    assert not [line for line in report.splitlines() if line.startswith("## Approved")]

@@ -119,27 +119,28 @@ def _live(
 
 
 def _summary(report: object, written: list[Path]) -> None:
-    from generator.migrate.report import Report
+    """What was written and what to check; every text from the user's file is shown with its controls made visible."""
+    from generator.migrate.report import Report, visible
 
     assert isinstance(report, Report)
     counts = report.counts()
-    console.print("wrote " + ", ".join(str(p) for p in written), markup=False)
+    console.print("wrote " + ", ".join(visible(str(p)) for p in written), markup=False)
     console.print(", ".join(f"{counts[k]} {k}" for k in counts), markup=False)
     substituted = sorted({(p.text, p.note) for p in report.placeholders if p.resolved})
     if substituted:
         console_err.print("substituted " + ", ".join(f"{text} ({note})" for text, note in substituted), markup=False)
-    unresolved = [p for p in report.placeholders if not p.resolved]
-    for placeholder in unresolved:
+    for placeholder in (p for p in report.placeholders if not p.resolved):
+        note = f": {placeholder.note}" if placeholder.note else ""
         console_err.print(
-            f"warning: unresolved placeholder {placeholder.text} (line {placeholder.line}) kept as written"
-            + (f": {placeholder.note}" if placeholder.note else ""),
+            visible(f"warning: unresolved placeholder {placeholder.text} (line {placeholder.line}) kept as written")
+            + visible(note),
             markup=False,
         )
     for warning in report.warnings:
-        console_err.print(f"warning: {warning}", markup=False)
+        console_err.print(visible(f"warning: {warning}"), markup=False)
     if report.spec_problems:
         console_err.print(
             f"{len(report.spec_problems)} problem(s) to fix in the spec before `ekstf generate`:", markup=False
         )
         for problem in report.spec_problems:
-            console_err.print("  " + problem.replace("\n", "\n  "), markup=False)
+            console_err.print("  " + "\n  ".join(visible(line) for line in problem.split("\n")), markup=False)

@@ -65,6 +65,7 @@ def migrate_document(
     map_vpc(ctx, spec)
     needs = map_node_groups(ctx, spec)
     map_workloads(ctx, spec, needs)
+    ctx.raise_problems()
     ctx.report.note_sample_ids()
     ctx.report.cover(document.data)
     header = [

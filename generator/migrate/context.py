@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from generator.errors import Problem, UserInputError
 from generator.migrate.document import EksctlDocument
 from generator.migrate.report import SAMPLE_ID_NOTE, Report
-from generator.spec.positions import KeyPath
+from generator.spec.positions import KeyPath, format_key_path
 from generator.spec.validation import PLACEHOLDER, looks_real_id
 
+# Larger than any count, size or rate eksctl takes; also keeps int() away from Python's digit limit.
+MAX_WHOLE_NUMBER = 10**9
+_DIGITS = re.compile(r"[-+]?[0-9]{1,12}")
 _ID_NAMES = {"vpc": "VPC", "subnet": "subnet", "sg": "security group", "ami": "AMI", "lt": "launch template"}
 
 
@@ -26,6 +32,8 @@ class Context:
     # "private/eu-west-1a" → {alias, kind, id, az, cidr, resolved}: eksctl may use one alias in both kinds.
     subnet_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     vpc_azs: list[str] | None = None
+    # Values eksctl would refuse to parse: the migration stops with all of them (exit 2).
+    problems: list[Problem] = field(default_factory=list)
 
     def alias(self, name: str, kind: str | None = None) -> dict[str, str] | None:
         """The subnet eksctl calls `name` (an alias or AZ key under vpc.subnets), preferring the given kind."""
@@ -57,21 +65,35 @@ class Context:
         return str(value)
 
     def int_(self, path: KeyPath) -> int | None:
+        """A whole number; anything eksctl's own parser refuses (NaN, inf, `true`, 2.5, text) is a problem (exit 2)."""
         value = self.get(path)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int | float | str):
-            self._bad(path, "a whole number")
+        number = _whole_number(value)
+        if number is None:
+            self._refuse(path, value, "a whole number", "eksctl reads this field as an integer")
             return None
-        try:
-            number = float(value)
-        except ValueError:
-            self._bad(path, "a whole number")
+        if abs(number) > MAX_WHOLE_NUMBER:
+            self._refuse(path, value, f"a whole number up to {MAX_WHOLE_NUMBER}", "no EKS setting is that large")
             return None
-        if number != int(number) or abs(number) > 10**9:
-            self._bad(path, "a whole number")
-            return None
-        return int(number)
+        return number
+
+    def _refuse(self, path: KeyPath, value: Any, expected: str, hint: str) -> None:
+        shown = _shown(value)
+        self.problems.append(
+            Problem(
+                f"invalid value {shown}",
+                self.doc.loaded.location(path),
+                format_key_path(path),
+                expected=expected,
+                hint=hint,
+            )
+        )
+
+    def raise_problems(self) -> None:
+        """Bad values found while mapping, all at once; nothing is written."""
+        if self.problems:
+            raise UserInputError(self.problems)
 
     def bool_(self, path: KeyPath) -> bool | None:
         value = self.get(path)
@@ -138,6 +160,33 @@ class Context:
         self.report.sample_id(path, value)
         self.report.warn(f"{where}: {_ID_NAMES[kind]} id {value!r} {SAMPLE_ID_NOTE}")
         return value
+
+
+def _whole_number(value: Any) -> int | None:
+    """3, 3.0 and "3" (e.g. from a substituted placeholder) are 3; bools, non-finite and fractional numbers are not."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if abs(value) <= MAX_WHOLE_NUMBER else MAX_WHOLE_NUMBER + 1
+    if isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            return None
+        return int(value) if abs(value) <= MAX_WHOLE_NUMBER else MAX_WHOLE_NUMBER + 1
+    if isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
+
+
+def _shown(value: Any) -> str:
+    """The value as the user wrote it, short and on one line."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else (".inf" if value > 0 else "-.inf")
+    if isinstance(value, int) and abs(value) >= 10**30:
+        return "a very large number"  # str() of a 5000-digit int raises in Python 3.11
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _text(value: Any) -> str:

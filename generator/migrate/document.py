@@ -5,7 +5,8 @@ The result is plain data keyed by eksctl's own YAML keys, ready for the field ma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,11 +78,41 @@ def load_document(
                 expected=f"apiVersion: {API_VERSION}, kind: {KIND}, metadata: {{name, region}}",
             )
         )
+    _refuse_non_finite(data, loaded)
     report = Report(source=loaded.file, loaded=loaded)
     _check_header(data, loaded, report)
     repaired = _repair(data, (), schema.ROOT, loaded, report)
     repaired = substitute(repaired, sets or {}, env or {}, report, allow_secret_env)
     return EksctlDocument(data=repaired, loaded=loaded, report=report)
+
+
+def _refuse_non_finite(data: Any, loaded: LoadedYaml) -> None:
+    """eksctl converts YAML to JSON, which has no NaN or infinity: such a number anywhere fails `eksctl create`."""
+    problems = []
+    for path, value in _numbers(data, ()):
+        if not math.isfinite(value):
+            problems.append(
+                Problem(
+                    f"invalid value {'.nan' if math.isnan(value) else '.inf' if value > 0 else '-.inf'}",
+                    loaded.location(path),
+                    format_key_path(path),
+                    expected="a finite number (JSON, and so eksctl, has no NaN or infinity)",
+                    hint='quote it if you mean the text, e.g. ".inf"',
+                )
+            )
+    if problems:
+        raise UserInputError(problems[:20])
+
+
+def _numbers(node: Any, path: KeyPath) -> Iterator[tuple[KeyPath, float]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _numbers(value, (*path, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _numbers(value, (*path, index))
+    elif isinstance(node, float):
+        yield path, node
 
 
 def _check_header(data: dict[str, Any], loaded: LoadedYaml, report: Report) -> None:

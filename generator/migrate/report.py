@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -145,7 +146,7 @@ class Report:
     def to_markdown(self) -> str:
         counts = self.counts()
         lines = [
-            f"# ekstf migration report: `{self.source}`",
+            f"# ekstf migration report: {_code(self.source)}",
             "",
             " · ".join(f"**{counts[o]}** {o}" for o in OUTCOMES),
             "",
@@ -170,7 +171,9 @@ class Report:
                 status = "substituted" if p.resolved else "**unresolved** (kept as written)"
                 if p.note:
                     status += f"; {p.note}"
-                lines.append(f"| `{format_key_path(p.path)}` | {p.line or ''} | `{_cell(p.text)}` | {_cell(status)} |")
+                lines.append(
+                    f"| {_code(format_key_path(p.path))} | {p.line or ''} | {_code(p.text)} | {_cell(status)} |"
+                )
             lines.append("")
             if unresolved:
                 lines += [
@@ -190,14 +193,32 @@ class Report:
             "| --- | --- | --- | --- | --- |",
         ]
         for r in self.sorted_rows():
-            key = f"`{format_key_path(r.path)}`"
-            ekstf = f"`{r.ekstf_key}`" if r.ekstf_key else ""
+            key = _code(format_key_path(r.path))
+            ekstf = _code(r.ekstf_key) if r.ekstf_key else ""
             lines.append(f"| {key} | {r.line or ''} | {r.outcome} | {ekstf} | {_cell(r.note)} |")
         return "\n".join(lines) + "\n"
 
 
+# Characters that would end a table row, reorder text or reach a terminal as escape sequences when the report is
+# shown: C0/C1 controls, line and paragraph separators, bidi controls, zero-width characters, the BOM.
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """`text` on one line with control and invisible characters shown as `\\uNNNN` (for terminals and Markdown)."""
+    return _INVISIBLE.sub(lambda m: " " if m.group(0) in "\n\r\t" else f"\\u{ord(m.group(0)):04x}", text)
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Prose in a table cell: one line, no cell breaks, no HTML, no @mentions (values come from the user's file)."""
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return re.sub(r"@(?=\w)", "@\u200d", text.replace("|", "\\|"))
+
+
+def _code(text: str) -> str:
+    """A code span in a table cell holding `text` literally on one line."""
+    inner = visible(text).replace("`", "\u02cb").replace("|", "\\|")
+    return f"`{inner}`" if inner.strip() else "` `"
 
 
 def leaves(data: Any, path: KeyPath) -> Iterable[KeyPath]:
