@@ -98,7 +98,7 @@ def test_counts_imports_moves_replace_split_drift_outputs_and_notes() -> None:
     assert (changes["name"]["before"], changes["name"]["after"]) == ("prod", "prod-2")
     assert changes["endpoint"]["after_unknown"] is True
     assert [d["address"] for d in review["drift"]] == ['module.eks.aws_eks_addon.this["coredns"]']
-    assert review["drift"][0]["changes"][0]["path"] == "configuration_values"
+    assert review["drift"][0]["changes"][0]["path"] == "configuration_values (json).replicaCount"  # diffed as JSON
     outputs = {o["name"]: o for o in review["outputs"]}
     assert outputs["db_password"]["sensitive"] is True
     assert outputs["cluster_endpoint"]["after_unknown"] is True

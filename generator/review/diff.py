@@ -80,6 +80,9 @@ class _Differ:
             ul = unknown if isinstance(unknown, list) else []
             bsl = before_sens if isinstance(before_sens, list) else []
             asl = after_sens if isinstance(after_sens, list) else []
+            if bl and al and not (ul or any(bsl) or any(asl)) and (len(bl) != len(al) or _all_scalars(bl, al)):
+                self._list_by_value(bl, al, path)
+                return
             for index in range(max(len(bl), len(al), len(ul))):
                 bv = bl[index] if index < len(bl) else None
                 av = al[index] if index < len(al) else None
@@ -96,9 +99,55 @@ class _Differ:
                 )
             return
         if before != after:
+            if before_sens is None and after_sens is None and self._documents(before, after, path):
+                return
             self.out.append(AttributeDiff(path, self._mask(before, before_sens), self._mask(after, after_sens)))
 
+    def _list_by_value(self, before: list[Any], after: list[Any], path: str) -> None:
+        """Lists (and sets) compared by value: removing `b` from `[a, b, c]` is one removal, not two changes.
+        Elements replaced one for one that are objects are diffed attribute by attribute."""
+        from difflib import SequenceMatcher
+
+        matcher = SequenceMatcher(None, [_key(v) for v in before], [_key(v) for v in after], autojunk=False)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+            if tag == "equal":
+                continue
+            if (
+                tag == "replace" and i2 - i1 == j2 - j1
+            ):  # replaced one for one: each element changed (objects attribute by attribute)
+                for offset in range(i2 - i1):
+                    self.walk(before[i1 + offset], after[j1 + offset], None, None, None, _join(path, j1 + offset))
+                continue
+            for index in range(i1, i2):
+                self.out.append(AttributeDiff(_join(path, index), self._mask(before[index], None), None))
+            for index in range(j1, j2):
+                self.out.append(AttributeDiff(_join(path, index), None, self._mask(after[index], None)))
+            if self.full():
+                return
+
+    def _documents(self, before: Any, after: Any, path: str) -> bool:
+        """JSON or YAML documents held in strings (policies, addon configuration, aws-auth mapRoles) are diffed by
+        structure, like Terraform's own renderer does for JSON. False when they are not both documents."""
+        if not isinstance(before, str) or not isinstance(after, str):
+            return False
+        from generator.review.structured import parse_json_document, parse_yaml_document
+
+        kind = "json"
+        old, new = parse_json_document(before), parse_json_document(after)
+        if old is None or new is None:
+            kind = "yaml"
+            old = parse_yaml_document(before) if "\n" in before else None
+            new = parse_yaml_document(after) if old is not None and "\n" in after else None
+        if old is None or new is None or type(old) is not type(new):
+            return False
+        if old == new:  # the same document, formatted differently
+            return True
+        self.walk(old, new, None, None, None, f"{path} ({kind})")
+        return True
+
     def _leaf(self, before: Any, after: Any, path: str) -> None:
+        if isinstance(before, str) and isinstance(after, str) and self._documents(before, after, path):
+            return
         masker = self.masker
         if masker.active:  # values only: attribute paths are never rewritten
             before, after = masker.value(before), masker.value(after)
@@ -106,6 +155,14 @@ class _Differ:
 
     def _mask(self, val: Any, sensitive: Any) -> Any:
         return self.masker.value(val, sensitive)
+
+
+def _all_scalars(*lists: list[Any]) -> bool:
+    return all(not isinstance(v, dict | list) for items in lists for v in items)
+
+
+def _key(val: Any) -> Any:
+    return json.dumps(val, sort_keys=True, default=str) if isinstance(val, dict | list) else (type(val).__name__, val)
 
 
 def compute_diff(
@@ -121,6 +178,28 @@ def compute_diff(
     differ = _Differ(masker, limit)
     differ.walk(before, after, after_unknown, before_sensitive, after_sensitive, "")
     return differ.out
+
+
+def collapse_unknown(entries: list[AttributeDiff]) -> tuple[list[AttributeDiff], list[str]]:
+    """Split off the attributes that are only "(known after apply)" (new, nothing known yet): the entries to show,
+    and the paths of the collapsed ones (renderers print them as one count)."""
+    shown: list[AttributeDiff] = []
+    collapsed: list[str] = []
+    for entry in entries:
+        if entry.unknown and entry.before is None and not entry.sensitive:
+            collapsed.append(entry.path)
+        else:
+            shown.append(entry)
+    return shown, collapsed
+
+
+MAX_COLLAPSED_NAMES = 6
+
+
+def unknown_summary(paths: list[str]) -> str:
+    """`12 attributes known after apply: arn, id, …` for the collapsed entries."""
+    names = ", ".join(paths[:MAX_COLLAPSED_NAMES]) + (", …" if len(paths) > MAX_COLLAPSED_NAMES else "")
+    return f"{len(paths)} attribute(s) known after apply: {names}"
 
 
 def format_value(val: Any, max_len: int = 200) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 
-from generator.review.diff import AttributeDiff, format_value
+from generator.review.diff import AttributeDiff, collapse_unknown, format_value, unknown_summary
 from generator.review.escape import code_block_line, html_text, md_code, md_message, md_text
 from generator.review.model import ACTIONS, Danger, ResourceChange, Review
 
@@ -21,6 +21,7 @@ SEVERITY_ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "�
 ACTION_ORDER = {"replace": 0, "delete": 1, "update": 2, "create": 3, "forget": 4, "read": 5, "no-op": 6}
 ROOT = "(root module)"
 MAX_DANGER_ADDRESSES = 5
+UNKNOWN_HEADROOM = 4  # attributes read per shown one, so that collapsed "(known after apply)" ones leave room
 TRUNCATE_RESERVE = 2_500  # what a truncating level keeps free for the drift and output sections
 
 
@@ -226,8 +227,12 @@ def _notes(review: Review) -> list[str]:
     return ["", "#### Notes", "", *notes] if notes else []
 
 
-def _diff_lines(entries: list[AttributeDiff], max_value: int, truncated: bool) -> list[str]:
+def _diff_lines(
+    entries: list[AttributeDiff], max_value: int, truncated: bool, collapsed: list[str] | None = None
+) -> list[str]:
     lines = ["  ```diff"]
+    if collapsed:
+        lines.append("  + " + code_block_line(unknown_summary(collapsed)))
     for d in entries:
         after = format_value(d.after, max_value)
         before = format_value(d.before, max_value)
@@ -306,10 +311,13 @@ def _changes(review: Review, level: _Level, budget: _Budget) -> None:
                 break
             budget.add(line)
             if level.diffs and (level.diff_creates or resource.action != "create"):
-                entries = resource.diff(limit=level.max_attributes + 1)
-                if entries:
-                    truncated = len(entries) > level.max_attributes
-                    for diff_line in _diff_lines(entries[: level.max_attributes], level.max_value, truncated):
+                limit = level.max_attributes * UNKNOWN_HEADROOM
+                entries = resource.diff(limit=limit + 1)
+                shown, collapsed = collapse_unknown(entries)
+                if shown or collapsed:
+                    truncated = len(shown) > level.max_attributes or len(entries) > limit
+                    lines = _diff_lines(shown[: level.max_attributes], level.max_value, truncated, collapsed)
+                    for diff_line in lines:
                         budget.add(diff_line)
         budget.add("\n</details>")
 

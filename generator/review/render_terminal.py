@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from generator.review.diff import format_value
+from generator.review.diff import collapse_unknown, format_value, unknown_summary
 from generator.review.escape import terminal as safe
 from generator.review.model import ACTIONS, Review
-from generator.review.render_markdown import ACTION_ORDER, verdict
+from generator.review.render_markdown import ACTION_ORDER, UNKNOWN_HEADROOM, verdict
 
 SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "dim"}
 ACTION_STYLE = {
@@ -150,18 +150,22 @@ def render_terminal(review: Review, *, color: bool = True, width: int | None = N
         for resource in ordered:
             if resource.action not in ("update", "replace", "create") or shown >= MAX_DIFF_RESOURCES:
                 continue
-            entries = resource.diff(limit=MAX_ATTRIBUTES + 1)
+            limit = MAX_ATTRIBUTES * UNKNOWN_HEADROOM
+            entries = resource.diff(limit=limit + 1)
+            known, collapsed = collapse_unknown(entries)
             if not entries:
                 continue
             shown += 1
             console.print(Text(f"{resource.action} {safe(resource.address)}", style=ACTION_STYLE[resource.action]))
-            for d in entries[:MAX_ATTRIBUTES]:
+            if collapsed:
+                console.print(Text("    " + safe(unknown_summary(collapsed)), style="cyan"))
+            for d in known[:MAX_ATTRIBUTES]:
                 line = Text("    ")
                 line.append(safe(d.path), style="bold")
                 line.append(f": {safe(format_value(d.before, 120))} → ")
                 line.append(safe(format_value(d.after, 120)), style="cyan" if d.unknown else "")
                 console.print(line)
-            if len(entries) > MAX_ATTRIBUTES:
+            if len(known) > MAX_ATTRIBUTES or len(entries) > limit:
                 console.print(Text("    … more attributes not shown", style="dim"))
 
     if review.drift:
