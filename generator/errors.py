@@ -6,6 +6,7 @@ Exit codes follow the conventions of the tools our users combine us with:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,14 +47,42 @@ class Problem:
     severity: str = "error"  # "error" or "warning"
 
     def render(self) -> str:
-        where = f"{self.location}: " if self.location else ""
-        key = f"{self.key_path}: " if self.key_path else ""
-        text = f"{where}{self.severity}: {key}{self.message}"
+        """`file:line:col: error: key.path: message` plus indented expected/hint lines.
+
+        Every part may hold text from the input (keys, values, file names): control characters are shown as escapes,
+        so input cannot move the cursor, recolour the terminal or fake a line such as "spec is valid".
+        """
+        where = f"{terminal_safe(str(self.location))}: " if self.location else ""
+        key = f"{terminal_safe(self.key_path)}: " if self.key_path else ""
+        message = _without_severity(terminal_safe(self.message, keep_newlines=True))
+        text = f"{where}{self.severity}: {key}{message}"
         if self.expected:
-            text += f"\n    expected: {self.expected}"
+            text += f"\n    expected: {terminal_safe(self.expected)}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {terminal_safe(self.hint, keep_newlines=True)}"
         return text
+
+
+# C0/C1 controls, DEL, and the characters that reorder or break lines on a terminal (bidi overrides, separators).
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def terminal_safe(text: str, keep_newlines: bool = False) -> str:
+    """`text` with control characters written as escapes (`\\x1b`, `\\u202e`); with `keep_newlines`, a newline
+    starts an indented continuation line."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group(0)
+        if keep_newlines and char == "\n":
+            return "\n    "  # continuation lines are indented: input cannot start a line of its own
+        return f"\\x{ord(char):02x}" if ord(char) <= 0xFF else f"\\u{ord(char):04x}"
+
+    return _UNSAFE.sub(escape, text)
+
+
+def _without_severity(message: str) -> str:
+    """A message that already starts with `error:` (text of another error) would print `error: error: ...`."""
+    return re.sub(r"^(?:(?:error|warning):\s*)+", "", message, flags=re.IGNORECASE) or message
 
 
 class EkstfError(Exception):
@@ -87,6 +116,28 @@ class UserInputError(EkstfError):
         head = f"{len(errors)} error(s) in input" if len(errors) > 1 else ""
         body = "\n".join(p.render() for p in self.problems)
         return f"{head}\n{body}" if head else body
+
+
+class FileSystemError(EkstfError):
+    """The machine refused to read or write a file for valid input: a read-only directory, a full disk. Exit code 1."""
+
+    def __init__(self, message: str, error: OSError | None = None, hint: str = "") -> None:
+        reason = _os_reason(error) if error is not None else ""
+        text = f"{message}: {reason}" if reason else message
+        super().__init__(text + (f"\n    hint: {hint}" if hint else ""))
+
+
+def _os_reason(error: OSError) -> str:
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "no space left on the device",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EROFS: "the file system is read-only",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+    }
+    return reasons.get(error.errno or -1) or error.strerror or type(error).__name__
 
 
 class ConflictError(EkstfError):

@@ -323,6 +323,37 @@ CASES = [
         "",
         "duplicate key",
     ),
+    # Booleans are not numbers (pydantic alone reads `true` as 1).
+    Case(
+        "boolean-for-an-integer",
+        HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: true\n",
+        6,
+        5,
+        "managedNodeGroups[0].minSize",
+        "expected a number, got the boolean true",
+    ),
+    Case("boolean-for-az-count", HEAD + "vpc:\n  azCount: false\n", 5, 3, "vpc.azCount", "got the boolean false"),
+    # Inputs that used to give no line:column, or 1:1 instead of the place.
+    Case(
+        "unresolved-placeholder",
+        HEAD + "vpc:\n  id: ${VPC_ID}\n",
+        5,
+        3,
+        "vpc.id",
+        "unresolved placeholder ${VPC_ID}",
+    ),
+    Case("control-character", HEAD + "  tags: {a: b\x07}\n", 4, 14, "", "the control character U+0007"),
+    Case("unsupported-key", HEAD + "  tags:\n    ? [a]\n    : b\n", 5, 7, "cluster.tags", "unsupported mapping key"),
+    Case(
+        "too-deep",
+        HEAD + "  tags:\n" + "".join("  " * (i + 2) + "k:\n" for i in range(70)),
+        63,
+        121,
+        "",
+        "YAML nested too deeply",
+    ),
+    Case("too-long-number", HEAD + "vpc:\n  azCount: " + "9" * 5000 + "\n", 5, 12, "", "5000 digits is too long"),
+    Case("second-document", HEAD + "---\nvpc: {}\n", 5, 1, "", "found several"),
     Case(
         "unpaired-surrogate",
         HEAD + '  tags:\n    a: "\\ud800"\n',
@@ -429,3 +460,54 @@ def test_ids_that_do_not_look_real_are_warnings_and_validate_exits_0(tmp_path: P
     for text in warned:
         assert f"{spec_file}:{text}" in result.stderr, result.stderr
     assert "subnet-0123456789abcdef1" not in result.stderr  # a real-looking id is not warned about
+
+
+def test_a_file_that_is_not_utf8_names_the_line_and_column(tmp_path: Path) -> None:
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_bytes(HEAD.encode() + b'  tags: {a: "caf\xe9"}\n')
+    result = reject(spec_file, tmp_path / "infra")
+    _clean_rejection(result)
+    assert f"{spec_file}:4:17: error: {spec_file} is not UTF-8 text" in result.stderr
+
+
+def test_a_huge_file_is_refused_at_once(tmp_path: Path) -> None:
+    """Before: a 55 MB spec took minutes and gigabytes to reject; now the size is checked before parsing."""
+    import time
+
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(HEAD + "  tags:\n" + "".join(f"    k{i}: {'v' * 80}\n" for i in range(60_000)))
+    assert spec_file.stat().st_size > 5 * 1024 * 1024
+    started = time.monotonic()
+    result = reject(spec_file, tmp_path / "infra")
+    _clean_rejection(result)
+    assert "may be at most 4 MiB" in result.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_escape_sequences_from_the_spec_are_not_sent_to_the_terminal(tmp_path: Path) -> None:
+    """A key can hold ESC/OSC sequences and newlines (double-quoted YAML); errors show them as escapes."""
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(
+        HEAD + '  "\\e[2K\\rekstf.yaml: spec is valid\\e]0;title\\a": 1\n'
+        '  "x\\nekstf.yaml: spec is valid \\u202e": 2\n'
+        "  tags: {'\\u200f': 5}\n",
+        encoding="utf-8",
+    )
+    result = reject(spec_file, tmp_path / "infra")
+    _clean_rejection(result)
+    for raw in ("\x1b", "\x07", "\r", "\u202e", "\u200f"):
+        assert raw not in result.stderr
+    assert not [line for line in result.stderr.splitlines() if line.startswith("ekstf.yaml: spec is valid")]
+    assert "\\x1b[2K\\x0dekstf.yaml: spec is valid\\x1b]0;title\\x07" in result.stderr
+
+
+def test_no_doubled_severity_prefix() -> None:
+    from generator.errors import Problem, UserInputError
+
+    assert UserInputError("error: cannot do it").render() == "error: cannot do it"
+    assert Problem("Error: error: boom", severity="warning").render() == "warning: boom"
+
+
+def _clean_rejection(result: CliResult) -> None:
+    assert result.returncode == 2, result.output
+    assert "Traceback" not in result.output and "internal error" not in result.output

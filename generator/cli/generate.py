@@ -17,7 +17,9 @@ def register(app: typer.Typer) -> None:
 
 def generate_command(
     spec: Path = typer.Argument(..., help="The spec file (ekstf.yaml).", show_default=False),
-    output: Path = typer.Option(..., "-o", "--output", help="Directory of the generated Terraform repository."),
+    output: str = typer.Option(
+        ..., "-o", "--output", metavar="DIR", help="Directory of the generated Terraform repository."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite files you edited since ekstf generated them."),
     check: bool = typer.Option(
         False, "--check", help="Write nothing; exit 1 if the directory differs from what the spec generates."
@@ -28,18 +30,23 @@ def generate_command(
     Files you edited since ekstf wrote them are never overwritten (exit 1, nothing written) unless --force.
     --check only compares: exit 0 when DIR is what SPEC generates, 1 otherwise. A bad spec exits 2.
     """
-    from generator.errors import display_path
+    from generator.errors import Problem, UserInputError, display_path, terminal_safe
     from generator.generate import generate
 
-    report = generate(spec, output, force=force, check=check)
+    if not output.strip():
+        # Path("") is the current directory: an empty -o (an unset shell variable) must not write there.
+        raise UserInputError(Problem("-o/--output is empty", hint="give the output directory, e.g. -o infra"))
+    out_dir = Path(output)
+    report = generate(spec, out_dir, force=force, check=check)
     for warning in report.warnings:
         console_err.print(warning.render(), markup=False, highlight=False)
-    where = display_path(output)
+    where = terminal_safe(display_path(out_dir))
+    spec_name = terminal_safe(display_path(spec))
     if check:
         if report.up_to_date:
-            console.print(f"{where} is up to date with {display_path(spec)}", markup=False)
+            console.print(f"{where} is up to date with {spec_name}", markup=False)
             return
-        console.print(f"{where} differs from what {display_path(spec)} generates:", markup=False)
+        console.print(f"{where} differs from what {spec_name} generates:", markup=False)
         for outcome in report.changes:
             console.print(f"  {_describe_check(outcome.action)} {outcome.path}", markup=False)
         raise typer.Exit(EXIT_FAILURE)

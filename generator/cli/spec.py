@@ -80,7 +80,7 @@ def validate_command(
     ),
 ) -> None:
     """Check a spec, generate it into a temporary directory and run the offline conformance checks."""
-    from generator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, UserInputError
+    from generator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, UserInputError, terminal_safe
     from generator.spec.defaults import completed_data
     from generator.spec.full_check import problem_as_dict, validate_file
 
@@ -118,7 +118,7 @@ def validate_command(
             console.print(conformance.text, markup=False)
         what = "spec is valid" if conformance is None else "spec is valid and the generated repository"
         verdict = "" if conformance is None else (" passes the conformance checks" if conformance.ok else " FAILS")
-        console_err.print(f"{spec}: {what}{verdict}", markup=False)
+        console_err.print(f"{terminal_safe(str(spec))}: {what}{verdict}", markup=False)
     if not outcome.ok:
         raise typer.Exit(EXIT_FAILURE)
     if plan:

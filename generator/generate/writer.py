@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.errors import ConflictError, Problem, UserInputError
-from generator.fsutil import atomic_write_bytes, sha256_bytes
+from generator.errors import ConflictError, FileSystemError, Problem, UserInputError
+from generator.fsutil import discard, sha256_bytes, stage_bytes, stale_temp_files
 
 MANIFEST = ".ekstf/manifest.json"
 MANIFEST_FORMAT = 1
@@ -57,6 +58,15 @@ class WriteReport:
 
 def _read_manifest(out_dir: Path) -> dict[str, str]:
     path = out_dir / MANIFEST
+    for part in (path.parent, path):
+        if part.is_symlink() or (part.exists() and part.is_dir() != (part == path.parent)):
+            kind = "a directory" if part.is_dir() else "a file" if part.is_file() else "not a plain file or directory"
+            raise UserInputError(
+                Problem(
+                    f"{part} is {kind}, where ekstf keeps its manifest ({MANIFEST})",
+                    hint=f"move it away; ekstf then treats every existing file in {out_dir} as hand-written",
+                )
+            )
     if not path.is_file():
         return {}
     try:
@@ -65,6 +75,8 @@ def _read_manifest(out_dir: Path) -> dict[str, str]:
         if not isinstance(files, dict):
             raise TypeError
         return {str(k): str(v) for k, v in files.items()}
+    except OSError as error:
+        raise FileSystemError(f"cannot read {path}", error) from None
     except (ValueError, KeyError, TypeError) as error:
         raise UserInputError(
             f"{path}: not a valid ekstf manifest ({error.__class__.__name__}); "
@@ -90,21 +102,59 @@ def _safe_path(out_dir: Path, relative: str) -> Path:
     return target
 
 
-def plan_writes(files: dict[str, bytes], out_dir: Path, *, force: bool = False) -> WriteReport:
-    """Decide every file's outcome without touching the disk."""
+# Kernel pseudo-file systems: writing a repository there fails half-way with confusing errors.
+_PSEUDO_FILE_SYSTEMS = (Path("/proc"), Path("/sys"), Path("/dev"))
+
+
+def _check_out_dir(out_dir: Path) -> None:
     if out_dir.exists() and not out_dir.is_dir():
         raise UserInputError(f"{out_dir} exists and is not a directory; choose another output directory (-o)")
+    resolved = out_dir.resolve()
+    for root in _PSEUDO_FILE_SYSTEMS:
+        if resolved.is_relative_to(root):
+            raise UserInputError(
+                Problem(
+                    f"refusing to write a repository into {out_dir} ({root} is a kernel pseudo-file system)",
+                    hint="choose a normal directory with -o",
+                )
+            )
+
+
+def _blocking_file(out_dir: Path, relative: str) -> str | None:
+    """The part of `relative`'s directory that exists but is not a directory (so the file cannot be written)."""
+    current = out_dir
+    for part in Path(relative).parts[:-1]:
+        current = current / part
+        if current.exists() and not current.is_dir():
+            return current.relative_to(out_dir).as_posix()
+    return None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise FileSystemError(f"cannot read {path}", error) from None
+
+
+def plan_writes(files: dict[str, bytes], out_dir: Path, *, force: bool = False) -> WriteReport:
+    """Decide every file's outcome without touching the disk."""
+    _check_out_dir(out_dir)
     previous = _read_manifest(out_dir)
     report = WriteReport(out_dir=out_dir)
     for relative, content in sorted(files.items()):
         path = _safe_path(out_dir, relative)
+        blocking = _blocking_file(out_dir, relative)
+        if blocking is not None:
+            report.outcomes.append(FileOutcome(relative, "conflict", f"`{blocking}` is a file, not a directory"))
+            continue
         if not path.exists():
             report.outcomes.append(FileOutcome(relative, "create"))
             continue
         if path.is_dir():
             report.outcomes.append(FileOutcome(relative, "conflict", "a directory is in the way"))
             continue
-        current = sha256_bytes(path.read_bytes())
+        current = sha256_bytes(_read(path))
         if current == sha256_bytes(content):
             report.outcomes.append(FileOutcome(relative, "identical"))
         elif previous.get(relative) == current:
@@ -116,7 +166,7 @@ def plan_writes(files: dict[str, bytes], out_dir: Path, *, force: bool = False) 
         path = _safe_path(out_dir, relative)
         if not path.is_file():
             continue
-        if sha256_bytes(path.read_bytes()) == previous[relative]:
+        if sha256_bytes(_read(path)) == previous[relative]:
             report.outcomes.append(FileOutcome(relative, "remove", "no longer generated"))
         else:
             report.outcomes.append(FileOutcome(relative, "keep", "no longer generated, but edited: kept"))
@@ -131,26 +181,78 @@ def write_repo(
     check: bool = False,
     spec_hash: str = "",
 ) -> WriteReport:
-    """Write `files` under `out_dir` (or, with `check`, only compare). Raises ConflictError on hand edits."""
+    """Write `files` under `out_dir` (or, with `check`, only compare). Raises ConflictError on hand edits.
+
+    Every new file is first written in full beside its target; only when all of them are on disk are they renamed
+    into place (the manifest last). A full disk or a read-only directory therefore changes nothing, and raises
+    FileSystemError.
+    """
     report = plan_writes(files, out_dir, force=force)
     if check:
         report.checked = True
         return report
     if report.conflicts:
         raise ConflictError(_conflict_message(report))
-    for outcome in report.outcomes:
-        if outcome.action in ("create", "update", "overwrite"):
-            atomic_write_bytes(_safe_path(out_dir, outcome.path), files[outcome.path])
-        elif outcome.action == "remove":
-            target = _safe_path(out_dir, outcome.path)
-            target.unlink()
-            _remove_empty_parents(target.parent, out_dir)
+    writes = {o.path: files[o.path] for o in report.outcomes if o.action in ("create", "update", "overwrite")}
     manifest = manifest_bytes(files, spec_hash)
     manifest_path = out_dir / MANIFEST
-    if not manifest_path.is_file() or manifest_path.read_bytes() != manifest:
-        atomic_write_bytes(manifest_path, manifest)
+    if not manifest_path.is_file() or _read(manifest_path) != manifest:
+        writes[MANIFEST] = manifest
+    _remove_stale_temp_files(out_dir, [*files, MANIFEST])
+    created = _missing_directories(out_dir, writes)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for relative, content in writes.items():
+            target = _safe_path(out_dir, relative) if relative != MANIFEST else manifest_path
+            staged.append((stage_bytes(target, content), target))
+    except OSError as error:
+        for tmp, _ in staged:
+            discard(tmp)
+        _remove_created(created)
+        raise FileSystemError(f"cannot write into {out_dir} (nothing was changed)", error) from None
+    replaced = 0
+    try:
+        for tmp, target in staged:
+            os.replace(tmp, target)
+            replaced += 1
+        for outcome in report.outcomes:
+            if outcome.action == "remove":
+                target = _safe_path(out_dir, outcome.path)
+                target.unlink()
+                _remove_empty_parents(target.parent, out_dir)
+    except OSError as error:
+        for tmp, _ in staged[replaced:]:
+            discard(tmp)
+        raise FileSystemError(
+            f"cannot finish writing {out_dir} ({replaced} of {len(staged)} files were replaced)",
+            error,
+            hint="fix the cause and run `ekstf generate` again: it completes the repository",
+        ) from None
     report.written = True
     return report
+
+
+def _remove_stale_temp_files(out_dir: Path, relatives: list[str]) -> None:
+    """Temp files of ours left by a killed run (`kill -9` between writing and renaming)."""
+    for relative in relatives:
+        for stale in stale_temp_files(out_dir / relative):
+            with contextlib.suppress(OSError):
+                stale.unlink()
+
+
+def _missing_directories(out_dir: Path, writes: dict[str, bytes]) -> list[Path]:
+    """Directories that writing will create, outermost first (removed again if writing fails)."""
+    missing: list[Path] = []
+    for relative in writes:
+        absent = [d for d in (out_dir / relative).absolute().parents if not d.exists()]
+        missing += [d for d in reversed(absent) if d not in missing]
+    return missing
+
+
+def _remove_created(directories: list[Path]) -> None:
+    for directory in reversed(directories):
+        with contextlib.suppress(OSError):
+            directory.rmdir()
 
 
 def _remove_empty_parents(directory: Path, root: Path) -> None:

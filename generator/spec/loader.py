@@ -20,7 +20,7 @@ from generator.spec.constraints import constraint_problems
 from generator.spec.defaults import complete
 from generator.spec.models import Spec
 from generator.spec.positions import KeyPath, LoadedYaml, did_you_mean, format_key_path, load_yaml, load_yaml_file
-from generator.spec.validation import validate_spec
+from generator.spec.validation import find_placeholders, validate_spec
 
 
 @dataclass
@@ -94,9 +94,25 @@ def pydantic_problems(error: ValidationError, loaded: LoadedYaml, root: type[Bas
             )
         else:
             by_path.setdefault(path, []).append(item)
+    placeholders = dict(find_placeholders(loaded.data))
     for path, items in by_path.items():
-        problems.append(_value_problem(path, items, loaded))
+        if path in placeholders:
+            problems.append(placeholder_problem(path, placeholders[path], loaded))
+        else:
+            problems.append(_value_problem(path, items, loaded))
     return problems
+
+
+def placeholder_problem(path: KeyPath, placeholder: str, loaded: LoadedYaml) -> Problem:
+    """A `${VAR}` left in the spec says so, rather than that it is not a region or an id."""
+    name = placeholder.strip("${}<>_ ")
+    return Problem(
+        f"unresolved placeholder {placeholder}",
+        loaded.location(path),
+        format_key_path(path),
+        hint=f"ekstf does not read environment variables in a spec: write the real value here, or render the file "
+        f"first (`envsubst < ekstf.yaml.in > ekstf.yaml`; for an eksctl file, `ekstf migrate --set {name or 'VAR'}=VALUE`)",
+    )
 
 
 def _value_problem(path: KeyPath, items: list[Any], loaded: LoadedYaml) -> Problem:

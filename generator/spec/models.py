@@ -7,9 +7,19 @@ fields are filled by `defaults.complete`; checks across fields are in `validatio
 from __future__ import annotations
 
 import re
+import types
+import typing
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from generator.spec import catalog
@@ -35,6 +45,22 @@ class SpecModel(BaseModel):
         validate_default=False,
         str_strip_whitespace=True,
     )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        """Pydantic reads `true` as 1 for an integer field; a boolean where a number belongs is a mistake."""
+        if isinstance(value, bool) and info.field_name and _wants_number(cls.model_fields[info.field_name].annotation):
+            raise ValueError(f"expected a number, got the boolean {str(value).lower()}")
+        return value
+
+
+def _wants_number(annotation: Any) -> bool:
+    if annotation in (int, float):
+        return True
+    union = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+    members = typing.get_args(annotation) if union else ()
+    return bool(members) and bool not in members and any(m in (int, float) for m in members)
 
 
 # --- cluster --------------------------------------------------------------------------------------

@@ -112,12 +112,13 @@ def load_yaml(text: str, file: str) -> LoadedYaml:
             )
         ) from None
     except (YAMLError, ValueError, TypeError, RecursionError) as error:
-        message = str(error).split("\n")[0] if not isinstance(error, RecursionError) else "nested too deeply"
-        raise UserInputError(Problem(f"invalid YAML: {message}", SourceLocation(file, 1, 1))) from None
+        raise UserInputError(_unmarked_problem(error, text, file)) from None
     documents = [d for d in documents if d is not None]
     if len(documents) > 1:
+        second = getattr(getattr(documents[1], "lc", None), "line", None)
+        where = SourceLocation(file, second + 1, 1) if isinstance(second, int) else SourceLocation(file, 1, 1)
         raise UserInputError(
-            Problem("expected one YAML document, found several", SourceLocation(file, 1, 1), hint="remove `---`")
+            Problem("expected one YAML document, found several", where, hint="remove `---` and what follows")
         )
     loaded = LoadedYaml(data=None, file=file)
     walk = _Walk(loaded)
@@ -126,6 +127,27 @@ def load_yaml(text: str, file: str) -> LoadedYaml:
     if walk.problems:
         raise UserInputError(walk.problems)
     return loaded
+
+
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+
+def _unmarked_problem(error: Exception, text: str, file: str) -> Problem:
+    """A parser error without a position: find the likely place in the text (a number too long to convert)."""
+    if isinstance(error, RecursionError):
+        return Problem("invalid YAML: nested too deeply", SourceLocation(file, 1, 1), hint="at most 60 levels")
+    number = _LONG_NUMBER.search(text)
+    if isinstance(error, ValueError) and number is not None:
+        line, column = _line_column(text, number.start())
+        return Problem(
+            f"a number of {len(number.group())} digits is too long",
+            SourceLocation(file, line, column),
+            hint="quote it if it is meant as text",
+        )
+    return Problem(
+        f"invalid YAML: {str(error).splitlines()[0] if str(error) else type(error).__name__}",
+        SourceLocation(file, 1, 1),
+    )
 
 
 def load_yaml_file(path: Path) -> LoadedYaml:
