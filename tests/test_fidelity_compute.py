@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TerraformEnv
-from fidelity_support import eks_args, generate
+from fidelity_support import eks_args, generate, module_args, resources
 
 CUSTOM_AMI = "ami-0123456789abcdef0"
 
@@ -103,3 +103,132 @@ def test_custom_ami_class_every_custom_managed_group_sets_what_the_module_needs(
             assert path is not None, (spec_path, group.name)
             assert path.group(1) in files, (spec_path, group.name)
     assert checked, "no spec with a custom-AMI managed group"
+
+
+# --- Windows --------------------------------------------------------------------------------------------------------
+
+LINUX_GROUP = "  - name: linux\n"
+
+
+def test_windows_nodes_turn_on_windows_ipam_in_vpc_cni_and_the_readme_says_so(tmp_path: Path) -> None:
+    repo = generate(
+        tmp_path, "managedNodeGroups:\n" + LINUX_GROUP + "  - name: win\n    amiType: WINDOWS_CORE_2022_x86_64\n"
+    )
+    vpc_cni = eks_args(repo)["addons"]["vpc-cni"]
+    assert vpc_cni["configuration_values"] == '${jsonencode({enableWindowsIpam = "true"})}'
+    assert "enableWindowsIpam" in (repo / "README.md").read_text(encoding="utf-8")
+
+
+def test_linux_only_cluster_leaves_vpc_cni_configuration_alone(tmp_path: Path) -> None:
+    repo = generate(tmp_path, "managedNodeGroups:\n" + LINUX_GROUP)
+    assert "configuration_values" not in eks_args(repo)["addons"]["vpc-cni"]
+
+
+@pytest.mark.parametrize("section", ["managedNodeGroups", "nodeGroups"])
+def test_custom_windows_ami_is_the_image_nodes_boot(tmp_path: Path, section: str) -> None:
+    repo = generate(
+        tmp_path,
+        f"managedNodeGroups:\n{LINUX_GROUP}"
+        + ("" if section == "managedNodeGroups" else "nodeGroups:\n")
+        + f"  - name: win\n    ami: {{id: {CUSTOM_AMI}, family: windows}}\n",
+    )
+    templates = resources(repo, "launch_templates.tf", "aws_launch_template")
+    assert templates["win"]["image_id"] == CUSTOM_AMI
+    text = (repo / "launch_templates.tf").read_text(encoding="utf-8")
+    assert "ami-windows-latest" not in text  # no SSM "latest" image replaces the user's AMI
+    assert module_args(repo, "launch_templates.tf", "user_data_win")["ami_family"] == "windows"
+    if section == "nodeGroups":  # the node role's access entry is EC2_WINDOWS
+        assert eks_args(repo)["self_managed_node_groups"]["win"]["ami_type"].startswith("WINDOWS_")
+
+
+def test_every_custom_ami_family_boots_the_given_image(tmp_path: Path) -> None:
+    """Guard for the class: for each family a custom AMI may have, in both kinds of group, the launch template's
+    image is the user's AMI and no SSM parameter is read for it."""
+    from typing import get_args
+
+    from generator.generate.render import render_repo
+    from generator.spec.loader import load_spec_text
+    from generator.spec.models import CustomAmi
+
+    for family in get_args(CustomAmi.model_fields["family"].annotation):
+        for section in ("managedNodeGroups", "nodeGroups"):
+            text = (
+                'cluster: {name: fid, region: eu-west-1, version: "1.32"}\n'
+                f"managedNodeGroups:\n{LINUX_GROUP}"
+                + ("" if section == "managedNodeGroups" else "nodeGroups:\n")
+                + f"  - name: custom\n    ami: {{id: {CUSTOM_AMI}, family: {family}}}\n"
+            )
+            files = render_repo(load_spec_text(text).spec)
+            templates = files["launch_templates.tf"].decode()
+            block = templates.split('resource "aws_launch_template" "custom" {', 1)[1].split("\n}\n", 1)[0]
+            assert re.search(rf'image_id\s+=\s+"{CUSTOM_AMI}"', block), (family, section)
+            assert "aws_ssm_parameter" not in block, (family, section)
+
+
+# --- Bottlerocket SSH -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("section", ["managedNodeGroups", "nodeGroups"])
+def test_bottlerocket_with_ssh_enables_the_admin_container(tmp_path: Path, section: str) -> None:
+    group = (
+        "  - name: rocket\n    amiType: BOTTLEROCKET_x86_64\n"
+        "    ssh: {keyName: ops, sourceCidrs: [10.0.0.0/8]}\n"
+        '    userData:\n      bottlerocketToml: |\n        [settings.kernel]\n        lockdown = "integrity"\n'
+    )
+    body = f"managedNodeGroups:\n{LINUX_GROUP}" + ("" if section == "managedNodeGroups" else "nodeGroups:\n") + group
+    repo = generate(tmp_path, body)
+    toml = module_args(repo, "launch_templates.tf", "user_data_rocket")["bottlerocket_settings_toml"]
+    assert "[settings.kernel]" in toml
+    assert "[settings.host-containers.admin] enabled = true" in " ".join(toml.split())
+    assert "sheltie" in (repo / "README.md").read_text(encoding="utf-8")
+
+
+def test_bottlerocket_admin_container_the_user_configures_is_left_alone(tmp_path: Path) -> None:
+    repo = generate(
+        tmp_path,
+        "managedNodeGroups:\n  - name: rocket\n    amiType: BOTTLEROCKET_x86_64\n    ssh: {keyName: ops}\n"
+        "    userData:\n      bottlerocketToml: |\n        [settings.host-containers.admin]\n        enabled = false\n",
+    )
+    toml = module_args(repo, "launch_templates.tf", "user_data_rocket")["bottlerocket_settings_toml"]
+    assert toml.count("host-containers.admin") == 1 and "enabled = false" in toml
+
+
+# --- tags and self-managed Auto Scaling groups ----------------------------------------------------------------------
+
+
+def test_cluster_tags_reach_instances_volumes_and_network_interfaces(tmp_path: Path) -> None:
+    repo = generate(
+        tmp_path,
+        "managedNodeGroups:\n  - name: general\n    tags: {Team: web}\nnodeGroups:\n  - name: self\n",
+        head="cluster:\n  name: fid\n  region: eu-west-1\n  tags: {CostCenter: '42', Env: prod}\n",
+    )
+    templates = resources(repo, "launch_templates.tf", "aws_launch_template")
+    for name in ("general", "self"):
+        specs = templates[name]["tag_specifications"]
+        assert sorted(s["resource_type"] for s in specs) == ["instance", "network-interface", "volume"]
+        for item in specs:
+            tags = item["tags"]
+            assert tags["CostCenter"] == "42" and tags["Env"] == "prod", (name, item)
+            assert tags["ManagedBy"] == "ekstf" and tags["Cluster"] == "fid"
+    assert templates["general"]["tag_specifications"][0]["tags"]["Team"] == "web"
+
+
+def test_self_managed_group_keeps_cluster_autoscaler_tags_and_spot_rebalances(tmp_path: Path) -> None:
+    repo = generate(
+        tmp_path,
+        """\
+        nodeGroups:
+          - name: spot
+            instanceTypes: [m6i.large, m5.large]
+            clusterAutoscalerTags: true
+            instancesDistribution: {onDemandPercentageAboveBaseCapacity: 0}
+          - name: steady
+        """,
+    )
+    groups = eks_args(repo)["self_managed_node_groups"]
+    assert groups["spot"]["autoscaling_group_tags"] == {
+        "k8s.io/cluster-autoscaler/enabled": "true",
+        "k8s.io/cluster-autoscaler/fid": "owned",
+    }
+    assert groups["spot"]["capacity_rebalance"] is True
+    assert "autoscaling_group_tags" not in groups["steady"] and "capacity_rebalance" not in groups["steady"]

@@ -58,6 +58,12 @@ def _complete_addons(spec: Spec) -> dict[str, Addon]:
         configuration = dict(coredns.configuration or {})
         configuration.setdefault("computeType", "Fargate")
         addons = {**addons, "coredns": coredns.model_copy(update={"configuration": configuration})}
+    vpc_cni = addons.get("vpc-cni")
+    if vpc_cni is not None and any(g.os_family == "windows" for g in [*spec.managed_node_groups, *spec.node_groups]):
+        # Windows pods get IPs only with Windows IPAM on (the amazon-vpc-cni ConfigMap's enable-windows-ipam).
+        configuration = dict(vpc_cni.configuration or {})
+        configuration.setdefault("enableWindowsIpam", "true")
+        addons = {**addons, "vpc-cni": vpc_cni.model_copy(update={"configuration": configuration})}
     return addons
 
 

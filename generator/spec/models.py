@@ -345,7 +345,7 @@ class NodeIam(SpecModel):
 
 class CustomAmi(SpecModel):
     id: Annotated[str, StringConstraints(pattern=r"^ami-[0-9A-Za-z]+$")] = Field(description="AMI id.")
-    family: Literal["al2023", "bottlerocket", "al2"] = Field(
+    family: Literal["al2023", "bottlerocket", "al2", "windows"] = Field(
         description="Which bootstrap the AMI expects (decides the user data ekstf writes)."
     )
 
@@ -389,6 +389,14 @@ class NodeGroupBase(SpecModel):
     security_group_ids: list[str] = Field(
         default_factory=list, description="Extra security groups for the nodes (eksctl securityGroups.attachIDs)."
     )
+
+    @property
+    def os_family(self) -> str:
+        """al2023, bottlerocket, al2 or windows: decides the user data, device names and networking needs."""
+        if self.ami is not None:
+            return self.ami.family
+        return catalog.ami_family(self.ami_type or "AL2023_x86_64_STANDARD")
+
     name_prefix: bool = Field(
         True,
         description="Name the group `<name>-<suffix>` so a replacement can be created before the old one goes; "
@@ -440,6 +448,11 @@ class SelfManagedNodeGroup(NodeGroupBase):
 
     instances_distribution: InstancesDistribution | None = Field(
         None, description="Mix on-demand and spot across instanceTypes."
+    )
+    cluster_autoscaler_tags: bool = Field(
+        False,
+        description="Tag the Auto Scaling group for Cluster Autoscaler auto-discovery "
+        "(k8s.io/cluster-autoscaler/enabled and k8s.io/cluster-autoscaler/<cluster>; eksctl propagateASGTags).",
     )
 
 

@@ -78,6 +78,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     _check_local_cluster(spec, checks)
     vpc_azs = _check_vpc(spec, checks)
     _check_node_groups(spec, checks, vpc_azs)
+    _check_windows(spec, checks)
     _check_fargate(spec, checks)
     _check_fargate_only(spec, checks)
     _check_access(spec, checks)
@@ -528,6 +529,33 @@ def _check_group_version(checks: _Checks, base: KeyPath, group: NodeGroupBase, c
             f"1.{cluster_minor}; Kubernetes allows {catalog.KUBELET_MAX_SKEW}",
             expected=f"1.{cluster_minor - catalog.KUBELET_MAX_SKEW} .. 1.{cluster_minor}",
             hint="upgrade the group's nodes first (ekstf upgrade SPEC --to VERSION --stage nodes)",
+        )
+
+
+def _check_windows(spec: Spec, checks: _Checks) -> None:
+    groups: list[tuple[KeyPath, NodeGroupBase]] = [
+        *((("managedNodeGroups", i), g) for i, g in enumerate(spec.managed_node_groups)),
+        *((("nodeGroups", i), g) for i, g in enumerate(spec.node_groups)),
+    ]
+    windows = [(path, g) for path, g in groups if g.os_family == "windows"]
+    if not windows:
+        return
+    first = windows[0][0]
+    if len(windows) == len(groups) and not spec.fargate_profiles:
+        checks.warn(
+            first,
+            "every node group is Windows: CoreDNS and other system pods need Linux nodes",
+            hint="add a small Linux managed node group",
+        )
+    if spec.cluster.kubernetes_network.ip_family == "ipv6":
+        checks.warn(first, "EKS does not support Windows pods on IPv6 clusters", hint="use an IPv4 cluster")
+    keeps_defaults = spec.addons is None or spec.addons_defaults == "keep"
+    if not keeps_defaults and "vpc-cni" not in (spec.addons or {}):
+        checks.warn(
+            first,
+            "Windows pods get IP addresses only with Windows IPAM, which ekstf turns on in the vpc-cni addon; "
+            "`addons` leaves vpc-cni out",
+            hint='add vpc-cni to addons, or set enable-windows-ipam: "true" in the amazon-vpc-cni ConfigMap yourself',
         )
 
 

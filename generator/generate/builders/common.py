@@ -53,10 +53,23 @@ def root_device_name(group: NodeGroupBase) -> str:
     return "/dev/xvda"
 
 
+def cluster_tags(spec: Spec) -> dict[str, str]:
+    """The provider's default tags: every resource gets them, and launch templates pass them to what they launch."""
+    return {**spec.cluster.tags, **MANAGED_BY_TAG, "Cluster": spec.cluster.name}
+
+
+def bottlerocket_admin_for_ssh(group: NodeGroupBase) -> bool:
+    """Bottlerocket nodes with an SSH key need the admin host container, unless the user's TOML configures it."""
+    if group.ssh is None or not group.ssh.key_name or ami_family(group) != "bottlerocket":
+        return False
+    toml = group.user_data.bottlerocket_toml if group.user_data else None
+    return not (toml and "host-containers.admin" in toml)
+
+
 def needs_user_data(group: NodeGroupBase, self_managed: bool) -> bool:
     if isinstance(group, ManagedNodeGroup) and group.launch_template is not None:
         return False  # the group's own launch template carries its user data
-    if self_managed or group.ami is not None:
+    if self_managed or group.ami is not None or bottlerocket_admin_for_ssh(group):
         return True
     if group.kubelet is not None and (group.kubelet.max_pods is not None or group.kubelet.extra_config):
         return True

@@ -13,6 +13,8 @@ from generator.generate import names
 from generator.generate.builders.common import (
     AWS_POLICY,
     ami_family,
+    bottlerocket_admin_for_ssh,
+    cluster_tags,
     group_subnets,
     needs_user_data,
     root_device_name,
@@ -34,6 +36,7 @@ USER_DATA_MODULE_SOURCE = "./modules/node-user-data"
 # terraform-aws-eks renders its own user data for every managed group, even one whose launch template ekstf writes;
 # with ami_type CUSTOM that needs a template path (modules/_user_data: coalesce(user_data_template_path, ...)).
 # This shipped template renders nothing: the group's user data is in ekstf's launch template.
+BOTTLEROCKET_ADMIN_TOML = "[settings.host-containers.admin]\nenabled = true\n"
 NO_MODULE_USER_DATA_TEMPLATE = Expr('"${path.root}/modules/node-user-data/templates/no-module-user-data.tpl"')
 _TAGGED_RESOURCES = ("instance", "volume", "network-interface")
 _SELF_MANAGED_POLICIES = {
@@ -190,10 +193,18 @@ def _self_managed(spec: Spec, group: SelfManagedNodeGroup) -> dict[str, Any]:
         }
     else:
         body["instance_type"] = group.instance_types[0]
+    if distribution is not None and distribution.on_demand_percentage_above_base_capacity < 100:
+        # Spot capacity: replace instances EC2 flags for interruption before they go (as eksctl does).
+        body["capacity_rebalance"] = True
     if group.placement_group:
         body["placement_group"] = group.placement_group
     if group.tags:
         body["tags"] = dict(group.tags)
+    if group.cluster_autoscaler_tags:
+        body["autoscaling_group_tags"] = {
+            "k8s.io/cluster-autoscaler/enabled": "true",
+            f"k8s.io/cluster-autoscaler/{spec.cluster.name}": "owned",
+        }
     return body
 
 
@@ -289,7 +300,8 @@ def _launch_template(spec: Spec, group: NodeGroupBase, self_managed: bool) -> La
         ]
     if group.placement_group and not self_managed:
         blocks["placement"] = Block("placement", {"group_name": group.placement_group})
-    name_tags = {"Name": f"{cluster}-{group.name}", **group.tags}
+    # Provider default_tags never reach tag_specifications (terraform-provider-aws #19387): write them here.
+    name_tags = {**cluster_tags(spec), "Name": f"{cluster}-{group.name}", **group.tags}
     blocks["tag_specifications"] = [
         Block("tag_specifications", {"resource_type": kind, "tags": name_tags}) for kind in _TAGGED_RESOURCES
     ]
@@ -333,6 +345,10 @@ def _user_data_module(spec: Spec, group: NodeGroupBase, self_managed: bool) -> M
         args["node_config"] = user_data.node_config or None
         args["bottlerocket_settings_toml"] = _as_file(user_data.bottlerocket_toml)
         args["bootstrap_extra_args"] = user_data.bootstrap_extra_args
+    if bottlerocket_admin_for_ssh(group):
+        # Bottlerocket has no sshd on the host: SSH reaches the admin host container, off unless enabled.
+        toml = args.get("bottlerocket_settings_toml") or ""
+        args["bottlerocket_settings_toml"] = toml + ("\n" if toml else "") + BOTTLEROCKET_ADMIN_TOML
     if group.kubelet is not None:
         args["kubelet_max_pods"] = group.kubelet.max_pods
         args["kubelet_extra_config"] = dict(group.kubelet.extra_config) or None

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from generator import __version__
 from generator.generate.builders import workload_iam
-from generator.generate.builders.common import karpenter_enabled, needs_user_data, workload_identities
+from generator.generate.builders.common import (
+    bottlerocket_admin_for_ssh,
+    karpenter_enabled,
+    needs_user_data,
+    workload_identities,
+)
 from generator.generate.builders.contexts import EmptyContext, ReadmeContext
 from generator.spec.models import Spec
 
@@ -45,6 +50,21 @@ def notes(spec: Spec) -> list[str]:
             "**The Kubernetes API endpoint is reachable from the whole internet** (`publicCidrs` 0.0.0.0/0; "
             "authentication still applies). Restrict `cluster.endpoint.publicCidrs` to your office, VPN and CI "
             "ranges, or make the endpoint private."
+        )
+    groups = [*spec.managed_node_groups, *spec.node_groups]
+    windows = [g.name for g in groups if g.os_family == "windows"]
+    if windows:
+        found.append(
+            f"**Windows nodes** ({', '.join(windows)}): the vpc-cni addon is configured with `enableWindowsIpam: "
+            '"true"` (the `enable-windows-ipam` key of the amazon-vpc-cni ConfigMap); without it Windows pods get '
+            "no IP address. Keep it if you change the addon's configuration."
+        )
+    rockets = [g.name for g in groups if bottlerocket_admin_for_ssh(g)]
+    if rockets:
+        found.append(
+            f"**SSH to Bottlerocket nodes** ({', '.join(rockets)}) reaches the admin host container, which the user "
+            "data enables (`settings.host-containers.admin.enabled = true`); run `sudo sheltie` there for a root "
+            "shell on the host."
         )
     return found
 

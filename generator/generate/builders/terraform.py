@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.generate.builders.common import MANAGED_BY_TAG
+from generator.generate.builders.common import cluster_tags
 from generator.generate.builders.contexts import BackendContext, ProvidersContext, VersionsContext
 from generator.spec.models import Spec
 
@@ -34,7 +34,7 @@ def versions(spec: Spec) -> VersionsContext:
 def providers(spec: Spec) -> ProvidersContext:
     return {
         "region": spec.cluster.region,
-        "tags": {**spec.cluster.tags, **MANAGED_BY_TAG, "Cluster": spec.cluster.name},
+        "tags": cluster_tags(spec),
     }
 
 

@@ -33,21 +33,33 @@ resource "aws_launch_template" "apps" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "payments-apps"
+      Team       = "payments"
+      CostCenter = "4711"
+      ManagedBy  = "ekstf"
+      Cluster    = "payments"
+      Name       = "payments-apps"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "payments-apps"
+      Team       = "payments"
+      CostCenter = "4711"
+      ManagedBy  = "ekstf"
+      Cluster    = "payments"
+      Name       = "payments-apps"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "payments-apps"
+      Team       = "payments"
+      CostCenter = "4711"
+      ManagedBy  = "ekstf"
+      Cluster    = "payments"
+      Name       = "payments-apps"
     }
   }
 

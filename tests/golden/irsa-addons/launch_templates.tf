@@ -32,21 +32,27 @@ resource "aws_launch_template" "general" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "platform-general"
+      ManagedBy = "ekstf"
+      Cluster   = "platform"
+      Name      = "platform-general"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "platform-general"
+      ManagedBy = "ekstf"
+      Cluster   = "platform"
+      Name      = "platform-general"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "platform-general"
+      ManagedBy = "ekstf"
+      Cluster   = "platform"
+      Name      = "platform-general"
     }
   }
 

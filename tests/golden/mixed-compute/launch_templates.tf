@@ -51,21 +51,27 @@ resource "aws_launch_template" "system" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "mixed-system"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-system"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "mixed-system"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-system"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "mixed-system"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-system"
     }
   }
 
@@ -108,21 +114,27 @@ resource "aws_launch_template" "spot" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "mixed-spot"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-spot"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "mixed-spot"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-spot"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "mixed-spot"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-spot"
     }
   }
 
@@ -165,21 +177,27 @@ resource "aws_launch_template" "graviton" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "mixed-graviton"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-graviton"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "mixed-graviton"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-graviton"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "mixed-graviton"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-graviton"
     }
   }
 
@@ -225,21 +243,27 @@ resource "aws_launch_template" "gpu" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "mixed-gpu"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-gpu"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "mixed-gpu"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-gpu"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "mixed-gpu"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-gpu"
     }
   }
 
@@ -283,21 +307,27 @@ resource "aws_launch_template" "bottlerocket" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "mixed-bottlerocket"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-bottlerocket"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "mixed-bottlerocket"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-bottlerocket"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "mixed-bottlerocket"
+      ManagedBy = "ekstf"
+      Cluster   = "mixed"
+      Name      = "mixed-bottlerocket"
     }
   }
 

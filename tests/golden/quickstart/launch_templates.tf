@@ -32,21 +32,27 @@ resource "aws_launch_template" "general" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "quickstart-general"
+      ManagedBy = "ekstf"
+      Cluster   = "quickstart"
+      Name      = "quickstart-general"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "quickstart-general"
+      ManagedBy = "ekstf"
+      Cluster   = "quickstart"
+      Name      = "quickstart-general"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "quickstart-general"
+      ManagedBy = "ekstf"
+      Cluster   = "quickstart"
+      Name      = "quickstart-general"
     }
   }
 

@@ -113,6 +113,7 @@ module "eks" {
           ]
         }
       }
+      capacity_rebalance = true
     }
   }
 }

@@ -59,21 +59,27 @@ resource "aws_launch_template" "system" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "batch-system"
+      ManagedBy = "ekstf"
+      Cluster   = "batch"
+      Name      = "batch-system"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "batch-system"
+      ManagedBy = "ekstf"
+      Cluster   = "batch"
+      Name      = "batch-system"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "batch-system"
+      ManagedBy = "ekstf"
+      Cluster   = "batch"
+      Name      = "batch-system"
     }
   }
 
@@ -122,21 +128,27 @@ resource "aws_launch_template" "workers" {
   tag_specifications {
     resource_type = "instance"
     tags = {
-      Name = "batch-workers"
+      ManagedBy = "ekstf"
+      Cluster   = "batch"
+      Name      = "batch-workers"
     }
   }
 
   tag_specifications {
     resource_type = "volume"
     tags = {
-      Name = "batch-workers"
+      ManagedBy = "ekstf"
+      Cluster   = "batch"
+      Name      = "batch-workers"
     }
   }
 
   tag_specifications {
     resource_type = "network-interface"
     tags = {
-      Name = "batch-workers"
+      ManagedBy = "ekstf"
+      Cluster   = "batch"
+      Name      = "batch-workers"
     }
   }
 
