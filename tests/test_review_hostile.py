@@ -4,7 +4,10 @@ secrets in every renderer, malformed plans that must end in a clear error (exit 
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -398,7 +401,8 @@ ODD_VALUES = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(),
-    st.floats(allow_nan=False, allow_infinity=False),
+    st.floats(),  # NaN and ±Infinity too: json.dumps writes them as bare words, which is not JSON (exit 2)
+    st.integers(min_value=2**63, max_value=2**200),  # beyond 64 bits: read by the json module
     st.sampled_from(HOSTILE_FRAGMENTS),
     st.just([]),
     st.just({}),
@@ -434,7 +438,7 @@ FUZZ_BASES = [
 ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_hostile_plan_fuzzer_never_ends_in_an_internal_error(data: st.DataObject) -> None:
     plan = data.draw(st.sampled_from(FUZZ_BASES))
@@ -449,3 +453,38 @@ def test_hostile_plan_fuzzer_never_ends_in_an_internal_error(data: st.DataObject
         return
     for fmt in ("json", "markdown", "terminal"):
         render_review(review, fmt, color=False, width=120)
+
+
+# --- the start-up fast path (generator.cli.entry) and the full CLI agree ---------------------------------------------
+
+
+def test_fast_path_and_full_cli_give_the_same_review_and_errors(tmp_path: Path) -> None:
+    plan = PLANS / "eks-replace.json"
+    full = [sys.executable, "-m", "generator.cli.main"]
+
+    def both(*args: str) -> tuple[Any, Any]:
+        fast = run_ekstf(*args)
+        slow = subprocess.run(
+            [*full, *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_COLOR": "1", "COLUMNS": "200"},
+        )
+        return fast, slow
+
+    for args in (
+        ("review", str(plan), "--format", "json"),
+        ("review", str(plan), "-f", "markdown", "--fail-on=critical"),
+    ):
+        fast, slow = both(*args)
+        assert (fast.returncode, fast.stdout) == (slow.returncode, slow.stdout)
+    fast, slow = both("review", str(tmp_path / "missing.json"))
+    assert (
+        fast.returncode == slow.returncode == 2
+        and "cannot read plan" in fast.stderr
+        and "cannot read plan" in slow.stderr
+    )
+    for args in (("review", "--help"), ("review", str(plan), "--max-chars", "5"), ("review", str(plan), "--bogus")):
+        fast, slow = both(*args)  # not parsed by the fast path: the full CLI answers, usage errors and all
+        assert (fast.returncode, fast.stdout) == (slow.returncode, slow.stdout), args
+    assert "--fail-on" in run_ekstf("review", "--help").stdout
