@@ -248,3 +248,27 @@ def test_pre_apply_check_sees_the_exact_destroy_plan_and_can_stop_it(
     assert isinstance(changes, list) and {c["change"]["actions"][0] for c in changes} == {"delete"}
     assert len(read_json(workdir / "terraform.tfstate")["resources"]) == 2, "nothing was destroyed"
     assert not list((workdir / ".ekstf").glob("applying*"))
+
+
+def test_var_files_named_in_a_record_are_hashed_only_when_regular_files(tmp_path: Path) -> None:
+    """A tampered record may name /dev/zero or a directory as a var file: hashing neither hangs nor crashes."""
+    from generator.runner.workdir import hash_inputs
+
+    (tmp_path / "main.tf").write_text("", encoding="utf-8")
+    unreadable = tmp_path / "secret.tfvars"
+    unreadable.write_text("x = 1\n", encoding="utf-8")
+    unreadable.chmod(0)
+    hashes = hash_inputs(tmp_path, [Path("/dev/zero"), tmp_path, unreadable])
+    assert hashes["/dev/zero"] == "missing" and hashes["."] == "missing"
+    assert hashes["secret.tfvars"] in ("unreadable", hashlib.sha256(b"x = 1\n").hexdigest())  # root reads it
+    assert len(hashes["main.tf"]) == 64
+
+
+def test_a_state_dir_that_is_a_file_is_bad_input(tmp_path: Path) -> None:
+    from generator.errors import UserInputError
+    from generator.runner.workdir import RunPaths
+
+    (tmp_path / ".ekstf").write_text("not a directory", encoding="utf-8")
+    with pytest.raises(UserInputError, match="cannot create"):
+        RunPaths(tmp_path).ensure_state_dir()
+    assert (tmp_path / ".ekstf").read_text(encoding="utf-8") == "not a directory"

@@ -134,8 +134,10 @@ def test_remote_state_and_concurrent_applies(
     first, second, patient = (
         _with_backend(copy_fixture("slow", tmp_path / name), aws.endpoint, key) for name in ("a", "b", "c")
     )
-    for workdir in (first, second, patient):
-        (workdir / "terraform.tfvars").write_text("sleep_seconds = 6\n", encoding="utf-8")
+    # The first apply holds the lock long enough for the others to get there: ekstf shows the checked plan
+    # file (one more Terraform run) before applying, which takes a while on a loaded machine.
+    for workdir, seconds in ((first, 25), (second, 6), (patient, 6)):
+        (workdir / "terraform.tfvars").write_text(f"sleep_seconds = {seconds}\n", encoding="utf-8")
     flags = engine_flags(engine, tmp_path)
     for workdir in (first, second, patient):
         result = run_ekstf("plan", "-C", workdir, *flags)

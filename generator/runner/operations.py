@@ -128,8 +128,8 @@ def make_plan(
     for var_path in var_paths:
         if not var_path.is_file():
             raise UserInputError(Problem(f"var file {var_path} does not exist", key_path="--var-file"))
-    init(engine, workdir, console, backend_config=backend_config)
     paths.ensure_state_dir()
+    init(engine, workdir, console, backend_config=backend_config)
     for stale in (paths.plan_file(destroy), paths.plan_json(destroy), paths.plan_record(destroy)):
         stale.unlink(missing_ok=True)
     record = PlanRecord(

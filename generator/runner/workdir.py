@@ -36,7 +36,16 @@ class RunPaths:
 
     def ensure_state_dir(self) -> None:
         """Create `.ekstf/`, owner-only, with a .gitignore so plans and outputs (secrets) are never committed."""
-        self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        try:
+            self.state_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as error:  # e.g. `.ekstf` is a file, or the directory is read-only
+            raise UserInputError(
+                Problem(
+                    f"cannot create {display_path(self.state_dir)}: {error.strerror or error}",
+                    key_path="-C/--dir",
+                    hint=f"ekstf keeps its plans in {STATE_DIR}/ inside the Terraform directory: make room for it",
+                )
+            ) from None
         ignore = self.state_dir / ".gitignore"
         if not ignore.exists():
             # The generator's manifest is the one file here that belongs in version control.
@@ -85,7 +94,7 @@ def hash_inputs(workdir: Path, var_files: list[Path]) -> dict[str, str]:
             key = str(resolved.relative_to(workdir.resolve()))
         except ValueError:
             key = str(resolved)
-        hashes[key] = sha256_file(resolved) if resolved.exists() else "missing"
+        hashes[key] = _hash_regular_file(resolved)
     return hashes
 
 
@@ -118,6 +127,16 @@ def _has_type(value: Any, expected: str) -> bool:
     if expected == "list[str]":
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
     return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
+
+
+def _hash_regular_file(path: Path) -> str:
+    """sha256 of a regular file; 'missing' for anything else (a device such as /dev/zero is never read)."""
+    if not path.is_file():
+        return "missing"
+    try:
+        return sha256_file(path)
+    except OSError:
+        return "unreadable"
 
 
 @dataclass
