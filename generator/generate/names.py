@@ -8,6 +8,10 @@ terraform-aws-iam v6.5.0 (eks-facts §3).
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from generator.spec import catalog
+from generator.spec.models import Spec
 
 EKS_MODULE = "eks"
 VPC_MODULE = "vpc"
@@ -133,3 +137,80 @@ def ssh_security_group_resource(group: str) -> str:
 def ami_parameter_data(group: str) -> str:
     """The SSM parameter holding the EKS-optimized AMI id of a self-managed group."""
     return f"data.aws_ssm_parameter.{tf_id(snake(group) + '_ami')}"
+
+
+# --- uniqueness: every identifier derived from a user-chosen name -------------------------------------------------
+
+
+def _addon_identity(spec: Spec, addon: str) -> tuple[str, str, str] | None:
+    """(kind, namespace, service account) of an addon's pod role, as the builders derive it."""
+    settings = (spec.addons or {})[addon]
+    role = settings.irsa or settings.pod_identity
+    if role is None:
+        return None
+    kind = "irsa" if settings.irsa is not None else "pod_identity"
+    account = role.service_account or catalog.ADDON_SERVICE_ACCOUNTS.get(addon, addon)
+    return kind, catalog.addon_namespace(addon), account
+
+
+def identifiers(spec: Spec) -> list[tuple[str, str, tuple[str | int, ...]]]:
+    """(what, identifier, key path of the spec entry it comes from) for every Terraform identifier and AWS name the
+    generator derives from names in the spec. Two entries with the same `what` and identifier would be a duplicate
+    block ("Duplicate module call") or a name clash at apply: validation refuses them."""
+    found: list[tuple[str, str, tuple[str | int, ...]]] = []
+    cluster = spec.cluster.name
+
+    def workload(kind: str, namespace: str, account: str, role_name: str | None, arn: str | None, path: Any) -> None:
+        module = irsa_module(namespace, account) if kind == "irsa" else pod_identity_module(namespace, account)
+        found.append(("module", module, path))
+        if kind == "pod_identity":
+            found.append(("resource", pod_identity_association_resource(namespace, account), path))
+        if arn is None:
+            found.append(("IAM role name", role_name or default_role_name(cluster, namespace, account), path))
+
+    for index, sa in enumerate(spec.service_accounts):
+        workload("irsa", sa.namespace, sa.name, sa.role_name, None, ("serviceAccounts", index))
+    for index, pod in enumerate(spec.pod_identities):
+        path = ("podIdentities", index)
+        workload("pod_identity", pod.namespace, pod.service_account, pod.role_name, pod.role_arn, path)
+    for addon in sorted(spec.addons or {}):
+        identity = _addon_identity(spec, addon)
+        if identity is None:
+            continue
+        kind, namespace, account = identity
+        settings = (spec.addons or {})[addon]
+        role = settings.irsa or settings.pod_identity
+        assert role is not None
+        key = "irsa" if kind == "irsa" else "podIdentity"
+        # An addon's Pod Identity association is made by module "eks", not by a resource of ekstf's.
+        module = irsa_module(namespace, account) if kind == "irsa" else pod_identity_module(namespace, account)
+        if kind == "irsa" or role.role_arn is None:
+            found.append(("module", module, ("addons", addon, key)))
+        if role.role_arn is None:
+            name = role.role_name or default_role_name(cluster, namespace, account)
+            found.append(("IAM role name", name, ("addons", addon, key)))
+    groups: list[tuple[str, int, Any]] = [
+        *(("managedNodeGroups", i, g) for i, g in enumerate(spec.managed_node_groups)),
+        *(("nodeGroups", i, g) for i, g in enumerate(spec.node_groups)),
+    ]
+    for section, index, group in groups:
+        path = (section, index, "name")
+        found.append(("resource", launch_template_resource(group.name), path))
+        found.append(("module", user_data_module(group.name), path))
+        found.append(("resource", ssh_security_group_resource(group.name), path))
+        if section == "nodeGroups":
+            found.append(("module", self_managed_node_role_module(group.name), path))
+            found.append(("data source", ami_parameter_data(group.name), path))
+            found.append(("IAM role name", f"{cluster}-{group.name}-node"[:64], path))
+    return found
+
+
+def duplicates(spec: Spec) -> list[tuple[str, str, tuple[str | int, ...], tuple[str | int, ...]]]:
+    """(what, identifier, first key path, clashing key path) for every identifier derived twice."""
+    seen: dict[tuple[str, str], tuple[str | int, ...]] = {}
+    clashes = []
+    for what, ident, path in identifiers(spec):
+        first = seen.setdefault((what, ident), path)
+        if first != path:
+            clashes.append((what, ident, first, path))
+    return clashes

@@ -84,6 +84,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     _check_access(spec, checks)
     _check_workload_roles(spec, checks)
     _check_policy_companions(spec, checks)
+    _check_identifiers(spec, checks)
     _check_addons(spec, checks)
     _check_existing_resources(spec, checks)
     _check_single_ids(spec, checks)
@@ -785,6 +786,47 @@ def _check_workload_roles(spec: Spec, checks: _Checks) -> None:
                 "the role has no permissions",
                 hint="add policyArns, wellKnownPolicies or statements",
             )
+
+
+def _check_identifiers(spec: Spec, checks: _Checks) -> None:
+    """Two spec entries must never give the same Terraform identifier or AWS name (by `generate.names`, which
+    names every block the generator writes); exact duplicates are reported by the checks of their section."""
+    from generator.generate import names
+
+    reported: set[tuple[KeyPath, KeyPath]] = set()
+    for what, ident, first, path in names.duplicates(spec):
+        if (first, path) in reported or _same_entry_name(spec, first, path):
+            continue
+        reported.add((first, path))
+        where = checks.loaded.location(first)
+        workloads = {first[0], path[0]} <= {"serviceAccounts", "podIdentities", "addons"}
+        checks.error(
+            path,
+            f"the {what} `{ident}` ekstf derives from this entry is also derived from {format_key_path(first)} "
+            f"(line {where.line}): the generated repository would declare it twice",
+            hint=("for one service account, merge the two entries' policies into one; otherwise " if workloads else "")
+            + "rename one of them (ekstf derives Terraform names from these names; `-`, `_` and `.` give the same)",
+        )
+
+
+def _same_entry_name(spec: Spec, first: KeyPath, path: KeyPath) -> bool:
+    """Whether both paths name the same node group or the same service account in serviceAccounts/podIdentities
+    (reported as a duplicate by their own checks)."""
+
+    def entry(key: KeyPath) -> tuple[str, ...] | None:
+        section, index = key[0], key[1]
+        if section in ("managedNodeGroups", "nodeGroups") and isinstance(index, int):
+            groups = spec.managed_node_groups if section == "managedNodeGroups" else spec.node_groups
+            return ("group", groups[index].name)
+        if section == "serviceAccounts" and isinstance(index, int):
+            return ("sa", spec.service_accounts[index].namespace, spec.service_accounts[index].name)
+        if section == "podIdentities" and isinstance(index, int):
+            pod = spec.pod_identities[index]
+            return ("sa", pod.namespace, pod.service_account)
+        return None
+
+    a, b = entry(first), entry(path)
+    return a is not None and a == b
 
 
 def _all_workload_roles(spec: Spec) -> list[tuple[KeyPath, WorkloadRole]]:
