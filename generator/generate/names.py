@@ -171,8 +171,9 @@ def identifiers(spec: Spec) -> list[tuple[str, str, tuple[str | int, ...]]]:
     for index, sa in enumerate(spec.service_accounts):
         workload("irsa", sa.namespace, sa.name, sa.role_name, None, ("serviceAccounts", index))
     for index, pod in enumerate(spec.pod_identities):
-        path = ("podIdentities", index)
-        workload("pod_identity", pod.namespace, pod.service_account, pod.role_name, pod.role_arn, path)
+        workload(
+            "pod_identity", pod.namespace, pod.service_account, pod.role_name, pod.role_arn, ("podIdentities", index)
+        )
     for addon in sorted(spec.addons or {}):
         identity = _addon_identity(spec, addon)
         if identity is None:
@@ -194,14 +195,14 @@ def identifiers(spec: Spec) -> list[tuple[str, str, tuple[str | int, ...]]]:
         *(("nodeGroups", i, g) for i, g in enumerate(spec.node_groups)),
     ]
     for section, index, group in groups:
-        path = (section, index, "name")
-        found.append(("resource", launch_template_resource(group.name), path))
-        found.append(("module", user_data_module(group.name), path))
-        found.append(("resource", ssh_security_group_resource(group.name), path))
+        name_path: tuple[str | int, ...] = (section, index, "name")
+        found.append(("resource", launch_template_resource(group.name), name_path))
+        found.append(("module", user_data_module(group.name), name_path))
+        found.append(("resource", ssh_security_group_resource(group.name), name_path))
         if section == "nodeGroups":
-            found.append(("module", self_managed_node_role_module(group.name), path))
-            found.append(("data source", ami_parameter_data(group.name), path))
-            found.append(("IAM role name", f"{cluster}-{group.name}-node"[:64], path))
+            found.append(("module", self_managed_node_role_module(group.name), name_path))
+            found.append(("data source", ami_parameter_data(group.name), name_path))
+            found.append(("IAM role name", f"{cluster}-{group.name}-node"[:64], name_path))
     return found
 
 
