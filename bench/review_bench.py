@@ -263,8 +263,8 @@ def write_docs(table: str) -> None:
         "`variables`), attribute values stay undecoded until a rule or a renderer needs them, diffs compare whole\n"
         "subtrees in C before walking them, the markdown stops rendering at the first overflow of a fold level, and\n"
         "the JSON is streamed resource by resource. Read the small plans with care: at 1,000 changes a whole process\n"
-        "is mostly interpreter and CLI start-up (ekstf imports typer/rich for every command, about 0.25 s and 38 MiB),\n"
-        "so ratios against a bare `json.load` process say little there; the in-process table below separates the work.\n\n"
+        "is mostly interpreter and start-up, so ratios against a bare `json.load` process say little there; the\n"
+        "in-process table below separates the work, and the start-up table measures it on its own.\n\n"
     )
     from generator.fsutil import atomic_write_text
 
