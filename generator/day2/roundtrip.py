@@ -57,8 +57,8 @@ class SpecDocument:
             raise UserInputError(
                 Problem("expected a mapping at the top level", SourceLocation(display_path(path), 1, 1))
             )
-        mapping, offset = guess_indentation(text)
-        yaml.indent(mapping=mapping, sequence=mapping + offset, offset=offset)
+        mapping, sequence, offset = guess_indentation(text)
+        yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
         return cls(path=path, original=text, data=data, yaml=yaml)
 
     def dump(self) -> str:
@@ -99,9 +99,10 @@ class SpecDocument:
         return next((entry for entry in self.groups() if str(entry[2].get("name")) == name), None)
 
 
-def guess_indentation(text: str) -> tuple[int, int]:
-    """(mapping indent, dash offset) as the file uses them: `key:` then `  - item` is (2, 2); `- item` is (2, 0)."""
-    mapping = offset = None
+def guess_indentation(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence item indent, dash offset) as the file uses them, relative to the parent key:
+    `key:` then `  - item` is (2, 4, 2); `key:` then `- item` is (2, 2, 0)."""
+    mapping = sequence = offset = None
     previous: tuple[int, bool] | None = None  # (column, ends with ":") of the last content line
     for raw in text.splitlines():
         stripped = raw.strip()
@@ -109,14 +110,16 @@ def guess_indentation(text: str) -> tuple[int, int]:
             continue
         column = len(raw) - len(raw.lstrip(" "))
         if previous is not None and previous[1] and column >= previous[0]:
-            if stripped.startswith("- "):
-                offset = column - previous[0] if offset is None else offset
-            elif column > previous[0] and mapping is None:
+            if stripped.startswith("- ") and offset is None:
+                offset = column - previous[0]
+                sequence = offset + len(stripped) - len(stripped[1:].lstrip(" "))
+            elif not stripped.startswith("- ") and column > previous[0] and mapping is None:
                 mapping = column - previous[0]
         previous = (column, stripped.endswith(":") and not stripped.startswith("- "))
         if mapping is not None and offset is not None:
             break
-    return mapping or 2, offset if offset is not None else 2
+    offset = offset if offset is not None else 2
+    return mapping or 2, sequence if sequence is not None else offset + 2, offset
 
 
 def version_text(value: str) -> Any:
