@@ -10,6 +10,7 @@ from conftest import EXAMPLES, shared_files
 from sandbox_support import assert_clean_cycle, sandbox
 
 from generator.migrate.api import migrate_file
+from generator.spec.catalog import DEFAULT_KUBERNETES_VERSION, OFFERED_KUBERNETES_VERSIONS
 from generator.spec.starter import write_starter
 
 pytestmark = pytest.mark.slow
@@ -43,5 +44,10 @@ def test_the_init_starter_plans_applies_and_replans_clean(tmp_path: Path) -> Non
 )
 def test_eksctl_example_migrates_and_plans_applies_and_replans_clean(example: Path, tmp_path: Path) -> None:
     spec = tmp_path / "ekstf.yaml"
-    spec.write_text(migrate_file(example, env={}).spec_text, encoding="utf-8")
+    migration = migrate_file(example, env={})
+    if (
+        str(migration.spec["cluster"].get("version")) not in OFFERED_KUBERNETES_VERSIONS
+    ):  # what --kubernetes-version is for
+        migration = migrate_file(example, env={}, kubernetes_version=DEFAULT_KUBERNETES_VERSION)
+    spec.write_text(migration.spec_text, encoding="utf-8")
     assert_clean_cycle(sandbox(spec))
