@@ -170,3 +170,70 @@ def test_aws_flag_through_the_cli_against_moto(live_cluster: Path) -> None:
     assert behind.returncode == 1
     codes = [f["code"] for s in json.loads(behind.stdout)["steps"] for f in s["findings"]]
     assert "cluster-behind-spec" in codes
+
+
+STATUS_RECORDED: dict[str, Any] = {
+    "ListAddons": {"addons": ["coredns", "vpc-cni"]},
+    "DescribeAddon": {
+        "coredns": {"addonName": "coredns", "addonVersion": "v1.11.4-eksbuild.2", "status": "ACTIVE", "health": {}},
+        "vpc-cni": {
+            "addonName": "vpc-cni",
+            "addonVersion": "v1.19.2-eksbuild.1",
+            "status": "DEGRADED",
+            "health": {"issues": [{"code": "InsufficientNumberOfReplicas", "message": "2 of 2 replicas not ready"}]},
+        },
+    },
+    "DescribeAddonVersions": {
+        "addons": [
+            {
+                "addonName": "coredns",
+                "addonVersions": [{"addonVersion": v} for v in ("v1.11.4-eksbuild.10", "v1.11.4-eksbuild.2")],
+            }
+        ]
+    },
+    "ListAccessEntries": {"accessEntries": ["arn:aws:iam::123456789012:role/ci"]},
+    "ListInsights": LIST_INSIGHTS,
+}
+STATUS_SPEC = """\
+cluster:
+  name: demo
+  region: eu-west-1
+  version: "1.33"
+  accessEntries:
+    - principalArn: arn:aws:iam::123456789012:role/admins
+addons:
+  coredns: v1.11.4-eksbuild.2
+  vpc-cni: latest
+  kube-proxy: latest
+"""
+
+
+def test_status_reads_addons_access_entries_and_insights(live_cluster: Path) -> None:
+    """Recorded answers for what moto lacks; DescribeCluster from moto_server."""
+    from generator.day2.status import cluster_status
+    from generator.spec.loader import load_spec_text
+
+    session = boto3.session.Session(region_name=REGION)
+
+    def answer(model: Any, params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        recorded = STATUS_RECORDED.get(model.name)
+        if recorded is None:
+            return None
+        # `params` is the serialized request: the addon name is in the URL path or the query string.
+        if model.name == "DescribeAddon":
+            recorded = {"addon": recorded[params["url_path"].rsplit("/", 1)[-1]]}
+        elif model.name == "DescribeAddonVersions" and params["query_string"].get("addonName") != "coredns":
+            recorded = {"addons": []}
+        return AWSResponse(None, 200, {}, None), {**recorded, "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+    session.events.register("before-call.eks.*", answer)
+    report = cluster_status(load_spec_text(STATUS_SPEC).spec, session)
+    addons = {a["name"]: a for a in report.addons}
+    assert addons["coredns"]["newest"] == "v1.11.4-eksbuild.10"  # by number, not by text
+    assert addons["vpc-cni"]["healthIssues"] == ["InsufficientNumberOfReplicas: 2 of 2 replicas not ready"]
+    subjects = {d.subject: d for d in report.differences}
+    assert "addons.kube-proxy" in subjects and subjects["addons.kube-proxy"].note == "not installed"
+    assert "addons.vpc-cni.health" in subjects
+    assert subjects["cluster.accessEntries"].spec == "arn:aws:iam::123456789012:role/admins"
+    assert [i["status"] for i in report.insights] == ["ERROR", "PASSING"]
+    assert "addons.coredns.version" not in subjects  # the pinned version is the installed one

@@ -191,7 +191,8 @@ def status_command(
     for profile in report.fargate_profiles:
         console.print(f"  Fargate profile {profile['name']}: {profile['status']}", markup=False)
     for addon in report.addons:
-        console.print(f"  addon {addon['name']} {addon['version']}: {addon['status']}", markup=False)
+        newest = f" (newest {addon['newest']})" if addon["newest"] and addon["newest"] != addon["version"] else ""
+        console.print(f"  addon {addon['name']} {addon['version']}{newest}: {addon['status']}", markup=False)
     for insight in report.insights:
         console.print(f"  insight {insight['name']} ({insight['id']}): {insight['status']}", markup=False)
     for note in report.notes:

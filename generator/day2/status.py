@@ -6,6 +6,7 @@ insights. APIs an endpoint does not offer are noted, not fatal.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -221,8 +222,15 @@ def _addons(spec: Spec, eks: Any, report: StatusReport) -> None:
     for name in names:
         addon = aws.call("eks:DescribeAddon", eks.describe_addon, clusterName=cluster, addonName=name)["addon"]
         issues = [f"{i.get('code')}: {i.get('message')}" for i in addon.get("health", {}).get("issues", [])]
+        newest = _newest_addon_version(eks, name, str(report.cluster.get("version") or spec.cluster.version), report)
         report.addons.append(
-            {"name": name, "version": addon.get("addonVersion"), "status": addon.get("status"), "healthIssues": issues}
+            {
+                "name": name,
+                "version": addon.get("addonVersion"),
+                "newest": newest,
+                "status": addon.get("status"),
+                "healthIssues": issues,
+            }
         )
         pinned = wanted[name].version if wanted and name in wanted else "latest"
         if pinned != "latest":
@@ -233,6 +241,33 @@ def _addons(spec: Spec, eks: Any, report: StatusReport) -> None:
         report.differences.append(Difference(f"addons.{missing}", "installed", None, "not installed"))
     for extra in sorted(set(names) - expected):
         report.differences.append(Difference(f"addons.{extra}", None, "installed", "installed outside the spec"))
+
+
+def _newest_addon_version(eks: Any, addon: str, kubernetes: str, report: StatusReport) -> str | None:
+    """The newest version EKS offers of `addon` for the cluster's Kubernetes version (None when not known)."""
+    try:
+        offered = list(
+            aws.items(
+                "eks:DescribeAddonVersions",
+                eks,
+                "describe_addon_versions",
+                "addons",
+                optional=True,
+                addonName=addon,
+                kubernetesVersion=kubernetes,
+            )
+        )
+    except aws.Unavailable as error:
+        if not any("addon versions not read" in note for note in report.notes):
+            report.notes.append(f"addon versions not read: {error}")
+        return None
+    versions = [str(v.get("addonVersion")) for entry in offered for v in entry.get("addonVersions", [])]
+    return max(versions, key=_version_key) if versions else None
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    """'v1.13.2-eksbuild.9' → (1, 13, 2, 9): EKS addon versions compare by their numbers."""
+    return tuple(int(part) for part in re.findall(r"\d+", version))
 
 
 def _access_entries(spec: Spec, eks: Any, report: StatusReport) -> None:
