@@ -363,13 +363,19 @@ def test_unknown_values_skip_the_check(type_name: str, values: dict[str, Any]) -
 
 def test_unchecked_types_and_odd_shapes_never_raise() -> None:
     assert check_resource("aws_vpc", {"cidr_block": "10.0.0.0/16"}, WORLD) == []
-    odd: list[Any] = [None, 3, "x", [], {}, [None], [{"id": 5}], {"subnet_ids": "subnet-1"}]
+    odd: list[Any] = [None, 3, "x", [], {}, [None], [{"id": 5}], {"subnet_ids": "subnet-1"}, UNKNOWN, [UNKNOWN]]
+    keys = ("launch_template", "vpc_config", "selector", "type", "kubernetes_groups", "policy", "assume_role_policy",
+            "inline_policy", "access_scope", "policy_arn", "version", "ami_type", "outpost_config", "role_arn",
+            "pod_execution_role_arn", "cluster_name", "addon_name", "configuration_values", "principal_arn",
+            "remote_access", "disk_size", "instance_types", "release_version")  # fmt: skip
     for type_name in sorted(checked_resource_types()):
         for value in odd:
-            values = {key: value for key in ("launch_template", "vpc_config", "selector", "type", "kubernetes_groups",
-                                             "policy", "assume_role_policy", "inline_policy", "access_scope",
-                                             "policy_arn", "version", "ami_type", "outpost_config")}  # fmt: skip
-            check_resource(type_name, values, WORLD)
+            check_resource(type_name, dict.fromkeys(keys, value), WORLD)
+        if not type_name.startswith("aws_eks_"):
+            continue
+        for key in keys:  # one odd value at a time next to otherwise plausible ones
+            for value in odd:
+                check_resource(type_name, {**_ng("lt-0image"), **_cluster(["subnet-0a1"]), key: value}, WORLD)
 
 
 def test_user_data_bootstrap_detection_reads_gzip_and_each_user_data_family() -> None:
