@@ -18,14 +18,12 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent import futures
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import grpc
 
-from generator.sandbox import aws_layer, datasources, planning
 from generator.sandbox import tfplugin6_pb2 as pb
 from generator.sandbox.contracts import AttributePath, Refusal
-from generator.sandbox.fabricate import Context, Fabricator
 from generator.sandbox.schemas import (
     NESTING_MAP,
     NESTING_SINGLE,
@@ -37,8 +35,10 @@ from generator.sandbox.schemas import (
     schema_answer,
     schema_bytes,
 )
-from generator.sandbox.values import conform, decode, encode
 from generator.sandbox.world import FileWorld
+
+if TYPE_CHECKING:
+    from generator.sandbox import planning
 
 MAGIC_COOKIE_KEY = "TF_PLUGIN_MAGIC_COOKIE"
 MAGIC_COOKIE_VALUE = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2"
@@ -111,6 +111,8 @@ class ProviderDouble:
     def __init__(self, provider: str, world: FileWorld) -> None:
         self.provider = provider
         self.world = world
+        from generator.sandbox.fabricate import Context
+
         self.context = Context(
             region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
         )
@@ -132,6 +134,8 @@ class ProviderDouble:
         return schema_bytes(self.provider)
 
     def _behaviour(self, type_name: str) -> planning.Behaviour:
+        from generator.sandbox import aws_layer, planning
+
         if self.provider != "aws":
             return planning.Behaviour()
         known = aws_layer.behaviour(type_name)
@@ -149,6 +153,8 @@ class ProviderDouble:
         return pb.Diagnostics()
 
     def configure_provider(self, request: pb.ConfigureProviderRequest, context: Any) -> pb.Diagnostics:
+        from generator.sandbox.values import decode
+
         config = decode(request.config.msgpack) or {}
         if self.provider == "aws" and isinstance(config, dict):
             region = config.get("region")
@@ -165,6 +171,8 @@ class ProviderDouble:
     def upgrade_resource_state(
         self, request: pb.UpgradeResourceStateRequest, context: Any
     ) -> pb.UpgradeResourceStateResponse:
+        from generator.sandbox.values import encode
+
         schema = self._resource(request.type_name)
         response = pb.UpgradeResourceStateResponse()
         if schema is None:
@@ -177,6 +185,10 @@ class ProviderDouble:
         return response
 
     def read_resource(self, request: pb.ReadResourceRequest, context: Any) -> pb.ReadResourceResponse:
+        from generator.sandbox import planning
+        from generator.sandbox.fabricate import Fabricator
+        from generator.sandbox.values import conform, decode, encode
+
         schema = self._resource(request.type_name)
         response = pb.ReadResourceResponse(private=request.private)
         if schema is None:
@@ -198,6 +210,9 @@ class ProviderDouble:
     def plan_resource_change(
         self, request: pb.PlanResourceChangeRequest, context: Any
     ) -> pb.PlanResourceChangeResponse:
+        from generator.sandbox import aws_layer, planning
+        from generator.sandbox.values import decode, encode
+
         schema = self._resource(request.type_name)
         response = pb.PlanResourceChangeResponse(planned_private=request.prior_private, legacy_type_system=True)
         if schema is None:
@@ -228,6 +243,9 @@ class ProviderDouble:
     def apply_resource_change(
         self, request: pb.ApplyResourceChangeRequest, context: Any
     ) -> pb.ApplyResourceChangeResponse:
+        from generator.sandbox import aws_layer, planning
+        from generator.sandbox.values import decode, encode
+
         schema = self._resource(request.type_name)
         response = pb.ApplyResourceChangeResponse(legacy_type_system=True)
         if schema is None:
@@ -261,6 +279,8 @@ class ProviderDouble:
     def import_resource_state(
         self, request: pb.ImportResourceStateRequest, context: Any
     ) -> pb.ImportResourceStateResponse:
+        from generator.sandbox.values import encode
+
         schema = self._resource(request.type_name)
         response = pb.ImportResourceStateResponse()
         if schema is None:
@@ -279,6 +299,9 @@ class ProviderDouble:
     # --- data sources -----------------------------------------------------------------------------------
 
     def read_data_source(self, request: pb.ReadDataSourceRequest, context: Any) -> pb.ReadDataSourceResponse:
+        from generator.sandbox import datasources
+        from generator.sandbox.values import decode, encode
+
         schema = data_source_schema(self.provider, request.type_name)
         response = pb.ReadDataSourceResponse()
         if schema is None:
