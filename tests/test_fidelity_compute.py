@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from conftest import TerraformEnv
-from fidelity_support import eks_args, generate, module_args, resources
+from fidelity_support import eks_args, generate, module_args, refused, resources
 
 CUSTOM_AMI = "ami-0123456789abcdef0"
 
@@ -232,3 +232,34 @@ def test_self_managed_group_keeps_cluster_autoscaler_tags_and_spot_rebalances(tm
     }
     assert groups["spot"]["capacity_rebalance"] is True
     assert "autoscaling_group_tags" not in groups["steady"] and "capacity_rebalance" not in groups["steady"]
+
+
+# --- bootstrap overrides --------------------------------------------------------------------------------------------
+
+
+def test_bootstrap_script_replaces_the_generated_bootstrap(tmp_path: Path) -> None:
+    repo = generate(
+        tmp_path,
+        """\
+        managedNodeGroups:
+          - name: general
+        nodeGroups:
+          - name: custom-boot
+            userData:
+              shell: echo before
+              bootstrapScript: |
+                /usr/local/bin/join-cluster --name fid
+        """,
+    )
+    args = module_args(repo, "launch_templates.tf", "user_data_custom_boot")
+    assert args["full_bootstrap"] is True
+    assert "join-cluster --name fid" in args["bootstrap_script"]
+    assert "echo before" in args["pre_bootstrap_script"]
+
+
+def test_bootstrap_script_needs_nodes_ekstf_bootstraps(tmp_path: Path) -> None:
+    result = refused(
+        tmp_path,
+        "managedNodeGroups:\n  - name: general\n    userData: {bootstrapScript: /usr/local/bin/join}\n",
+    )
+    assert "managedNodeGroups[0].userData.bootstrapScript: a managed group on an EKS-optimized AMI" in result.stderr

@@ -117,6 +117,26 @@ CASES: dict[str, dict[str, Any]] = {
     "windows_full": {**FULL, "ami_family": "windows", "pre_bootstrap_script": "Write-Host 'pre ${x} %{y}'\n"},
     "windows_managed": {"ami_family": "windows", "pre_bootstrap_script": "Write-Host 'pre ${x} %{y}'\n"},
     "windows_empty": {"ami_family": "windows", "kubelet_max_pods": 20},
+    # eksctl's overrideBootstrapCommand: the user's script replaces the bootstrap (run once, after the pre script).
+    "al2_override": {
+        **CLUSTER,
+        "full_bootstrap": True,
+        "ami_family": "al2",
+        "pre_bootstrap_script": "echo pre\n",
+        "bootstrap_script": "/etc/eks/bootstrap.sh demo --kubelet-extra-args '--node-labels=a=b'\n",
+    },
+    "al2023_override": {
+        **CLUSTER,
+        "full_bootstrap": True,
+        "ami_family": "al2023",
+        "bootstrap_script": "#!/bin/sh\nnodeadm init --config-source file:///etc/my-nodeconfig.yaml\n",
+    },
+    "windows_override": {
+        **CLUSTER,
+        "full_bootstrap": True,
+        "ami_family": "windows",
+        "bootstrap_script": "& $env:ProgramFiles\\Amazon\\EKS\\Start-EKSBootstrap.ps1 -EKSClusterName 'demo'\n",
+    },
 }
 GOLDEN_CASES = ["al2023_full", "al2023_managed", "al2_full", "bottlerocket_full", "windows_full"]
 
@@ -360,6 +380,25 @@ def test_windows_full_bootstrap(rendered: dict[str, dict[str, Any]]) -> None:
     assert powershell_argument(bootstrap, "Base64ClusterCA") == CLUSTER["cluster_ca_data"]
     assert powershell_argument(bootstrap, "DNSClusterIP") == "172.20.0.10"
     assert powershell_argument(bootstrap, "KubeletExtraArgs") == f"{LABELS_FLAG} {TAINTS_FLAG} --max-pods=58"
+
+
+def test_bootstrap_script_replaces_the_al2_bootstrap(rendered: dict[str, dict[str, Any]]) -> None:
+    pre, override = mime_parts(text_of(rendered, "al2_override"))
+    assert body(pre) == "#!/bin/bash\necho pre\n"
+    assert body(override) == "#!/bin/bash\n/etc/eks/bootstrap.sh demo --kubelet-extra-args '--node-labels=a=b'\n"
+    assert text_of(rendered, "al2_override").count("/etc/eks/bootstrap.sh") == 1  # bootstrap runs once
+
+
+def test_bootstrap_script_replaces_the_al2023_node_config(rendered: dict[str, dict[str, Any]]) -> None:
+    (part,) = mime_parts(text_of(rendered, "al2023_override"))
+    assert part.get_content_type() == "text/x-shellscript"  # no NodeConfig of ours next to the user's bootstrap
+    assert body(part) == "#!/bin/sh\nnodeadm init --config-source file:///etc/my-nodeconfig.yaml\n"
+
+
+def test_bootstrap_script_replaces_the_windows_bootstrap(rendered: dict[str, dict[str, Any]]) -> None:
+    text = text_of(rendered, "windows_override")
+    assert text.count("Start-EKSBootstrap.ps1") == 1
+    assert "-DNSClusterIP" not in text
 
 
 def test_windows_managed_is_the_pre_script_only(rendered: dict[str, dict[str, Any]]) -> None:

@@ -317,6 +317,11 @@ class UserData(SpecModel):
     )
     bottlerocket_toml: str | None = Field(None, description="Bottlerocket: extra TOML settings.")
     bootstrap_extra_args: str | None = Field(None, description="AL2: extra arguments to /etc/eks/bootstrap.sh.")
+    bootstrap_script: str | None = Field(
+        None,
+        description="Replaces ekstf's node bootstrap (eksctl overrideBootstrapCommand): a script (PowerShell on "
+        "Windows) that joins the node itself, run once after `shell`. Self-managed groups and custom AMIs only.",
+    )
 
 
 class Kubelet(SpecModel):

@@ -615,13 +615,41 @@ def _check_ami(checks: _Checks, base: KeyPath, group: NodeGroupBase, minor: int)
             hint="use an AL2023 or Bottlerocket amiType",
         )
     user_data = group.user_data
+    if user_data is not None and user_data.bootstrap_script is not None:
+        full = base[0] == "nodeGroups" or group.ami is not None
+        if not full:
+            checks.error(
+                (*base, "userData", "bootstrapScript"),
+                "a managed group on an EKS-optimized AMI is bootstrapped by EKS, which appends its own bootstrap",
+                hint="use `ami: {id, family}` (a custom AMI) to bootstrap the nodes yourself, or use `shell` for "
+                "commands before EKS's bootstrap",
+            )
+        if family == "bottlerocket":
+            checks.error(
+                (*base, "userData", "bootstrapScript"),
+                "Bottlerocket nodes take TOML settings, not a bootstrap script",
+                hint="use bottlerocketToml",
+            )
+        replaced = [
+            k
+            for k, v in (("nodeConfig", user_data.node_config), ("bootstrapExtraArgs", user_data.bootstrap_extra_args))
+            if v
+        ]
+        if group.kubelet is not None and (group.kubelet.max_pods is not None or group.kubelet.extra_config):
+            replaced.append("kubelet")
+        for key in replaced:
+            checks.warn(
+                (*base, "kubelet") if key == "kubelet" else (*base, "userData", key),
+                "ignored: bootstrapScript replaces the bootstrap that would apply it",
+                hint="pass the setting in your bootstrap script",
+            )
     if user_data is not None:
         allowed = {
-            "al2023": {"shell", "node_config"},
-            "al2": {"shell", "bootstrap_extra_args"},
-            "bottlerocket": {"bottlerocket_toml"},
-            "windows": set(),
-        }.get(family, {"shell", "node_config", "bottlerocket_toml", "bootstrap_extra_args"})
+            "al2023": {"shell", "node_config", "bootstrap_script"},
+            "al2": {"shell", "bootstrap_extra_args", "bootstrap_script"},
+            "bottlerocket": {"bottlerocket_toml", "bootstrap_script"},
+            "windows": {"bootstrap_script"},
+        }.get(family, {"shell", "node_config", "bottlerocket_toml", "bootstrap_extra_args", "bootstrap_script"})
         for name in ("shell", "node_config", "bottlerocket_toml", "bootstrap_extra_args"):
             if getattr(user_data, name) is not None and name not in allowed:
                 key = {"node_config": "nodeConfig", "bottlerocket_toml": "bottlerocketToml"}.get(

@@ -11,6 +11,8 @@ locals {
   pre_script                 = can(regex("\\S", var.pre_bootstrap_script)) ? chomp(var.pre_bootstrap_script) : ""
   bottlerocket_settings_toml = can(regex("\\S", var.bottlerocket_settings_toml)) ? chomp(var.bottlerocket_settings_toml) : ""
   max_pods                   = one(compact([var.kubelet_max_pods])) # the number as a string, or null
+  # A user's bootstrap replaces the one this module writes (full bootstrap only); blank counts as unset.
+  override_script = var.full_bootstrap && can(regex("\\S", var.bootstrap_script)) ? chomp(var.bootstrap_script) : ""
 
   # The cluster DNS service is the 10th address of the service CIDR (IPv4 and IPv6 alike).
   cluster_dns_ip       = try(cidrhost(var.cluster_service_cidr, 10), "")
@@ -40,6 +42,12 @@ locals {
   # A shell script part: the user's script as written if it names its interpreter, else run with bash.
   pre_script_parts = [
     for script in compact([local.pre_script]) : {
+      content_type = local.shell_part
+      body         = startswith(script, "#!") ? script : "#!/bin/bash\n${script}"
+    }
+  ]
+  override_parts = [
+    for script in compact([local.override_script]) : {
       content_type = local.shell_part
       body         = startswith(script, "#!") ? script : "#!/bin/bash\n${script}"
     }
@@ -81,9 +89,10 @@ locals {
       for spec in [local.al2023_spec] : {
         content_type = "application/node.eks.aws"
         body         = chomp("---\n${yamlencode({ apiVersion = "node.eks.aws/v1alpha1", kind = "NodeConfig", spec = spec })}")
-      } if length(spec) > 0
+      } if length(spec) > 0 && local.override_script == ""
     ],
     local.pre_script_parts,
+    local.override_parts,
   )
 
   # --- AL2: /etc/eks/bootstrap.sh in a MIME multipart shell part --------------------------------------------------
@@ -117,7 +126,11 @@ locals {
     compact([local.pre_script]),
     ["/etc/eks/bootstrap.sh ${join(" \\\n  ", local.al2_bootstrap_args)}"],
   ))
-  al2_parts = var.full_bootstrap ? [{ content_type = local.shell_part, body = local.al2_full_script }] : local.pre_script_parts
+  al2_parts = (
+    local.override_script != "" ? concat(local.pre_script_parts, local.override_parts)
+    : var.full_bootstrap ? [{ content_type = local.shell_part, body = local.al2_full_script }]
+    : local.pre_script_parts
+  )
 
   # --- Bottlerocket: TOML settings ---------------------------------------------------------------------------------
   # TOML basic strings use JSON's escapes, so jsonencode() quotes keys and values safely.
@@ -175,7 +188,10 @@ locals {
       [for args in compact([join(" ", local.kubelet_args)]) : "-KubeletExtraArgs ${local.windows_quoted.kubelet_args}"],
     )),
   ]
-  windows_body = join("\n", concat(compact([local.pre_script]), var.full_bootstrap ? local.windows_bootstrap : []))
+  windows_body = join("\n", concat(
+    compact([local.pre_script]),
+    local.override_script != "" ? [local.override_script] : var.full_bootstrap ? local.windows_bootstrap : [],
+  ))
 
   # --- The selected family ------------------------------------------------------------------------------------------
   user_data_by_family = {
@@ -196,13 +212,23 @@ locals {
 # Inputs the chosen family has no place for are dropped; say so in plan output (a warning, not an error).
 locals {
   inputs_used_by_family = {
-    al2023       = ["pre_bootstrap_script", "node_config", "kubelet_extra_config", "kubelet_max_pods"]
-    al2          = concat(["pre_bootstrap_script"], var.full_bootstrap ? ["bootstrap_extra_args", "kubelet_max_pods"] : [])
+    al2023 = concat(
+      ["pre_bootstrap_script"],
+      local.override_script != "" ? ["bootstrap_script"] : ["node_config", "kubelet_extra_config", "kubelet_max_pods"],
+    )
+    al2 = concat(
+      ["pre_bootstrap_script"],
+      local.override_script != "" ? ["bootstrap_script"] : var.full_bootstrap ? ["bootstrap_extra_args", "kubelet_max_pods"] : [],
+    )
     bottlerocket = ["bottlerocket_settings_toml", "kubelet_max_pods"]
-    windows      = concat(["pre_bootstrap_script"], var.full_bootstrap ? ["kubelet_max_pods"] : [])
+    windows = concat(
+      ["pre_bootstrap_script"],
+      local.override_script != "" ? ["bootstrap_script"] : var.full_bootstrap ? ["kubelet_max_pods"] : [],
+    )
   }
   family_specific_inputs_set = {
     pre_bootstrap_script       = can(regex("\\S", var.pre_bootstrap_script))
+    bootstrap_script           = can(regex("\\S", var.bootstrap_script))
     node_config                = length(var.node_config) > 0
     kubelet_extra_config       = length(var.kubelet_extra_config) > 0
     bottlerocket_settings_toml = can(regex("\\S", var.bottlerocket_settings_toml))

@@ -55,6 +55,13 @@ variable "pre_bootstrap_script" {
   nullable    = false
 }
 
+variable "bootstrap_script" {
+  description = "Full bootstrap only: a script that replaces the bootstrap this module writes (eksctl's overrideBootstrapCommand). It runs after pre_bootstrap_script and must join the node to the cluster itself: shell on AL2023 and AL2 (no NodeConfig is written), PowerShell on Windows. Not used on Bottlerocket."
+  type        = string
+  default     = ""
+  nullable    = false
+}
+
 variable "node_config" {
   description = "AL2023 only: a NodeConfig `spec` fragment merged into the NodeConfig this module writes (the fragment wins)."
   type        = any

@@ -75,7 +75,14 @@ def needs_user_data(group: NodeGroupBase, self_managed: bool) -> bool:
         return True
     user_data = group.user_data
     return user_data is not None and any(
-        v for v in (user_data.shell, user_data.node_config, user_data.bottlerocket_toml, user_data.bootstrap_extra_args)
+        v
+        for v in (
+            user_data.shell,
+            user_data.node_config,
+            user_data.bottlerocket_toml,
+            user_data.bootstrap_extra_args,
+            user_data.bootstrap_script,
+        )
     )
 
 

@@ -345,6 +345,7 @@ def _user_data_module(spec: Spec, group: NodeGroupBase, self_managed: bool) -> M
         args["node_config"] = user_data.node_config or None
         args["bottlerocket_settings_toml"] = _as_file(user_data.bottlerocket_toml)
         args["bootstrap_extra_args"] = user_data.bootstrap_extra_args
+        args["bootstrap_script"] = _as_file(user_data.bootstrap_script)
     if bottlerocket_admin_for_ssh(group):
         # Bottlerocket has no sshd on the host: SSH reaches the admin host container, off unless enabled.
         toml = args.get("bottlerocket_settings_toml") or ""
