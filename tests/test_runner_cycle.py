@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import stat
 from pathlib import Path
 
@@ -159,9 +158,9 @@ def test_plan_writes_review_files(terraform_env: TerraformEnv, tmp_path: Path) -
     assert result.returncode == 2, result.stderr
     assert "null_resource.node[0]" in markdown.read_text(encoding="utf-8")
     assert read_json(as_json)
-    if importlib.util.find_spec("generator.review") is not None:  # the EKS-aware review is used when installed
-        assert "ekstf review" in markdown.read_text(encoding="utf-8")
-        assert "No EKS dangers" in result.stdout
+    assert "ekstf review" in markdown.read_text(encoding="utf-8")  # the EKS-aware review, never a fallback
+    assert read_json(as_json)["summary"]["create"] == 4  # three nodes and the marker
+    assert "No EKS dangers" in result.stdout
     assert SECRET_ONE not in markdown.read_text(encoding="utf-8") + as_json.read_text(encoding="utf-8")
 
 
@@ -214,25 +213,6 @@ def test_apply_asks_for_approval_on_a_terminal(terraform_env: TerraformEnv, tmp_
     code, output = _apply_on_a_terminal(workdir, "yes")
     assert code == 0, output
     assert len(read_json(workdir / "terraform.tfstate")["resources"]) == 2  # node (3 instances) and marker
-
-
-def test_minimal_summary_without_the_review_engine() -> None:
-    from generator.runner.summary import render_minimal, summarize_plan
-
-    plan = {
-        "resource_changes": [
-            {"address": "a.x", "mode": "managed", "change": {"actions": ["create"]}},
-            {"address": "a.y", "mode": "managed", "change": {"actions": ["delete", "create"]}},
-            {"address": "a.z", "mode": "managed", "change": {"actions": ["delete"]}},
-            {"address": "a.n", "mode": "managed", "change": {"actions": ["no-op"]}},
-            {"address": "data.d.r", "mode": "data", "change": {"actions": ["read"]}},
-        ]
-    }
-    text = render_minimal(summarize_plan(plan))
-    assert text.splitlines()[0] == "Plan: 1 to add, 0 to change, 1 to replace, 1 to destroy."
-    assert "replaced (destroyed, then created again):\n    - a.y" in text
-    assert "destroyed:\n    - a.z" in text
-    assert render_minimal(summarize_plan({"resource_changes": []})).startswith("No changes")
 
 
 @pytest.mark.slow

@@ -50,7 +50,7 @@ def _print_review(plan: dict[str, Any], *, json_path: Path | None = None, markdo
 
     color = console.is_terminal and not os.environ.get("NO_COLOR")
     rendered = render_plan(plan, json_path=json_path, markdown_path=markdown_path, color=color, width=console.width)
-    console.print(Text.from_ansi(rendered.terminal) if color else rendered.terminal, markup=False, highlight=False)
+    console.print(Text.from_ansi(rendered) if color else rendered, markup=False, highlight=False)
 
 
 def _confirmer(auto_approve: bool, verb: str, *, show_review: bool = True) -> Confirm | None:

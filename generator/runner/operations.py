@@ -23,7 +23,7 @@ from generator.errors import ConflictError, Interrupted, Problem, ToolError, Use
 from generator.fsutil import atomic_write_bytes, atomic_write_text, sha256_bytes, sha256_file
 from generator.runner.progress import OperationProgress
 from generator.runner.secrets import KnownSecrets, secrets_in_state
-from generator.runner.summary import summarize_plan
+from generator.runner.summary import changing_resources
 from generator.runner.workdir import PRIVATE, PlanRecord, RunPaths, changed_inputs, hash_inputs, write_private_json
 
 EXIT_NO_CHANGES = 0
@@ -285,7 +285,7 @@ def apply_saved_plan(
             pre_apply_check(workdir, plan)
         if confirm is not None and not confirm(plan):
             raise ConflictError("not applied: the plan was not approved.")
-        with OperationProgress(console, "Destroying" if destroy else "Applying", total=summarize_plan(plan).total) as p:
+        with OperationProgress(console, "Destroying" if destroy else "Applying", total=changing_resources(plan)) as p:
             result = engine.apply(workdir, frozen, lock_timeout=lock_timeout, on_output=p)
     finally:
         frozen.unlink(missing_ok=True)
