@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLES, run_ekstf
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
@@ -77,13 +77,66 @@ def _load_or_reject(text: str) -> None:
     loaded.spec.model_dump(mode="json", by_alias=True)
 
 
+# Strings an attacker or an unlucky copy-paste puts in a spec: terminal escapes, HCL template and heredoc syntax,
+# line breaks of every kind, invisible and combining characters, and very long text.
+HOSTILE_PIECES = [
+    "\n",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\x07",
+    "\x1b[2J",
+    "\x1b]0;title\x07",
+    "\x7f",
+    "\x85",
+    "\u2028",
+    "\u202e",
+    "\u200d",
+    "\u0301",
+    "\ufeff",
+    "\u3000",
+    '"',
+    "'",
+    "\\",
+    "${",
+    "${var.x}",
+    "%{",
+    "%{ if true }",
+    "$${",
+    "}",
+    "EOT",
+    "<<-EOT",
+    "\nEOT\n",
+    "#",
+    "//",
+    "/*",
+    "=",
+    "ünï",
+    "🚀",
+    "\U0001f3fb",
+    "  ",
+    "-",
+    ": ",
+    "- ",
+    "&a",
+    "*a",
+    "!!str",
+]
+hostile_strings = st.one_of(
+    st.lists(st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(max_size=5)), max_size=10).map("".join),
+    st.integers(min_value=1000, max_value=5000).map(lambda n: "x" * n),
+)
+non_finite = st.sampled_from([float("nan"), float("inf"), float("-inf")])
 scalars = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(10**40), max_value=10**40),
     st.floats(allow_nan=True, allow_infinity=True),
+    non_finite,
     st.text(max_size=30),
+    hostile_strings,
     st.sampled_from(["1.34", "0.0.0.0/0", "10.0.0.0/8", "${VAR}", "~", "yes", "no", "0x1F", "2024-01-01", "<id>"]),
+    st.sampled_from([".nan", ".inf", "-.inf", "inf", "NaN", "1e5000", "-0", "0o17", ">= 1.5.7,", "~> 6.0"]),
 )
 values = st.recursive(
     scalars,
@@ -153,6 +206,100 @@ def damaged_texts(draw: st.DrawFn) -> str:
     return text
 
 
+# Where free-form values live: everything written here reaches the generated HCL.
+FREE_FORM_PLACES = [
+    ("managedNodeGroups", 0, "kubelet", "extraConfig"),
+    ("managedNodeGroups", 0, "userData", "nodeConfig"),
+    ("addons", "aws-ebs-csi-driver", "configuration"),
+]
+TEXT_PLACES = [("managedNodeGroups", 0, "tags"), ("cluster", "tags")]
+free_form = st.recursive(
+    st.one_of(hostile_strings, st.floats(allow_nan=False, allow_infinity=False), st.integers(), st.booleans()),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(hostile_strings, children, max_size=3),
+    max_leaves=8,
+)
+
+
+@st.composite
+def hostile_specs(draw: st.DrawFn) -> str:
+    """RICH_SPEC with hostile keys and values in the free-form maps, tags, user data and version constraints;
+    now and then a non-finite number (which must be refused)."""
+    data = copy.deepcopy(SEED_DATA[0])
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        text_place = draw(st.integers(min_value=0, max_value=3)) == 0
+        place = draw(st.sampled_from(TEXT_PLACES if text_place else FREE_FORM_PLACES))
+        parent: Any = data
+        for part in place[:-1]:
+            parent = parent[part] if isinstance(parent, list) else parent.setdefault(part, {})
+        values = hostile_strings if text_place else free_form
+        parent[place[-1]] = draw(st.dictionaries(hostile_strings, values, max_size=4))
+    group = data["managedNodeGroups"][0]
+    if draw(st.booleans()):
+        group["userData"] = {"shell": draw(hostile_strings) + draw(st.sampled_from(["", "\n", "\n  \n"]))}
+    if draw(st.integers(min_value=0, max_value=4)) == 0:
+        data["terraform"]["versions"] = {"aws": draw(st.one_of(hostile_strings, st.just(">= 6.28, < 7.0")))}
+    if draw(st.integers(min_value=0, max_value=9)) == 5:
+        group.setdefault("kubelet", {}).setdefault("extraConfig", {})["ratio"] = draw(non_finite)
+    buffer = io.StringIO()
+    _yaml.dump(data, buffer)
+    return buffer.getvalue()
+
+
+def _render_or_reject(text: str) -> dict[str, bytes] | None:
+    """A spec is rejected with problems, or loads and renders: no third outcome."""
+    from generator.generate import render_repo
+
+    try:
+        loaded = load_spec_text(text, "fuzz.yaml")
+    except UserInputError as error:
+        assert error.problems
+        for problem in error.problems:
+            rendered = problem.render()
+            assert "\x1b" not in rendered and "\r" not in rendered, rendered
+        return None
+    return render_repo(loaded.spec)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(hostile_specs())
+def test_hostile_free_form_values_are_rejected_or_rendered(text: str) -> None:
+    _render_or_reject(text)
+
+
+def _terraform_findings(files: dict[str, bytes], root: Path) -> list[str]:
+    """What Terraform's own formatter/parser and config loader say about a generated repository."""
+    from generator.conformance.fmt_check import check_format
+    from generator.conformance.load_check import check_load
+
+    for relative, content in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(content)
+    formatted = check_format(root)
+    modules = [p for p in (root / "modules").iterdir() if p.is_dir()] if (root / "modules").is_dir() else []
+    loaded = check_load(root, modules, formatted.reported)
+    return [f"{f.file}:{f.line}: {f.message}" for f in [*formatted.findings, *loaded.findings]]
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=5,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),  # each example runs Terraform: no slow shrinking
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(hostile_specs())
+def test_accepted_hostile_specs_generate_what_terraform_accepts(
+    tmp_path_factory: pytest.TempPathFactory, text: str
+) -> None:
+    """The guarantee behind `generate`: a spec it accepts never yields HCL that Terraform's parser or loader rejects
+    (and `terraform fmt` would leave every file as it is)."""
+    files = _render_or_reject(text)
+    if files is None:
+        return
+    findings = _terraform_findings(files, tmp_path_factory.mktemp("hostile"))
+    assert not findings, "\n".join(findings) + "\n--- spec ---\n" + text
+
+
 @FUZZ
 @given(st.text(max_size=300))
 def test_random_text_never_raises_anything_else(text: str) -> None:
@@ -203,6 +350,11 @@ CLI_CASES = {
     "huge-number": b"cluster: {name: a, region: eu-west-1}\nvpc: {azCount: " + b"9" * 5000 + b"}\n",
     "python-tag": b"cluster: !!python/object/apply:os.system ['echo hi']\n",
     "wrong-everything": b"cluster: 5\nvpc: []\nmanagedNodeGroups: {a: b}\naddons: 7\n",
+    "nan-in-free-form": b"cluster: {name: a, region: eu-west-1}\naddons: {coredns: {configuration: {x: .nan}}}\n",
+    "boolean-number": b"cluster: {name: a, region: eu-west-1}\nvpc: {azCount: true}\n",
+    "escape-in-key": b'cluster: {name: a, region: eu-west-1, "\\e[2J\\rok": 1}\n',
+    "surrogate": b'cluster: {name: a, region: eu-west-1, tags: {"\\ud800": x}}\n',
+    "bad-constraint": b"cluster: {name: a, region: eu-west-1}\nterraform: {versions: {aws: 'latest'}}\n",
 }
 
 
