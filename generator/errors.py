@@ -123,7 +123,7 @@ class FileSystemError(EkstfError):
 
     def __init__(self, message: str, error: OSError | None = None, hint: str = "") -> None:
         reason = _os_reason(error) if error is not None else ""
-        text = f"{message}: {reason}" if reason else message
+        text = terminal_safe(f"{message}: {reason}" if reason else message)
         super().__init__(text + (f"\n    hint: {hint}" if hint else ""))
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import __version__
-from generator.errors import ConflictError, FileSystemError, Problem, UserInputError
+from generator.errors import ConflictError, FileSystemError, Problem, UserInputError, terminal_safe
 from generator.fsutil import discard, sha256_bytes, stage_bytes, stale_temp_files
 
 MANIFEST = ".ekstf/manifest.json"
@@ -265,7 +265,8 @@ def _remove_empty_parents(directory: Path, root: Path) -> None:
 
 
 def _conflict_message(report: WriteReport) -> str:
-    lines = [f"refusing to overwrite {len(report.conflicts)} file(s) in {report.out_dir} (nothing was written):"]
+    where = terminal_safe(str(report.out_dir))
+    lines = [f"refusing to overwrite {len(report.conflicts)} file(s) in {where} (nothing was written):"]
     for outcome in report.outcomes:
         if outcome.action == "conflict":
             lines.append(f"  {outcome.path}: {outcome.detail}")
