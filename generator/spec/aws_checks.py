@@ -201,6 +201,14 @@ def _check_existing_network(ec2: Any, findings: _Findings, spec: Spec) -> dict[s
             findings.error(path, f"subnet {subnet_id} does not exist in {spec.cluster.region}")
         elif vpc.id is not None and subnet.vpc_id != vpc.id:
             findings.error(path, f"subnet {subnet_id} belongs to {subnet.vpc_id}, not to {vpc.id}")
+    if vpc.existing and vpc.id is None:
+        vpcs = sorted({subnet.vpc_id for subnet in subnets.values()})
+        if len(vpcs) > 1:
+            findings.error(
+                ("vpc",),
+                f"the subnets are in different VPCs ({', '.join(vpcs)}); a cluster uses one VPC",
+                hint="set vpc.id and list only that VPC's subnets",
+            )
     _check_control_plane_zones(findings, spec, subnets)
     groups_wanted: list[tuple[KeyPath, str]] = [
         (("vpc", "securityGroupIds", i), sg) for i, sg in enumerate(vpc.security_group_ids)

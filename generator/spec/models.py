@@ -245,7 +245,9 @@ class Vpc(SpecModel):
     """A new VPC (default) or, when `id` is set, an existing one."""
 
     id: Annotated[str, StringConstraints(pattern=r"^vpc-[0-9A-Za-z]+$")] | None = Field(
-        None, description="Existing VPC id; when set, no VPC is created."
+        None,
+        description="Existing VPC id; when set, no VPC is created. With subnet ids and no id, the VPC is the one "
+        "the subnets are in.",
     )
     cidr: Cidr = Field("10.0.0.0/16", description="CIDR of a new VPC.")
     availability_zones: list[str] | None = Field(None, description="Pin AZs (names like eu-west-1a).")
@@ -267,7 +269,15 @@ class Vpc(SpecModel):
 
     @property
     def existing(self) -> bool:
-        return self.id is not None
+        """An existing network: `id` is set, or subnets are listed (the VPC is then the one they are in)."""
+        return self.id is not None or bool(
+            self.private_subnet_ids or self.public_subnet_ids or self.control_plane_subnet_ids
+        )
+
+    @property
+    def public_only(self) -> bool:
+        """An existing VPC whose cluster and nodes use public subnets (eksctl allows it): no private subnets."""
+        return self.existing and not self.private_subnet_ids and bool(self.public_subnet_ids)
 
 
 # --- compute ---------------------------------------------------------------------------------------

@@ -342,8 +342,8 @@ def _check_vpc(spec: Spec, checks: _Checks) -> list[str] | None:
             if checks.given("vpc", key):
                 checks.error(
                     ("vpc", key),
-                    f"`{key}` only applies to a new VPC, but `vpc.id` names an existing one",
-                    hint="remove it, or remove `id` to create a VPC",
+                    f"`{key}` only applies to a new VPC, but the spec names an existing one (`id` or subnet ids)",
+                    hint="remove it, or remove `id` and the subnet ids to create a VPC",
                 )
         if spec.cluster.outpost is not None:
             if not vpc.private_subnet_ids:
@@ -352,10 +352,19 @@ def _check_vpc(spec: Spec, checks: _Checks) -> list[str] | None:
                     "a local cluster on Outposts needs a private subnet on the Outpost",
                     expected="a list with at least one subnet id on the Outpost",
                 )
+        elif vpc.public_only and len(vpc.public_subnet_ids) >= 2:
+            checks.warn(
+                ("vpc", "publicSubnetIds"),
+                "no private subnets: the control plane's network interfaces and the nodes go in the public subnets, "
+                "where nodes are reachable from the internet if their security groups allow it",
+                hint="prefer private subnets with a NAT gateway; keep node security groups closed",
+            )
+            if spec.fargate_profiles:
+                checks.error(("fargateProfiles", 0), "Fargate runs pods in private subnets only; the VPC lists none")
         elif len(vpc.private_subnet_ids) < 2:
             checks.error(
                 ("vpc", "privateSubnetIds"),
-                "an existing VPC needs at least two private subnets (in two AZs)",
+                "an existing VPC needs at least two private subnets (in two AZs), or two public ones only",
                 expected="a list of subnet ids, e.g. [subnet-0abc..., subnet-0def...]",
             )
         for key, ids in (

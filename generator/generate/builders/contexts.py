@@ -47,6 +47,8 @@ class NewVpcContext(TypedDict):
 class ExistingVpcContext(TypedDict):
     existing: Literal[True]
     vpc_id: str | None
+    vpc_subnet: str | None  # no vpc.id: the VPC is read from this subnet
+    public_only: bool
     private_subnet_ids: list[str]
     public_subnet_ids: list[str]
     control_plane_subnet_ids: list[str]

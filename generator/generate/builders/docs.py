@@ -51,6 +51,13 @@ def notes(spec: Spec) -> list[str]:
             "authentication still applies). Restrict `cluster.endpoint.publicCidrs` to your office, VPN and CI "
             "ranges, or make the endpoint private."
         )
+    if spec.vpc.public_only:
+        found.append(
+            "**No private subnets**: the control plane's network interfaces and every node are in public subnets. "
+            "Nodes need public IPs to reach the internet and the API (the subnets must assign them), and they are "
+            "reachable from the internet wherever their security groups allow it. Prefer private subnets with a "
+            "NAT gateway."
+        )
     groups = [*spec.managed_node_groups, *spec.node_groups]
     windows = [g.name for g in groups if g.os_family == "windows"]
     if windows:

@@ -85,10 +85,15 @@ def _new(spec: Spec) -> NewVpcContext:
 
 def _existing(spec: Spec) -> ExistingVpcContext:
     vpc = spec.vpc
+    # Only public subnets (eksctl allows it): the cluster and nodes use them where private ones would go.
+    private = list(vpc.public_subnet_ids if vpc.public_only else vpc.private_subnet_ids)
+    subnets = [*vpc.private_subnet_ids, *vpc.public_subnet_ids, *vpc.control_plane_subnet_ids]
     return {
         "existing": True,
         "vpc_id": vpc.id,
-        "private_subnet_ids": list(vpc.private_subnet_ids),
+        "vpc_subnet": None if vpc.id else subnets[0],
+        "public_only": vpc.public_only,
+        "private_subnet_ids": private,
         "public_subnet_ids": list(vpc.public_subnet_ids),
         "control_plane_subnet_ids": list(vpc.control_plane_subnet_ids),
     }
