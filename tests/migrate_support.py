@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -212,3 +213,60 @@ def seed_eksctl_cluster(session: Any) -> Seeded:
         irsa_role_name=irsa_role,
         policy_arn=policy_arn,
     )
+
+
+# --- the "mapped means generated" guard ----------------------------------------------------------------------
+
+
+def _key_parts(ekstf_key: str) -> list[str]:
+    """`managedNodeGroups[].labels` → ["managedNodeGroups", "[]", "labels"]; `addons.*.version` keeps "*"."""
+    parts: list[str] = []
+    for piece in ekstf_key.split("."):
+        name = piece.rstrip("[]")
+        if name:
+            parts.append(name)
+        parts += ["[]"] * ((len(piece) - len(name)) // 2)
+    return parts
+
+
+def _resolves(node: Any, parts: list[str]) -> bool:
+    if not parts:
+        return node is not None
+    head, rest = parts[0], parts[1:]
+    if head == "[]":
+        return isinstance(node, list) and any(_resolves(item, rest) for item in node)
+    if head == "*":
+        return isinstance(node, dict) and any(_resolves(item, rest) for item in node.values())
+    return isinstance(node, dict) and head in node and _resolves(node[head], rest)
+
+
+def mapped_fields_not_generated(migration: Any) -> list[str]:
+    """Rows reported `mapped` that the spec does not carry into the generated repo, each with the reason.
+
+    A mapped row names the spec key it went to, and that key must exist in the written spec (or the row says, in
+    its note, why nothing needed to be written); no spec warning may call that key "not generated".
+    """
+    from ruamel.yaml import YAML
+
+    from generator.spec.loader import load_spec_text
+    from generator.spec.positions import format_key_path
+
+    data = YAML(typ="safe").load(migration.spec_text)
+    not_generated = [w.key_path for w in load_spec_text(migration.spec_text).warnings if "not generated" in w.message]
+    found = []
+    for row in migration.report.rows:
+        if row.outcome != "mapped":
+            continue
+        where = format_key_path(row.path)
+        if not row.ekstf_key:
+            if not row.note:
+                found.append(f"{where}: mapped to nothing, and the note does not say why")
+            continue
+        if not _resolves(data, _key_parts(row.ekstf_key)):
+            found.append(f"{where}: mapped to {row.ekstf_key}, which the written spec does not have")
+        generic = ".".join(p for p in _key_parts(row.ekstf_key) if p not in ("[]", "*"))
+        for key_path in not_generated:
+            plain = re.sub(r"\[\d+\]", "", key_path)
+            if generic == plain or generic.startswith(plain + "."):
+                found.append(f"{where}: mapped to {row.ekstf_key}, which ekstf does not generate ({key_path})")
+    return found

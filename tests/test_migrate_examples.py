@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 from conftest import run_ekstf, shared_available, shared_files, shared_path
+from migrate_support import mapped_fields_not_generated
 
 from generator.migrate.api import Migration, migrate_file
 from generator.migrate.document import load_document
 from generator.migrate.report import SAMPLE_ID_NOTE, leaves
+from generator.spec import catalog
 from generator.spec.loader import load_spec, load_spec_text
 
 EXAMPLES = shared_files("eksctl-examples")
@@ -33,8 +35,19 @@ def test_the_shared_examples_are_all_here() -> None:
     assert len(EXAMPLES) == 49
 
 
+VERSION_REFUSED = "EKS does not create clusters on Kubernetes"
+
+
 def _migrate(path: Path) -> Migration:
-    return migrate_file(path, env={})
+    """The example as a user would migrate it: an old Kubernetes version eksctl's file pins (EKS no longer creates
+    clusters on it, so `generate` refuses it) is replaced with --kubernetes-version, as the report says to."""
+    migration = migrate_file(path, env={})
+    if any(VERSION_REFUSED in problem for problem in migration.report.spec_problems):
+        # Without the flag the version is kept and reported; the refusal is the only problem.
+        assert [p for p in migration.report.spec_problems if VERSION_REFUSED not in p] == []
+        assert any("no longer offers" in r.note for r in migration.report.rows)
+        return migrate_file(path, env={}, kubernetes_version=catalog.DEFAULT_KUBERNETES_VERSION)
+    return migration
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
@@ -59,6 +72,8 @@ def test_example_migrates_and_every_field_has_an_outcome(example: Path, tmp_path
     assert report.spec_problems == []
     loaded = load_spec(spec_file)
     assert loaded.spec.cluster.name == document.data["metadata"]["name"]
+    # "mapped" is a promise: the field reached the spec, in a key the generator writes.
+    assert mapped_fields_not_generated(migration) == []
     # Deterministic: the same input gives the same bytes.
     assert _migrate(example).spec_text == migration.spec_text
 

@@ -121,7 +121,10 @@ def test_al2_on_a_recent_version_is_approximated_as_al2023() -> None:
 def test_old_version_is_kept_and_flagged_and_the_override_wins() -> None:
     text = HEAD + '  version: "1.16"\n'
     migration = migrate_text(text)
-    assert spec_of(migration).cluster.version == "1.16"
+    assert "version: '1.16'" in migration.spec_text
+    # Kept and reported; `generate` refuses it, so the report lists that as the one thing to fix.
+    assert len(migration.report.spec_problems) == 1
+    assert "EKS does not create clusters on Kubernetes 1.16" in migration.report.spec_problems[0]
     assert "no longer offers Kubernetes 1.16" in row(migration, "metadata.version").note
     assert any("1.16" in w for w in migration.report.warnings)
     override = migrate_text(text, kubernetes_version="1.33")
@@ -130,7 +133,8 @@ def test_old_version_is_kept_and_flagged_and_the_override_wins() -> None:
 
 
 def test_float_version_keeps_its_trailing_zero() -> None:
-    assert spec_of(migrate_text(HEAD + "  version: 1.30\n")).cluster.version == "1.30"
+    assert "version: '1.30'" in migrate_text(HEAD + "  version: 1.30\n").spec_text
+    assert "version: '1.20'" in migrate_text(HEAD + "  version: 1.20\n").spec_text
 
 
 # --- placeholders ------------------------------------------------------------------------------------------
@@ -393,7 +397,7 @@ def test_logging_encryption_network_and_cluster_features() -> None:
         "  publicAccessCIDRs: [203.0.113.0/24]\n"
         "zonalShiftConfig: {enabled: true}\nupgradePolicy: {supportType: EXTENDED}\n"
         "controlPlaneScalingConfig: {tier: tier-xl}\nkarpenter: {version: '1.0.0'}\n"
-        "fargateProfiles:\n  - name: fp\n    selectors: [{namespace: kube-system}]\n"
+        "fargateProfiles:\n  - name: fp\n    selectors: [{namespace: batch}]\nmanagedNodeGroups:\n  - name: ng\n"
         "availabilityZones: [eu-west-1a, eu-west-1b]\n"
     )
     spec = spec_of(migration)

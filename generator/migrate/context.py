@@ -69,6 +69,14 @@ class Context:
         value = self.get(path)
         if value is None:
             return None
+        if isinstance(value, str) and PLACEHOLDER.search(value):
+            # Unresolved (listed with the placeholders): like any placeholder it is not fatal to the migration.
+            self.report.unsupported(
+                path,
+                f"unresolved placeholder {value!r} where a whole number belongs: eksctl's default written; "
+                "give its value with --set or --env",
+            )
+            return None
         number = _whole_number(value)
         if number is None:
             self._refuse(path, value, "a whole number", "eksctl reads this field as an integer")

@@ -106,7 +106,7 @@ def map_node_groups(ctx: Context, spec: dict[str, Any]) -> list[WorkloadNeed]:
     for section, managed in (("managedNodeGroups", True), ("nodeGroups", False)):
         groups = []
         if ctx.has((section,)) and not ctx.list_((section,)):
-            ctx.report.mapped((section,), section, "empty")
+            ctx.report.mapped((section,), "", "empty: no node groups of this kind")
         for index, raw in enumerate(ctx.list_((section,))):
             path: KeyPath = (section, index)
             if not isinstance(raw, dict) or not ctx.str_((*path, "name")):
@@ -309,11 +309,14 @@ def _ami(ctx: Context, path: KeyPath, group: dict[str, Any], types: list[str]) -
             f"{family_name} has no EKS-optimized ami_type: AL2023 instead (or set a custom ami)",
         )
         custom_family = "al2023"
-    if family is None:
-        report.defaulted((*path, "amiFamily"), f"{section}[].amiType", "AmazonLinux2023 (eksctl default)")
-    else:
-        report.add((*path, "amiFamily"), outcome, f"{section}[].amiType", note)  # type: ignore[arg-type]
     ami = ctx.str_((*path, "ami"))
+    custom = bool(ami) and ami not in ("auto", "static", "auto-ssm") and custom_family is not None
+    # The family lands in ami.family for a custom AMI, else in amiType (absent when EKS's default is meant).
+    family_key = f"{section}[].ami.family" if custom else f"{section}[].amiType" if ami_type else ""
+    if family is None:
+        report.defaulted((*path, "amiFamily"), family_key, "AmazonLinux2023 (eksctl default)")
+    else:
+        report.add((*path, "amiFamily"), outcome, family_key, note)  # type: ignore[arg-type]
     if ami and ami not in ("auto", "static", "auto-ssm"):
         if custom_family is None:
             report.approximated(

@@ -37,8 +37,8 @@ def map_workloads(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed])
     _service_accounts(ctx, spec, needs)
     _pod_identities(ctx, spec)
     _fargate(ctx, spec)
-    _addons(ctx, spec)
     _karpenter(ctx, spec)
+    _addons(ctx, spec)
 
 
 def _cluster_iam(ctx: Context, spec: dict[str, Any]) -> None:
@@ -103,14 +103,16 @@ def _policy_statements(ctx: Context, path: KeyPath) -> list[dict[str, Any]] | No
     return statements
 
 
-def _well_known(ctx: Context, path: KeyPath) -> list[str]:
+def _well_known(ctx: Context, path: KeyPath, target: str) -> list[str]:
     chosen: list[str] = []
     for key in ctx.dict_(path) or {}:
         enabled = ctx.bool_((*path, key))
         if key in WELL_KNOWN:
             if enabled:
                 chosen.append(WELL_KNOWN[key])
-            ctx.report.mapped((*path, key), "wellKnownPolicies", WELL_KNOWN[key] if enabled else "off")
+                ctx.report.mapped((*path, key), f"{target}.wellKnownPolicies", WELL_KNOWN[key])
+            else:
+                ctx.report.mapped((*path, key), "", "off: not requested")
         else:
             ctx.report.unsupported((*path, key), f"unknown well-known policy {key!r}")
     return chosen
@@ -123,7 +125,7 @@ def _role_fields(ctx: Context, path: KeyPath, role: dict[str, Any], keys: dict[s
     if arns:
         role["policyArns"] = arns
         report.mapped((*path, keys["arns"]), f"{target}.policyArns")
-    well_known = _well_known(ctx, (*path, "wellKnownPolicies"))
+    well_known = _well_known(ctx, (*path, "wellKnownPolicies"), target)
     if well_known:
         role["wellKnownPolicies"] = well_known
     if "inline" in keys and ctx.has((*path, keys["inline"])):
@@ -260,12 +262,15 @@ def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str) -> dict[st
         target,
     )
     kept = [p for p in identity.get("wellKnownPolicies", []) if p in POD_IDENTITY_WELL_KNOWN]
-    for dropped in [p for p in identity.get("wellKnownPolicies", []) if p not in POD_IDENTITY_WELL_KNOWN]:
-        report.unsupported(
-            (*path, "wellKnownPolicies"),
-            f"{dropped} has no AWS managed policy for a Pod Identity role (eksctl wrote an inline policy): use an IRSA "
-            "service account for this controller, or create the policy and list it in policyArns",
-        )
+    for key in ctx.dict_((*path, "wellKnownPolicies")) or {}:
+        dropped = WELL_KNOWN.get(key)
+        if dropped in identity.get("wellKnownPolicies", []) and dropped not in POD_IDENTITY_WELL_KNOWN:
+            report.reclassify(
+                (*path, "wellKnownPolicies", key),
+                "unsupported",
+                f"{dropped} has no AWS managed policy for a Pod Identity role (eksctl wrote an inline policy): use an "
+                "IRSA service account for this controller, or create the policy and list it in policyArns",
+            )
     if kept:
         identity["wellKnownPolicies"] = kept
     else:
@@ -376,8 +381,8 @@ def _addons(ctx: Context, spec: dict[str, Any]) -> None:
     if is_local_cluster(ctx):
         _local_cluster_addons(ctx, spec)
         return
-    auto_mode = bool(spec["cluster"].get("autoMode", {}).get("enabled"))
-    if not disable_defaults and not auto_mode:
+    # Auto Mode is not generated (reported unsupported), so the cluster needs eksctl's default addons to work.
+    if not disable_defaults:
         for name in DEFAULT_ADDONS:
             addons[name] = {"version": "latest"}
         report.defaulted(("addons",), "addons", f"eksctl's default addons: {', '.join(DEFAULT_ADDONS)}")
@@ -388,10 +393,17 @@ def _addons(ctx: Context, spec: dict[str, Any]) -> None:
             report.unsupported(path, "an addon needs a name; skipped")
             continue
         addons[addon_name] = _addon(ctx, path, addon_name)
-    wants_agent = spec.get("podIdentities") or any("podIdentity" in a for a in addons.values())
-    if wants_agent and POD_IDENTITY_AGENT not in addons:
+    # The Karpenter controller gets its credentials through Pod Identity in the generated repo, like eksctl's.
+    users = [
+        *(["podIdentityAssociations"] if spec.get("podIdentities") else []),
+        *(["an addon's podIdentityAssociations"] if any("podIdentity" in a for a in addons.values()) else []),
+        *(["karpenter"] if spec.get("karpenter", {}).get("enabled") else []),
+    ]
+    if users and POD_IDENTITY_AGENT not in addons:
         addons[POD_IDENTITY_AGENT] = {"version": "latest"}
-        report.defaulted(("addons",), f"addons.{POD_IDENTITY_AGENT}", "Pod Identity needs the agent addon")
+        report.defaulted(
+            ("addons",), f"addons.{POD_IDENTITY_AGENT}", f"Pod Identity ({', '.join(users)}) needs the agent addon"
+        )
     spec["addons"] = dict(sorted(addons.items()))
 
 

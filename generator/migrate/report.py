@@ -81,6 +81,12 @@ class Report:
     def unsupported(self, path: KeyPath, note: str) -> None:
         self.add(path, "unsupported", "", note)
 
+    def reclassify(self, path: KeyPath, outcome: Outcome, note: str, ekstf_key: str = "") -> None:
+        """A field first reported one way turned out otherwise (e.g. mapped, then dropped): its rows say so."""
+        key = tuple(path)
+        self.rows = [r for r in self.rows if r.path != key]
+        self.add(key, outcome, ekstf_key, note)
+
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
