@@ -132,7 +132,7 @@ def startup_table(ekstf: str, repeat: int) -> str:
         ],
         "`ekstf review F --format json`": [ekstf, "review", str(plan), "--format", "json"],
         "`ekstf review F --format markdown`": [ekstf, "review", str(plan), "--format", "markdown"],
-        "`ekstf review F` (terminal, imports rich)": [ekstf, "review", str(plan)],
+        "`ekstf review F` (terminal)": [ekstf, "review", str(plan)],
         "`ekstf review F --format json` through the full CLI (typer)": [
             sys.executable,
             "-m",

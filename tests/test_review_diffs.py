@@ -137,3 +137,16 @@ def test_terminal_output_fits_the_terminal_width(tmp_path: Path) -> None:
         widths = [len(line) for line in text.splitlines()]
         assert max(widths) <= columns, (columns, max(widths))
         assert max(widths) > columns - 20  # tables use the width they are given
+
+
+def test_colour_only_adds_sgr_codes_to_the_plain_text() -> None:
+    import re
+
+    from generator.review import render_review, review_plan
+    from generator.review.plan_input import parse_plan_bytes
+
+    review = review_plan(parse_plan_bytes(json.dumps(diff_plan()).encode()))
+    coloured = render_review(review, "terminal", color=True, width=100)
+    plain = render_review(review, "terminal", color=False, width=100)
+    assert "\x1b[" in coloured and "\x1b" not in plain
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from generator.errors import UserInputError
 from generator.review import render_review, review_plan
 from generator.review.plan_input import parse_plan_bytes
+from generator.review.text_layout import text_width
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 BENIGN = "benign-value"
@@ -183,6 +184,11 @@ def test_hostile_strings_never_change_the_markdown_structure_or_reach_the_termin
     shown = render_review(_review(plan_with(text, errored=errored)), "terminal", color=False, width=100_000)
     assert not TERMINAL_FORBIDDEN.search(shown)
     assert not any(line.startswith(("spec is valid", "## ✅")) for line in shown.splitlines())
+
+    narrow = render_review(_review(plan_with(text, errored=errored)), "terminal", color=False, width=80)
+    assert max(text_width(line) for line in narrow.splitlines()) <= 80
+    coloured = render_review(_review(plan_with(text, errored=errored)), "terminal", color=True, width=80)
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == narrow  # colour adds SGR codes and nothing else
 
     document = json.loads(render_review(_review(plan_with(text, errored=errored)), "json"))
     addresses = {r["address"] for r in document["resources"]}

@@ -1,33 +1,32 @@
-"""Terminal rendering with rich: verdict, counts, dangers first, then the changed resources and their diffs.
+"""Terminal rendering: verdict, counts, dangers first, then the changed resources and their diffs.
 
 Returns text with ANSI escape codes when `color` is true (plain text otherwise): print it as is
-(`sys.stdout.write`, or `console.print(Text.from_ansi(text))`), not as rich markup.
+(`sys.stdout.write`, or `console.print(Text.from_ansi(text))`), not as rich markup. Laid out by `text_layout`,
+not rich: importing rich costs more than reviewing a 1 MB plan.
 """
 
 from __future__ import annotations
-
-import io
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from generator.review.diff import collapse_unknown, format_value, unknown_summary
 from generator.review.escape import terminal as safe
 from generator.review.model import ACTIONS, Review
 from generator.review.render_markdown import ACTION_ORDER, UNKNOWN_HEADROOM, verdict
+from generator.review.text_layout import BOLD, Painter, right_aligned_row, table, wrap
 
-SEVERITY_STYLE = {"critical": "bold white on red", "high": "bold red", "medium": "yellow", "low": "dim"}
+# ANSI SGR styles
+RED, GREEN, YELLOW, BLUE, MAGENTA, CYAN, DIM = "31", "32", "33", "34", "35", "36", "2"
+RED_BOLD, YELLOW_BOLD, MAGENTA_BOLD = "1;31", "1;33", "1;35"
+SEVERITY_STYLE = {"critical": "1;97;41", "high": RED_BOLD, "medium": YELLOW, "low": DIM}
 ACTION_STYLE = {
-    "create": "green",
-    "update": "yellow",
-    "replace": "bold magenta",
-    "delete": "bold red",
-    "read": "cyan",
-    "forget": "blue",
-    "no-op": "dim",
+    "create": GREEN,
+    "update": YELLOW,
+    "replace": MAGENTA_BOLD,
+    "delete": RED_BOLD,
+    "read": CYAN,
+    "forget": BLUE,
+    "no-op": DIM,
 }
-MAX_TABLE_ROWS = 1_000  # rich tables get slow beyond this; the JSON has everything
+MAX_TABLE_ROWS = 1_000  # the JSON has everything
 MAX_DIFF_RESOURCES = 200
 MAX_ATTRIBUTES = 30
 MIN_WIDTH = 40
@@ -55,73 +54,64 @@ def terminal_width(default: int = 120) -> int:
 def render_terminal(review: Review, *, color: bool = True, width: int | None = None) -> str:
     """The review as terminal text `width` columns wide (default: the real terminal's width, or `$COLUMNS`)."""
     width = width or terminal_width()
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        force_terminal=color,
-        no_color=not color,
-        width=width,
-        highlight=False,
-        color_system="standard" if color else None,
-    )
-    console.print(Text(_plain_verdict(review), style="bold"))
+    paint = Painter(color)
+    out: list[str] = []
 
-    counts = Table(show_edge=False, box=None, padding=(0, 1))
-    for action in ACTIONS:
-        counts.add_column(action, justify="right", style=ACTION_STYLE.get(action, ""))
-    counts.add_row(*(str(review.counts[a]) for a in ACTIONS))
-    console.print(counts)
+    def say(text: str, style: str = "", indent: str = "") -> None:
+        for line in wrap(text, max(width - len(indent), MIN_WIDTH // 2)):
+            out.append(indent + paint(line, style))
+
+    say(_plain_verdict(review), BOLD)
+    out.extend(
+        right_aligned_row(
+            ACTIONS, [str(review.counts[a]) for a in ACTIONS], [ACTION_STYLE.get(a, "") for a in ACTIONS], paint
+        )
+    )
     orders = {k: v for k, v in review.replace_orders.items() if v}
     if orders:
-        console.print("Replacements: " + ", ".join(f"{v} {k}" for k, v in orders.items()), markup=False)
+        say("Replacements: " + ", ".join(f"{v} {k}" for k, v in orders.items()))
 
     if review.dangers:
-        dangers = Table(title="Dangers", title_justify="left", expand=False)
-        dangers.add_column("severity")
-        dangers.add_column("rule")
-        dangers.add_column("what happens", overflow="fold")
-        dangers.add_column("addresses", overflow="fold")
+        rows = []
         for danger in review.dangers:
             listed = list(danger.addresses[:8]) + (
                 [f"… {len(danger.addresses) - 8} more"] if len(danger.addresses) > 8 else []
             )
-            dangers.add_row(
-                Text(danger.severity, style=SEVERITY_STYLE[danger.severity]),
-                Text(danger.rule),
-                Text(safe(danger.message)),
-                Text("\n".join(safe(a) for a in listed)),
+            rows.append(
+                [
+                    (danger.severity, SEVERITY_STYLE[danger.severity]),
+                    (danger.rule, ""),
+                    (safe(danger.message), ""),
+                    ("\n".join(safe(a) for a in listed), ""),
+                ]
             )
-        console.print(dangers)
+        out.append("")
+        out.extend(
+            table("Dangers", ("severity", "rule", "what happens", "addresses"), rows, width, paint, (True, True))
+        )
 
     if review.errored:
-        console.print(Text("The plan errored: it is incomplete and cannot be applied.", style="bold red"))
+        say("The plan errored: it is incomplete and cannot be applied.", RED_BOLD)
         for diagnostic in review.diagnostics:
             where = f" ({safe(diagnostic.address)})" if diagnostic.address else ""
             detail = f": {safe(diagnostic.detail)}" if diagnostic.detail else ""
-            console.print(
-                Text(f"  {safe(diagnostic.severity)}{where}: {safe(diagnostic.summary)}{detail}", style="red")
-            )
+            say(f"{safe(diagnostic.severity)}{where}: {safe(diagnostic.summary)}{detail}", RED, "  ")
     if review.marks_missing:
-        console.print(
-            Text(
-                "This plan predates Terraform 0.15 and carries no sensitivity marks: attributes named like secrets "
-                "were masked by name.",
-                style="yellow",
-            )
+        say(
+            "This plan predates Terraform 0.15 and carries no sensitivity marks: attributes named like secrets "
+            "were masked by name.",
+            YELLOW,
         )
     for deferred in review.deferred:
-        console.print(Text(f"deferred: {safe(deferred.address)} ({safe(deferred.reason)})", style="yellow"))
+        say(f"deferred: {safe(deferred.address)} ({safe(deferred.reason)})", YELLOW)
     for check in review.checks:
         if check.status in ("fail", "error"):
             problems = safe("; ".join(check.problems))
-            console.print(Text(f"check {check.status}: {safe(check.address)} {problems}", style="red"))
+            say(f"check {safe(check.status)}: {safe(check.address)} {problems}", RED)
 
     if review.resources:
-        table = Table(title="Changes", title_justify="left")
-        table.add_column("action")
-        table.add_column("address", overflow="fold")
-        table.add_column("why", overflow="fold")
         ordered = sorted(review.resources, key=lambda r: (ACTION_ORDER.get(r.action, 9), r.address))
+        rows = []
         for resource in ordered[:MAX_TABLE_ROWS]:
             why = [x for x in (resource.replace_order, resource.reason) if x]
             if resource.replace_paths:
@@ -132,19 +122,19 @@ def render_terminal(review: Review, *, color: bool = True, width: int | None = N
                 why.append(f"import id {resource.importing_id}")
             if resource.deposed:
                 why.append(f"deposed object {resource.deposed}")
-            table.add_row(
-                Text(resource.action, style=ACTION_STYLE.get(resource.action, "")),
-                Text(safe(resource.address)),
-                Text(safe("; ".join(why))),
+            rows.append(
+                [
+                    (resource.action, ACTION_STYLE.get(resource.action, "")),
+                    (safe(resource.address), ""),
+                    (safe("; ".join(why)), ""),
+                ]
             )
-        console.print(table)
+        out.append("")
+        out.extend(table("Changes", ("action", "address", "why"), rows, width, paint, (True,)))
         if len(ordered) > MAX_TABLE_ROWS:
-            console.print(
-                Text(
-                    f"… {len(ordered) - MAX_TABLE_ROWS} more changed resources not shown "
-                    "(use --format json for all of them)",
-                    style="dim",
-                )
+            say(
+                f"… {len(ordered) - MAX_TABLE_ROWS} more changed resources not shown (use --format json for all of them)",
+                DIM,
             )
         shown = 0
         for resource in ordered:
@@ -156,37 +146,35 @@ def render_terminal(review: Review, *, color: bool = True, width: int | None = N
             if not entries:
                 continue
             shown += 1
-            console.print(Text(f"{resource.action} {safe(resource.address)}", style=ACTION_STYLE[resource.action]))
+            say(f"{resource.action} {safe(resource.address)}", ACTION_STYLE[resource.action])
             if collapsed:
-                console.print(Text("    " + safe(unknown_summary(collapsed)), style="cyan"))
+                say(safe(unknown_summary(collapsed)), CYAN, "    ")
             for d in known[:MAX_ATTRIBUTES]:
-                line = Text("    ")
-                line.append(safe(d.path), style="bold")
-                line.append(f": {safe(format_value(d.before, 120))} → ")
-                line.append(safe(format_value(d.after, 120)), style="cyan" if d.unknown else "")
-                console.print(line)
+                before, after = safe(format_value(d.before, 120)), safe(format_value(d.after, 120))
+                say(f"{safe(d.path)}: {before} → {after}", CYAN if d.unknown else "", "    ")
             if len(known) > MAX_ATTRIBUTES or len(entries) > limit:
-                console.print(Text("    … more attributes not shown", style="dim"))
+                say("… more attributes not shown", DIM, "    ")
 
     if review.drift:
-        console.print(Text(f"Drift: {len(review.drift)} resource(s) changed outside Terraform", style="bold yellow"))
+        say(f"Drift: {len(review.drift)} resource(s) changed outside Terraform", YELLOW_BOLD)
         for resource in review.drift:
-            console.print(Text(f"  {resource.action} {safe(resource.address)}"))
+            say(f"{resource.action} {safe(resource.address)}", "", "  ")
             for d in resource.drift_diff(limit=MAX_ATTRIBUTES):
                 before, after = format_value(d.before, 120), format_value(d.after, 120)
-                console.print(Text(safe(f"    {d.path}: {before} → {after}")))
+                say(safe(f"{d.path}: {before} → {after}"), "", "    ")
 
     if review.outputs:
-        outputs = Table(title="Output changes", title_justify="left")
-        for column in ("output", "action", "before", "after"):
-            outputs.add_column(column, overflow="fold")
+        rows = []
         for output in review.outputs:
             after = "(known after apply)" if output.unknown else format_value(output.after, 120)
-            outputs.add_row(
-                Text(safe(output.name)),
-                Text(output.action),
-                Text(safe(format_value(output.before, 120))),
-                Text(safe(after)),
+            rows.append(
+                [
+                    (safe(output.name), ""),
+                    (output.action, ""),
+                    (safe(format_value(output.before, 120)), ""),
+                    (safe(after), ""),
+                ]
             )
-        console.print(outputs)
-    return buffer.getvalue()
+        out.append("")
+        out.extend(table("Output changes", ("output", "action", "before", "after"), rows, width, paint, (False, True)))
+    return "\n".join(out) + "\n"
