@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from generator.errors import Problem, ToolError, UserInputError
+from generator.generate.hcl import Block, Expr, align, quote, render_block
 
 POLICY_SID = "DenyInsecureTransport"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -196,9 +197,16 @@ def _ensure_tls_policy(s3: Any, bucket: str, report: BootstrapReport) -> None:
 
 
 def backend_snippet(bucket: str, region: str, key: str) -> str:
-    """The backend block that uses this bucket, with S3-native locking."""
-    return (
-        'terraform {\n  backend "s3" {\n'
-        f'    bucket       = "{bucket}"\n    key          = "{key}"\n    region       = "{region}"\n'
-        "    encrypt      = true\n    use_lockfile = true\n  }\n}\n"
-    )
+    """The backend block that uses this bucket, with S3-native locking.
+
+    Written by the generator's HCL writer: each string is quoted (never a heredoc: Terraform's backend block takes
+    literals), so no bucket, key or region text can break out of its value.
+    """
+    backend = {
+        "bucket": Expr(quote(bucket)),
+        "key": Expr(quote(key)),
+        "region": Expr(quote(region)),
+        "encrypt": True,
+        "use_lockfile": True,
+    }
+    return align(render_block(Block("terraform", {"backend": Block("backend", backend, labels=("s3",))}))) + "\n"
