@@ -192,3 +192,30 @@ def test_destroy_refuses_then_cleans_up_with_progress(
         for lb in boto3.client("elbv2", region_name=REGION).describe_load_balancers()["LoadBalancers"]
     }
     assert names == {"team-owned", "other-cluster"}
+
+
+def test_guard_reads_the_cluster_from_the_destroy_plan(seeded: Seeded, tmp_path: Path) -> None:
+    """The runner's pre-apply hook gets the destroy plan: a deleted aws_eks_cluster names cluster, region and VPC."""
+    from generator.day2.destroy_guard import LeftoversFound, LeftoversGuard
+
+    before = {
+        "name": CLUSTER,
+        "arn": f"arn:aws:eks:{REGION}:123456789012:cluster/{CLUSTER}",
+        "vpc_config": [{"vpc_id": seeded.vpc_id}],
+    }
+    plan = {
+        "resource_changes": [
+            {
+                "address": "module.eks.aws_eks_cluster.this[0]",
+                "type": "aws_eks_cluster",
+                "change": {"actions": ["delete"], "before": before, "after": None},
+            }
+        ]
+    }
+    said: list[str] = []
+    guard = LeftoversGuard(None, clean=False, ignore=False, targeted=True, say=said.append)
+    with pytest.raises(LeftoversFound):
+        guard.check(tmp_path, plan)  # even a targeted destroy that deletes the cluster is checked
+    untouched = LeftoversGuard(None, clean=False, ignore=False, targeted=True, say=said.append)
+    untouched.check(tmp_path, {"resource_changes": []})  # a targeted destroy that keeps the cluster is not
+    assert untouched.found == []

@@ -248,25 +248,3 @@ def scale_command(
         _say("minSize/maxSize reach the cluster with: ekstf generate, ekstf plan, ekstf apply.")
     elif desired is not None and result.live:
         _say("The spec records the new desiredSize for a re-created group; no plan is needed.")
-
-
-def guard_destroy(engine: Any, directory: Path, confirm: Any, *, clean: bool, ignore: bool) -> Any:
-    """`ekstf destroy`'s leftovers check: refuse now (exit 1) or return a confirm that cleans up once approved."""
-    from generator.day2.destroy_guard import check_before_destroy
-    from generator.runner.operations import read_outputs
-
-    outputs = read_outputs(engine, directory, console_err)
-    found = check_before_destroy(outputs, clean=clean, ignore=ignore, say=_say)
-    if not (clean and found):
-        return confirm
-
-    def confirm_then_clean(plan: dict[str, Any]) -> bool:
-        if confirm is not None and not confirm(plan):
-            return False
-        from generator.day2.leftovers import clean_up
-
-        _say(f"Deleting {len(found)} leftover(s) before the destroy:")
-        clean_up(found, _say)
-        return True
-
-    return confirm_then_clean

@@ -158,15 +158,18 @@ def destroy_command(
 
     Refused (exit 1) while Kubernetes controllers' leftovers exist, unless --clean-up or --ignore-leftovers.
     """
+    from generator.day2.destroy_guard import LeftoversGuard
     from generator.runner.operations import apply_saved_plan, check_workdir, make_plan
 
     directory = check_workdir(workdir)
     selected = _engine(engine, terraform_bin)
-    confirm = _confirmer(auto_approve, "destroy", show_review=False)
-    if not target:  # a whole-cluster destroy: first what Kubernetes controllers created outside Terraform
-        from generator.cli.day2 import guard_destroy
-
-        confirm = guard_destroy(selected, directory, confirm, clean=clean_up, ignore=ignore_leftovers)
+    guard = LeftoversGuard(  # first what Kubernetes controllers created outside Terraform
+        _confirmer(auto_approve, "destroy", show_review=False),
+        clean=clean_up,
+        ignore=ignore_leftovers,
+        targeted=bool(target),
+        say=lambda text: console_err.print(text, markup=False, highlight=False),
+    )
     outcome = make_plan(
         selected, directory, console_err, destroy=True, targets=target, var_files=var_file, lock_timeout=lock_timeout
     )
@@ -178,9 +181,10 @@ def destroy_command(
         selected,
         directory,
         console_err,
-        confirm=confirm,
+        confirm=guard.confirm,
         destroy=True,
         lock_timeout=lock_timeout,
+        pre_apply_check=guard.check,
     )
     console_err.print("Destroyed.")
 
