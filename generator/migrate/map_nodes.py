@@ -661,6 +661,32 @@ def _family(group: dict[str, Any]) -> str:
     return catalog.ami_family(ami_type) if ami_type else "al2023"
 
 
+def _override_bootstrap(
+    ctx: Context, path: KeyPath, group: dict[str, Any], family: str, script: str, user_data: dict[str, Any]
+) -> None:
+    """eksctl's overrideBootstrapCommand is the whole bootstrap: the spec's bootstrapScript replaces ekstf's own."""
+    key: KeyPath = (*path, "overrideBootstrapCommand")
+    section = path[0]
+    if family == "bottlerocket":
+        ctx.report.unsupported(key, "Bottlerocket nodes take TOML settings, not a bootstrap script: use bottlerocket")
+        return
+    if section == "managedNodeGroups" and "ami" not in group:
+        ctx.report.unsupported(
+            key,
+            "a managed group on an EKS-optimized AMI is bootstrapped by EKS; an override needs a custom AMI "
+            "(eksctl requires `ami` too): set ami: {id, family} and userData.bootstrapScript by hand",
+        )
+        return
+    user_data["bootstrapScript"] = script if script.endswith("\n") else script + "\n"
+    ctx.report.mapped(
+        key,
+        f"{section}[].userData.bootstrapScript",
+        "replaces the bootstrap ekstf would generate: the script must join the node itself "
+        f"({'Start-EKSBootstrap.ps1' if family == 'windows' else '/etc/eks/bootstrap.sh or nodeadm'}), once; "
+        "ekstf's kubelet and NodeConfig settings for this group do not apply",
+    )
+
+
 def _bootstrap(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
     report = ctx.report
     section = path[0]
@@ -670,23 +696,13 @@ def _bootstrap(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
     pre = ctx.strs((*path, "preBootstrapCommands"))
     override = ctx.str_((*path, "overrideBootstrapCommand"))
     if family in ("al2023", "al2"):
-        parts = []
         if pre:
-            parts.append("\n".join(pre))
+            user_data["shell"] = "\n".join(pre) + "\n"
             report.mapped((*path, "preBootstrapCommands"), f"{section}[].userData.shell", "run before the node joins")
-        if override:
-            parts.append(override.rstrip("\n"))
-            report.approximated(
-                (*path, "overrideBootstrapCommand"),
-                f"{section}[].userData.shell",
-                "kept as a script; ekstf writes the node bootstrap itself, so check the script does not bootstrap twice",
-            )
-        if parts:
-            user_data["shell"] = "\n".join(parts) + "\n"
-    else:
-        for key, value in (("preBootstrapCommands", pre), ("overrideBootstrapCommand", override)):
-            if value:
-                report.unsupported((*path, key), f"shell bootstrap commands do not apply to {family} nodes")
+    elif pre:
+        report.unsupported((*path, "preBootstrapCommands"), f"shell bootstrap commands do not apply to {family} nodes")
+    if override:
+        _override_bootstrap(ctx, path, group, family, override, user_data)
     bottlerocket = ctx.dict_((*path, "bottlerocket"))
     if bottlerocket is not None:
         if family == "bottlerocket":
