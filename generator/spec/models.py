@@ -380,7 +380,14 @@ class NodeGroupBase(SpecModel):
     )
     min_size: int = Field(1, ge=0, le=1000, description="Minimum number of nodes.")
     max_size: int = Field(3, ge=1, le=1000, description="Maximum number of nodes.")
-    desired_size: int | None = Field(None, ge=0, le=1000, description="Default: minSize.")
+    desired_size: int | None = Field(
+        None,
+        ge=0,
+        le=1000,
+        description="Nodes at creation (default: minSize). Only used when the group is created: the module ignores "
+        "later changes (so Terraform does not undo the autoscaler); change the running size with "
+        "`ekstf scale SPEC GROUP --desired N`.",
+    )
     ami_type: Literal[catalog.AMI_TYPES] | None = Field(  # type: ignore[valid-type]
         None, description="EKS AMI type; default derived from the instance types' architecture."
     )
