@@ -263,3 +263,27 @@ def test_bootstrap_script_needs_nodes_ekstf_bootstraps(tmp_path: Path) -> None:
         "managedNodeGroups:\n  - name: general\n    userData: {bootstrapScript: /usr/local/bin/join}\n",
     )
     assert "managedNodeGroups[0].userData.bootstrapScript: a managed group on an EKS-optimized AMI" in result.stderr
+
+
+# --- a user's launch template ---------------------------------------------------------------------------------------
+
+
+def test_group_on_its_own_template_sends_only_what_the_template_does_not_set(tmp_path: Path) -> None:
+    repo = generate(
+        tmp_path,
+        f"""\
+        managedNodeGroups:
+          - name: own
+            launchTemplate: {{id: lt-0123456789abcdef0, setsInstanceType: true}}
+            ami: {{id: {CUSTOM_AMI}, family: al2023}}
+          - name: plain
+            launchTemplate: {{id: lt-0123456789abcdef1}}
+        """,
+    )
+    groups = eks_args(repo)["eks_managed_node_groups"]
+    assert "instance_types" not in groups["own"]
+    assert groups["own"]["ami_id"] == CUSTOM_AMI and groups["own"]["ami_type"] == "CUSTOM"
+    path = groups["own"]["user_data_template_path"].replace("${path.root}/", "")
+    assert (repo / path).is_file()  # the module's template exists although ekstf writes no user data here
+    assert groups["plain"]["instance_types"] == ["m6i.large"]
+    assert groups["plain"]["ami_type"] == "AL2023_x86_64_STANDARD"

@@ -308,3 +308,30 @@ def test_kubernetes_version_eks_does_not_list_is_an_error() -> None:
     # A minor newer than ekstf's catalog passes offline with a warning; EKS's answer decides.
     problems = _version_problems({"clusterVersions": []}, "1.37")
     assert ("error", f"EKS does not offer Kubernetes 1.37 in {REGION} (eks:DescribeClusterVersions)") in problems
+
+
+# --- a user's launch template: what it sets must be what the spec says ---------------------------------------------
+
+
+def _template_spec(account: Account, template: str, extra: str) -> str:
+    return (
+        existing_vpc_spec(account, [account.subnet_a, account.subnet_b], account.key_arn)
+        + f"    launchTemplate: {{id: {template}{extra}}}\n"
+    )
+
+
+def test_launch_template_settings_are_read_and_compared_with_the_spec(account: Account, tmp_path: Path) -> None:
+    ec2 = boto3.client("ec2", region_name=REGION)
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    template = ec2.create_launch_template(
+        LaunchTemplateName="own", LaunchTemplateData={"ImageId": image, "InstanceType": "m6i.large"}
+    )["LaunchTemplate"]["LaunchTemplateId"]
+    undeclared = run_ekstf("validate", write(tmp_path, _template_spec(account, template, "")), "--aws", "--spec-only")
+    assert undeclared.returncode == 2, undeclared.output
+    assert "sets the instance type m6i.large, so the node group must not" in undeclared.stderr
+    assert f"boots the image {image}" in undeclared.stderr
+    declared = _template_spec(account, template, ", setsInstanceType: true") + (
+        f"    ami: {{id: {image}, family: al2023}}\n"
+    )
+    result = run_ekstf("validate", write(tmp_path, declared), "--aws", "--spec-only")
+    assert result.returncode == 0, result.output

@@ -6,7 +6,7 @@ import re
 
 from generator.generate import hcl
 from generator.generate.builders import FILES, template_for
-from generator.generate.builders.common import needs_user_data
+from generator.generate.builders.common import ships_user_data_module
 from generator.generate.environment import environment
 from generator.resources import modules_dir
 from generator.spec.models import Spec
@@ -37,7 +37,7 @@ def _tidy(path: str, text: str) -> str:
 
 
 def _uses_user_data_module(spec: Spec) -> bool:
-    return bool(spec.node_groups) or any(needs_user_data(g, False) for g in spec.managed_node_groups)
+    return ships_user_data_module(spec)
 
 
 def _shipped_module(name: str) -> dict[str, bytes]:

@@ -273,6 +273,42 @@ def _check_node_images_and_templates(ec2: Any, findings: _Findings, spec: Spec) 
             findings.error(
                 (section, index, "launchTemplate", "id"), f"launch template {template.id} does not exist in {region}"
             )
+            continue
+        _check_template_contents(ec2, findings, (section, index), group)
+
+
+def _check_template_contents(ec2: Any, findings: _Findings, base: KeyPath, group: Any) -> None:
+    """What the group's own launch template sets must be what the spec says it sets: EKS rejects a node group that
+    sends an instance type or AMI type next to a template that sets them."""
+    template = group.launch_template
+    version = template.version or "$Default"
+    versions = ec2.describe_launch_template_versions(LaunchTemplateId=template.id, Versions=[version])
+    items = versions.get("LaunchTemplateVersions", [])
+    if not items:
+        findings.error((*base, "launchTemplate", "version"), f"launch template {template.id} has no version {version}")
+        return
+    data = items[0].get("LaunchTemplateData", {})
+    image, instance_type = data.get("ImageId"), data.get("InstanceType")
+    if instance_type and not template.sets_instance_type:
+        findings.error(
+            (*base, "launchTemplate"),
+            f"launch template {template.id} sets the instance type {instance_type}, so the node group must not",
+            hint="add `setsInstanceType: true` to launchTemplate",
+        )
+    if not instance_type and template.sets_instance_type:
+        findings.error((*base, "launchTemplate", "setsInstanceType"), f"launch template {template.id} sets none")
+    if image and group.ami is None:
+        findings.error(
+            (*base, "launchTemplate"),
+            f"launch template {template.id} boots the image {image}: the node group must then send no AMI type "
+            "and no Kubernetes version",
+            hint=f"declare it on the group: `ami: {{id: {image}, family: <al2023|al2|bottlerocket|windows>}}`",
+        )
+    elif group.ami is not None and image != group.ami.id:
+        findings.error(
+            (*base, "ami", "id"),
+            f"launch template {template.id} boots {image or 'no image of its own'}, not {group.ami.id}",
+        )
 
 
 def _existing_ids(

@@ -431,6 +431,12 @@ class LaunchTemplateRef(SpecModel):
 
     id: Annotated[str, StringConstraints(pattern=r"^lt-[0-9A-Za-z]+$")] = Field(description="Launch template id.")
     version: str | None = Field(None, description="Template version (default: its default version).")
+    sets_instance_type: bool = Field(
+        False,
+        description="The template sets the instance type: the node group then sends none (EKS rejects both). "
+        "A template that sets the image is declared with the group's `ami: {id, family}`. "
+        "`ekstf validate --aws` reads the template and says when these do not match it.",
+    )
 
 
 class ManagedNodeGroup(NodeGroupBase):

@@ -1134,8 +1134,9 @@ def _check_labels_and_taints(checks: _Checks, base: KeyPath, group: NodeGroupBas
 
 
 # Settings ekstf writes into a launch template: with the group's own template (`launchTemplate`) they live there.
+# (`ami` is not one: with a launch template it declares the image the template boots.)
 _TEMPLATE_SETTINGS = (
-    "securityGroupIds", "disk", "ssh", "userData", "kubelet", "imdsHopLimit", "ami", "efa", "placementGroup",
+    "securityGroupIds", "disk", "ssh", "userData", "kubelet", "imdsHopLimit", "efa", "placementGroup",
     "detailedMonitoring",
 )  # fmt: skip
 _ROLE_SETTINGS = ("policyArns", "wellKnownPolicies", "statements", "permissionsBoundary", "roleName")
@@ -1156,6 +1157,11 @@ def _check_existing_resources(spec: Spec, checks: _Checks) -> None:
         for index, group in enumerate(groups):
             base: KeyPath = (section, index)
             template = getattr(group, "launch_template", None)
+            if template is not None and template.sets_instance_type and checks.given(*base, "instanceTypes"):
+                checks.warn(
+                    (*base, "instanceTypes"),
+                    f"ignored: launch template {template.id} sets the instance type (launchTemplate.setsInstanceType)",
+                )
             for key in _TEMPLATE_SETTINGS:
                 if template is not None and checks.given(*base, key):
                     checks.warn(

@@ -66,6 +66,12 @@ def bottlerocket_admin_for_ssh(group: NodeGroupBase) -> bool:
     return not (toml and "host-containers.admin" in toml)
 
 
+def ships_user_data_module(spec: Spec) -> bool:
+    """Whether the repo needs modules/node-user-data: for user data, or for the empty template a custom-AMI managed
+    group gives terraform-aws-eks (even one on its own launch template)."""
+    return bool(spec.node_groups) or any(needs_user_data(g, False) or g.ami for g in spec.managed_node_groups)
+
+
 def needs_user_data(group: NodeGroupBase, self_managed: bool) -> bool:
     if isinstance(group, ManagedNodeGroup) and group.launch_template is not None:
         return False  # the group's own launch template carries its user data

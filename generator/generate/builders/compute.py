@@ -72,8 +72,10 @@ def _managed(spec: Spec, group: ManagedNodeGroup) -> dict[str, Any]:
     if not group.name_prefix:
         body["use_name_prefix"] = False
     body |= _managed_image(group)
+    template = group.launch_template
     body |= {
-        "instance_types": list(group.instance_types),
+        # A launch template that sets the instance type: EKS rejects a node group that sends one too.
+        "instance_types": None if template is not None and template.sets_instance_type else list(group.instance_types),
         "capacity_type": group.capacity_type,
         # A pinned group stays at its Kubernetes version while the control plane moves on (default: the cluster's).
         "kubernetes_version": group.version,

@@ -7,7 +7,7 @@ from generator.generate.builders import workload_iam
 from generator.generate.builders.common import (
     bottlerocket_admin_for_ssh,
     karpenter_enabled,
-    needs_user_data,
+    ships_user_data_module,
     workload_identities,
 )
 from generator.generate.builders.contexts import EmptyContext, ReadmeContext
@@ -16,7 +16,7 @@ from generator.spec.models import Spec
 
 def readme(spec: Spec) -> ReadmeContext:
     cluster = spec.cluster
-    user_data = any(needs_user_data(g, False) for g in spec.managed_node_groups) or bool(spec.node_groups)
+    user_data = ships_user_data_module(spec)
     return {
         "version": __version__,
         "cluster": cluster.name,
