@@ -122,12 +122,23 @@ def module_packages(cache: Path) -> dict[tuple[str, str], dict[str, Path]]:
     return found
 
 
+_TARBALLS: dict[tuple[Path, float], bytes] = {}
+_TARBALLS_LOCK = threading.Lock()
+
+
 def _tarball(directory: Path) -> bytes:
+    """The package as a .tar.gz (kept for the process: a test session or a long-lived caller pays once)."""
+    key = (directory.resolve(), directory.stat().st_mtime)
+    with _TARBALLS_LOCK:
+        if key in _TARBALLS:
+            return _TARBALLS[key]
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=1) as archive:
         for path in sorted(directory.rglob("*")):
             archive.add(path, arcname=str(path.relative_to(directory)), recursive=False)
-    return buffer.getvalue()
+    with _TARBALLS_LOCK:
+        _TARBALLS[key] = buffer.getvalue()
+    return _TARBALLS[key]
 
 
 class ModuleRegistry:
@@ -135,8 +146,6 @@ class ModuleRegistry:
 
     def __init__(self, cache: Path) -> None:
         self.packages = module_packages(cache)
-        self._tarballs: dict[Path, bytes] = {}
-        self._lock = threading.Lock()
         registry = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -153,12 +162,6 @@ class ModuleRegistry:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}/v1/modules/"
-
-    def tarball(self, directory: Path) -> bytes:
-        with self._lock:
-            if directory not in self._tarballs:
-                self._tarballs[directory] = _tarball(directory)
-            return self._tarballs[directory]
 
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         parts = request.path.split("?", 1)[0].strip("/").split("/")
@@ -180,7 +183,7 @@ class ModuleRegistry:
             versions = self.packages.get((parts[1], parts[2]), {})
             version = parts[3].removesuffix(".tar.gz")
             if version in versions:
-                return self._send(request, 200, self.tarball(versions[version]), "application/x-gzip")
+                return self._send(request, 200, _tarball(versions[version]), "application/x-gzip")
         return self._send(request, 404, b'{"errors":["not in the module cache"]}', "application/json")
 
     @staticmethod
