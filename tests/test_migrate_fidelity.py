@@ -72,3 +72,48 @@ def test_override_bootstrap_command_on_an_eks_ami_managed_group_is_unsupported()
     row = next(r for r in migration.report.rows if r.path == ("managedNodeGroups", 0, "overrideBootstrapCommand"))
     assert row.outcome == "unsupported" and "custom AMI" in row.note
     assert "bootstrapScript" not in migration.spec_text.split("managedNodeGroups:")[1].split("nodeGroups:")[0]
+
+
+def test_repeated_merge_keys_are_read_as_eksctl_reads_them(tmp_path: Path) -> None:
+    spec, rows, stderr = _migrate_cli(tmp_path, "merge-keys.yaml")
+    batch = spec["managedNodeGroups"][1]
+    assert (batch["minSize"], batch["maxSize"]) == (0, 10)
+    assert batch["capacityType"] == "SPOT" and batch["instanceTypes"] == ["m6i.large", "m5.large"]
+    assert batch["labels"]["team"] == "platform" and batch["labels"]["workload"] == "batch"
+    assert rows["managedNodeGroups[1].minSize"]["line"] == 23  # the `<<` that brought it in
+    assert "duplicate merge key" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # go-yaml v2: each entry replaces an earlier one, so the later merge wins over an earlier merge ...
+        ("  - name: ng\n    <<: {minSize: 1}\n    <<: {minSize: 2}\n", 2),
+        # ... and over a key written before it (with a warning); a key written after the merges wins.
+        ("  - name: ng\n    minSize: 5\n    <<: {minSize: 1}\n    <<: {maxSize: 9}\n", 1),
+        ("  - name: ng\n    <<: {minSize: 1}\n    <<: {maxSize: 9}\n    minSize: 3\n", 3),
+        # In one `<<: [*a, *b]` list the earlier map wins (as before; only one merge key there).
+        ("  - name: ng\n    <<: [{minSize: 4}, {minSize: 1}]\n    <<: {maxSize: 9}\n", 4),
+    ],
+)
+def test_merge_key_precedence_follows_go_yaml_v2(body: str, expected: int) -> None:
+    from generator.migrate.api import migrate_text
+
+    head = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: m, region: eu-west-1}\n"
+    migration = migrate_text(head + "managedNodeGroups:\n" + body)
+    assert f"minSize: {expected}\n" in migration.spec_text
+    replaced = "minSize: 5" in body
+    assert any("is replaced by the `<<` merge" in w for w in migration.report.warnings) == replaced
+
+
+def test_a_merge_key_that_is_not_a_mapping_is_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "cluster.yaml"
+    config.write_text(
+        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: m, region: eu-west-1}\n"
+        "managedNodeGroups:\n  - name: ng\n    <<: {minSize: 1}\n    <<: 3\n",
+        encoding="utf-8",
+    )
+    result = run_ekstf("migrate", config, "-o", tmp_path / "ekstf.yaml")
+    assert result.returncode == 2, result.output
+    assert "merge key" in result.stderr and "cluster.yaml:" in result.stderr
+    assert "internal error" not in result.output

@@ -13,6 +13,7 @@ from typing import Any
 
 from generator.errors import Problem, SourceLocation, UserInputError
 from generator.migrate import schema
+from generator.migrate.merge_keys import is_duplicate_merge_key, load_with_repeated_merge_keys
 from generator.migrate.placeholders import substitute
 from generator.migrate.report import Report
 from generator.spec.positions import KeyPath, LoadedYaml, did_you_mean, format_key_path, load_yaml, load_yaml_file
@@ -65,7 +66,16 @@ def load_document(
     allow_secret_env: frozenset[str] = frozenset(),
 ) -> EksctlDocument:
     """`env` holds only the variables the user named (never the whole environment)."""
-    loaded = load_yaml(text, file) if text is not None else load_yaml_file(path) if path else None
+    if text is None and path is None:
+        raise UserInputError("no ClusterConfig given")
+    merge_notes: list[str] = []
+    try:
+        loaded = load_yaml(text, file) if text is not None else load_yaml_file(path) if path else None
+    except UserInputError as error:
+        if not is_duplicate_merge_key(error):
+            raise
+        source = text if text is not None else path.read_text(encoding="utf-8") if path else ""
+        loaded, merge_notes = load_with_repeated_merge_keys(source, file if text is not None else str(path))
     if loaded is None:
         raise UserInputError("no ClusterConfig given")
     data = loaded.data
@@ -80,6 +90,8 @@ def load_document(
         )
     _refuse_non_finite(data, loaded)
     report = Report(source=loaded.file, loaded=loaded)
+    for note in merge_notes:
+        report.warn(note)
     _check_header(data, loaded, report)
     repaired = _repair(data, (), schema.ROOT, loaded, report)
     repaired = substitute(repaired, sets or {}, env or {}, report, allow_secret_env)
