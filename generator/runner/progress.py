@@ -34,7 +34,6 @@ class OperationProgress:
         self.operation = operation
         self.total = total
         self.done = 0
-        self.errored = 0
         self.planned = 0
         self.refreshed = 0
         self.in_flight: dict[str, float] = {}
@@ -116,7 +115,6 @@ class OperationProgress:
         elif kind in ("apply_complete", "apply_errored"):
             self.in_flight.pop(_hook_address(event), None)
             self.done += 1
-            self.errored += kind == "apply_errored"
             total = self.total if self.total is not None else self.planned
             self._print(f"[{self.done}/{total}] {message}" if total else message)
         elif kind in ("log", "change_summary", "provision_progress", "provision_errored"):
