@@ -117,3 +117,13 @@ def test_a_merge_key_that_is_not_a_mapping_is_a_clear_error(tmp_path: Path) -> N
     assert result.returncode == 2, result.output
     assert "merge key" in result.stderr and "cluster.yaml:" in result.stderr
     assert "internal error" not in result.output
+
+
+def test_existing_subnets_without_a_vpc_id_migrate_to_a_spec_that_generates(tmp_path: Path) -> None:
+    spec, rows, stderr = _migrate_cli(tmp_path, "subnets-without-vpc-id.yaml")
+    assert "id" not in spec["vpc"]
+    assert "<vpc-id>" not in (tmp_path / "ekstf.yaml").read_text(encoding="utf-8")
+    assert spec["vpc"]["privateSubnetIds"] == ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
+    assert "the subnets are in" in rows["vpc.id"]["note"]
+    generated = run_ekstf("generate", tmp_path / "ekstf.yaml", "-o", tmp_path / "repo")
+    assert generated.returncode == 0, generated.output

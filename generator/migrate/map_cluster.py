@@ -538,13 +538,8 @@ def map_vpc(ctx: Context, spec: dict[str, Any]) -> None:
             vpc["id"] = ctx.aws_id(("vpc", "id"), vpc_id, "vpc")
             report.mapped(("vpc", "id"), "vpc.id", "existing VPC: ekstf creates no network")
         else:
-            vpc["id"] = "<vpc-id>"
-            report.approximated(
-                ("vpc", "subnets"),
-                "vpc.id",
-                "subnets are given by id but not the VPC: set vpc.id (placeholder <vpc-id>)",
-            )
-            report.warn("existing subnets are given without vpc.id: set vpc.id in the spec")
+            # As eksctl does, the VPC is the one the subnets are in (the generated repo reads it from a subnet).
+            report.defaulted(("vpc", "id"), "", "not given: the existing VPC is the one the subnets are in")
         _existing_vpc(ctx, vpc, aliases)
     else:
         _new_vpc(ctx, vpc, aliases)
@@ -619,7 +614,7 @@ def _subnet_looked_up(ctx: Context, vpc: dict[str, Any], entry: dict[str, str], 
     kind, alias = entry["kind"], entry["alias"]
     criteria = [f"CIDR {entry['cidr']}" if entry.get("cidr") else "", f"in {entry['az']}" if entry.get("az") else ""]
     described = " ".join(c for c in criteria if c) or f"named {alias}"
-    lookup = f"eksctl looks up the subnet with {described} in {vpc.get('id', 'the VPC')}"
+    lookup = f"eksctl looks up the subnet with {described} in {vpc.get('id', 'the VPC of the other subnets')}"
     users = [f"vpc.{kind}SubnetIds", *_subnet_users(ctx, alias)]
     entry["lookup"] = lookup
     ctx.report.approximated(
