@@ -287,3 +287,16 @@ def test_group_on_its_own_template_sends_only_what_the_template_does_not_set(tmp
     assert (repo / path).is_file()  # the module's template exists although ekstf writes no user data here
     assert groups["plain"]["instance_types"] == ["m6i.large"]
     assert groups["plain"]["ami_type"] == "AL2023_x86_64_STANDARD"
+
+
+def test_customer_managed_ebs_key_warns_and_documents_the_autoscaling_key_policy(tmp_path: Path) -> None:
+    from conftest import run_ekstf
+    from fidelity_support import write_spec
+
+    key = "arn:aws:kms:eu-west-1:111122223333:key/0a1b2c3d-0000-0000-0000-000000000000"
+    spec = write_spec(tmp_path, f"managedNodeGroups:\n  - name: general\n    disk: {{kmsKeyId: '{key}'}}\n")
+    out = tmp_path / "infra"
+    result = run_ekstf("generate", spec, "-o", out)
+    assert result.returncode == 0, result.output
+    assert "managedNodeGroups[0].disk.kmsKeyId: the key policy of a customer-managed key" in result.stderr
+    assert "AWSServiceRoleForAutoScaling" in (out / "README.md").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from typing import Any
 import hcl2
 import pytest
 from conftest import shared_path
-from fidelity_support import generate, module_args, refused, write_spec
+from fidelity_support import generate, hcl_file, module_args, refused, write_spec
 
 from generator.generate.builders.workload_iam import IRSA_WELL_KNOWN
 from generator.spec import catalog
@@ -140,3 +140,37 @@ def test_every_well_known_irsa_policy_sets_the_lists_its_module_policy_needs(tmp
 @pytest.mark.parametrize("policy", sorted(catalog.HOSTED_ZONE_POLICIES))
 def test_hosted_zone_policies_are_irsa_policies(policy: str) -> None:
     assert policy in IRSA_WELL_KNOWN
+
+
+def test_service_account_manifests_carry_namespaces_labels_annotations_and_existing_roles(tmp_path: Path) -> None:
+    import yaml
+
+    existing = "arn:aws:iam::111122223333:role/existing-api"
+    repo = generate(
+        tmp_path,
+        f"""\
+        managedNodeGroups:
+          - name: general
+        serviceAccounts:
+          - name: api
+            namespace: apps
+            policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+            labels: {{app.kubernetes.io/name: api}}
+            annotations: {{team: payments}}
+          - name: reader
+            namespace: apps
+            roleArn: {existing}
+        """,
+    )
+    documents = list(yaml.safe_load_all((repo / "kubernetes" / "service-accounts.yaml").read_text(encoding="utf-8")))
+    documents = [d for d in documents if d]
+    assert documents[0] == {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "apps"}}
+    api, reader = documents[1:]
+    assert api["metadata"]["labels"] == {"app.kubernetes.io/name": "api"}
+    assert api["metadata"]["annotations"]["team"] == "payments"
+    assert api["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].startswith("ROLE_ARN(")
+    assert reader["metadata"]["annotations"] == {"eks.amazonaws.com/role-arn": existing}
+    modules = [next(iter(b)) for b in hcl_file(repo / "irsa.tf")["module"]]
+    assert modules == ["irsa_apps_api"]  # no role is created for the existing one
+    outputs = (repo / "outputs.tf").read_text(encoding="utf-8")
+    assert re.search(r'kind\s+= "Namespace"', outputs) and existing in outputs

@@ -162,14 +162,15 @@ def identifiers(spec: Spec) -> list[tuple[str, str, tuple[str | int, ...]]]:
 
     def workload(kind: str, namespace: str, account: str, role_name: str | None, arn: str | None, path: Any) -> None:
         module = irsa_module(namespace, account) if kind == "irsa" else pod_identity_module(namespace, account)
-        found.append(("module", module, path))
+        if arn is None:
+            found.append(("module", module, path))
         if kind == "pod_identity":
             found.append(("resource", pod_identity_association_resource(namespace, account), path))
         if arn is None:
             found.append(("IAM role name", role_name or default_role_name(cluster, namespace, account), path))
 
     for index, sa in enumerate(spec.service_accounts):
-        workload("irsa", sa.namespace, sa.name, sa.role_name, None, ("serviceAccounts", index))
+        workload("irsa", sa.namespace, sa.name, sa.role_name, sa.role_arn, ("serviceAccounts", index))
     for index, pod in enumerate(spec.pod_identities):
         workload(
             "pod_identity", pod.namespace, pod.service_account, pod.role_name, pod.role_arn, ("podIdentities", index)

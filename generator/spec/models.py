@@ -540,6 +540,13 @@ class ServiceAccount(WorkloadRole):
 
     name: str = Field(min_length=1, description="Service account name.")
     namespace: str = Field("default", min_length=1, description="Service account namespace.")
+    role_arn: Arn | None = Field(
+        None, description="An existing IAM role to annotate instead of creating one (eksctl attachRoleARN)."
+    )
+    labels: dict[str, str] = Field(default_factory=dict, description="Labels of the ServiceAccount manifest.")
+    annotations: dict[str, str] = Field(
+        default_factory=dict, description="Annotations of the ServiceAccount manifest (the role ARN one is ekstf's)."
+    )
 
 
 class PodIdentity(WorkloadRole):

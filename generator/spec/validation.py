@@ -687,6 +687,14 @@ def _check_disk(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
         checks.error((*base, "disk", "iops"), "gp2 volumes do not take provisioned IOPS", hint="use gp3")
     if disk.type in ("io1", "io2") and disk.iops is None:
         checks.error((*base, "disk", "iops"), f"{disk.type} volumes need iops")
+    if disk.kms_key_id and disk.encrypted:
+        checks.warn(
+            (*base, "disk", "kmsKeyId"),
+            "the key policy of a customer-managed key must let the AutoScaling service-linked role "
+            "(AWSServiceRoleForAutoScaling) use it (kms:CreateGrant, Decrypt, DescribeKey, GenerateDataKey*, "
+            "ReEncrypt*), or nodes fail to launch",
+            hint="add that statement to the key policy (see the generated README); ekstf does not manage the key",
+        )
 
 
 def _check_subnets(spec: Spec, checks: _Checks, base: KeyPath, group: NodeGroupBase, vpc_azs: list[str] | None) -> None:
@@ -1185,6 +1193,15 @@ def _check_existing_resources(spec: Spec, checks: _Checks) -> None:
     for index, identity in enumerate(spec.pod_identities):
         if identity.role_arn:
             _warn_role_settings(checks, ("podIdentities", index))
+    for index, account in enumerate(spec.service_accounts):
+        if account.role_arn:
+            _warn_role_settings(checks, ("serviceAccounts", index))
+        if "eks.amazonaws.com/role-arn" in account.annotations:
+            checks.error(
+                ("serviceAccounts", index, "annotations", "eks.amazonaws.com/role-arn"),
+                "ekstf writes this annotation from the role it creates (or roleArn)",
+                hint="use roleArn for an existing role",
+            )
     for name, addon in (spec.addons or {}).items():
         if addon.service_account_role_arn and (addon.irsa is not None or addon.pod_identity is not None):
             checks.error(

@@ -154,5 +154,20 @@ def workload_identities(spec: Spec) -> list[WorkloadIdentity]:
     return identities
 
 
+# Namespaces every cluster has: the manifests create the others.
+_BUILT_IN_NAMESPACES = frozenset({"default", "kube-system", "kube-public", "kube-node-lease"})
+
+
+def manifest_namespaces(identities: list[WorkloadIdentity]) -> list[str]:
+    return sorted({i.namespace for i in identities} - _BUILT_IN_NAMESPACES)
+
+
+def manifest_metadata(identity: WorkloadIdentity) -> tuple[dict[str, str], dict[str, str]]:
+    """(labels, annotations) the spec gives the ServiceAccount manifest."""
+    labels = dict(getattr(identity.role, "labels", {}) or {})
+    annotations = dict(getattr(identity.role, "annotations", {}) or {})
+    return labels, annotations
+
+
 def karpenter_enabled(spec: Spec) -> bool:
     return spec.karpenter is not None and spec.karpenter.enabled

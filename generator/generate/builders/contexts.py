@@ -138,9 +138,13 @@ class ServiceAccountEntry(TypedDict):
     irsa: bool
     output: str
     role_name: str
+    existing_role_arn: str | None
+    labels: dict[str, str]
+    annotations: dict[str, str]
 
 
 class ServiceAccountsContext(TypedDict):
+    namespaces: list[str]
     accounts: list[ServiceAccountEntry]
 
 

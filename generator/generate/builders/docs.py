@@ -66,6 +66,15 @@ def notes(spec: Spec) -> list[str]:
             '"true"` (the `enable-windows-ipam` key of the amazon-vpc-cni ConfigMap); without it Windows pods get '
             "no IP address. Keep it if you change the addon's configuration."
         )
+    keyed = [g.name for g in groups if g.disk.kms_key_id and g.disk.encrypted]
+    if keyed:
+        found.append(
+            f"**EBS volumes encrypted with a customer-managed key** ({', '.join(keyed)}): the key policy must allow "
+            "the AutoScaling service-linked role `arn:aws:iam::<account>:role/aws-service-role/"
+            "autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling` `kms:CreateGrant`, `kms:Decrypt`, "
+            "`kms:DescribeKey`, `kms:GenerateDataKeyWithoutPlaintext` and `kms:ReEncrypt*` (managed node groups launch "
+            "through it); without that, instances fail to start with a KMS error."
+        )
     rockets = [g.name for g in groups if bottlerocket_admin_for_ssh(g)]
     if rockets:
         found.append(

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 from generator.generate import names
-from generator.generate.builders.common import karpenter_enabled, workload_identities
+from generator.generate.builders.common import (
+    karpenter_enabled,
+    manifest_metadata,
+    manifest_namespaces,
+    workload_identities,
+)
 from generator.generate.builders.contexts import Output, OutputsContext
 from generator.generate.hcl import Call, Expr
 from generator.spec.models import Spec
@@ -108,13 +113,20 @@ def outputs(spec: Spec) -> OutputsContext:
 
 
 def _service_account_manifests(spec: Spec) -> Call | None:
-    documents = []
-    for identity in workload_identities(spec):
-        if identity.addon is not None:
-            continue
+    """The Namespaces the service accounts need (eksctl creates them too), then the ServiceAccounts."""
+    identities = [i for i in workload_identities(spec) if i.addon is None]
+    documents = [
+        Call("yamlencode", ({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}},))
+        for namespace in manifest_namespaces(identities)
+    ]
+    for identity in identities:
         metadata: dict[str, object] = {"name": identity.service_account, "namespace": identity.namespace}
-        if identity.kind == "irsa":
-            metadata["annotations"] = {"eks.amazonaws.com/role-arn": identity.role_arn}
+        labels, annotations = manifest_metadata(identity)
+        if labels:
+            metadata["labels"] = labels
+        role: dict[str, object] = {"eks.amazonaws.com/role-arn": identity.role_arn} if identity.kind == "irsa" else {}
+        if annotations or role:
+            metadata["annotations"] = {**annotations, **role}
         documents.append(Call("yamlencode", ({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": metadata},)))
     if not documents:
         return None

@@ -12,7 +12,13 @@ from typing import Any
 
 from generator.errors import Problem, UserInputError
 from generator.generate import names
-from generator.generate.builders.common import AWS_POLICY, WorkloadIdentity, workload_identities
+from generator.generate.builders.common import (
+    AWS_POLICY,
+    WorkloadIdentity,
+    manifest_metadata,
+    manifest_namespaces,
+    workload_identities,
+)
 from generator.generate.builders.contexts import (
     Association,
     ServiceAccountEntry,
@@ -187,9 +193,9 @@ def pod_identity(spec: Spec) -> WorkloadModulesContext | None:
 def service_accounts(spec: Spec) -> ServiceAccountsContext | None:
     """ServiceAccount manifests users apply themselves (addons create their own service accounts)."""
     accounts: list[ServiceAccountEntry] = []
-    for identity in workload_identities(spec):
-        if identity.addon is not None:
-            continue
+    identities = [i for i in workload_identities(spec) if i.addon is None]
+    for identity in identities:
+        labels, annotations = manifest_metadata(identity)
         accounts.append(
             {
                 "name": identity.service_account,
@@ -197,8 +203,11 @@ def service_accounts(spec: Spec) -> ServiceAccountsContext | None:
                 "irsa": identity.kind == "irsa",
                 "output": identity.output_name,
                 "role_name": identity.role_name(spec.cluster.name),
+                "existing_role_arn": identity.existing_role_arn,
+                "labels": labels,
+                "annotations": annotations,
             }
         )
     if not accounts:
         return None
-    return {"accounts": accounts}
+    return {"namespaces": manifest_namespaces(identities), "accounts": accounts}

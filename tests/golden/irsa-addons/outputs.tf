@@ -68,6 +68,20 @@ output "service_account_manifests" {
   value = join("---\n", [
     yamlencode({
       apiVersion = "v1"
+      kind       = "Namespace"
+      metadata = {
+        name = "external-dns"
+      }
+    }),
+    yamlencode({
+      apiVersion = "v1"
+      kind       = "Namespace"
+      metadata = {
+        name = "orders"
+      }
+    }),
+    yamlencode({
+      apiVersion = "v1"
       kind       = "ServiceAccount"
       metadata = {
         name      = "aws-load-balancer-controller"
