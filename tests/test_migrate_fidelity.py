@@ -120,10 +120,37 @@ def test_a_merge_key_that_is_not_a_mapping_is_a_clear_error(tmp_path: Path) -> N
 
 
 def test_existing_subnets_without_a_vpc_id_migrate_to_a_spec_that_generates(tmp_path: Path) -> None:
-    spec, rows, stderr = _migrate_cli(tmp_path, "subnets-without-vpc-id.yaml")
+    spec, rows, _ = _migrate_cli(tmp_path, "subnets-without-vpc-id.yaml")
     assert "id" not in spec["vpc"]
     assert "<vpc-id>" not in (tmp_path / "ekstf.yaml").read_text(encoding="utf-8")
     assert spec["vpc"]["privateSubnetIds"] == ["subnet-0a1b2c3d4e5f60001", "subnet-0a1b2c3d4e5f60002"]
     assert "the subnets are in" in rows["vpc.id"]["note"]
     generated = run_ekstf("generate", tmp_path / "ekstf.yaml", "-o", tmp_path / "repo")
     assert generated.returncode == 0, generated.output
+
+
+def test_attach_role_arn_and_service_account_metadata_are_carried_over(tmp_path: Path) -> None:
+    spec, rows, _ = _migrate_cli(tmp_path, "service-accounts.yaml")
+    accounts = {(a["namespace"], a["name"]): a for a in spec["serviceAccounts"]}
+    external_dns = accounts[("kube-system", "external-dns")]
+    assert external_dns["roleArn"] == "arn:aws:iam::123456789012:role/external-dns"
+    assert external_dns["labels"] == {"app.kubernetes.io/name": "external-dns"}
+    assert external_dns["annotations"] == {"owner": "platform"}
+    assert accounts[("analytics", "reports")]["labels"] == {"team": "analytics"}
+    assert rows["iam.serviceAccounts[0].attachRoleARN"]["outcome"] == "mapped"
+    assert rows["iam.serviceAccounts[0].attachRoleARN"]["ekstfKey"] == "serviceAccounts[].roleArn"
+    generated = run_ekstf("generate", tmp_path / "ekstf.yaml", "-o", tmp_path / "repo")
+    assert generated.returncode == 0, generated.output
+
+
+def test_one_well_known_policy_asked_for_twice_becomes_one_role(tmp_path: Path) -> None:
+    spec, rows, _ = _migrate_cli(tmp_path, "service-accounts.yaml")
+    assert ("kube-system", "ebs-csi-controller-sa") not in {
+        (a["namespace"], a["name"]) for a in spec["serviceAccounts"]
+    }
+    assert spec["addons"]["aws-ebs-csi-driver"]["irsa"]["wellKnownPolicies"] == ["ebsCSI"]
+    assert "one role with every policy" in rows["addons[0]"]["note"]
+    generated = run_ekstf("generate", tmp_path / "ekstf.yaml", "-o", tmp_path / "repo")
+    assert generated.returncode == 0, generated.output
+    repo = "\n".join(p.read_text(encoding="utf-8") for p in (tmp_path / "repo").glob("*.tf"))
+    assert repo.count("attach_ebs_csi_policy = true") == 1

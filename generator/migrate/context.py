@@ -32,6 +32,8 @@ class Context:
     # "private/eu-west-1a" → {alias, kind, id, az, cidr, resolved}: eksctl may use one alias in both kinds.
     subnet_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
     vpc_azs: list[str] | None = None
+    # (namespace, name) of each iam.serviceAccounts entry → where it was written.
+    service_account_paths: dict[tuple[str, str], KeyPath] = field(default_factory=dict)
     # Values eksctl would refuse to parse: the migration stops with all of them (exit 2).
     problems: list[Problem] = field(default_factory=list)
 

@@ -39,6 +39,58 @@ def map_workloads(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed])
     _fargate(ctx, spec)
     _karpenter(ctx, spec)
     _addons(ctx, spec)
+    _one_role_per_service_account(ctx, spec)
+
+
+def _one_role_per_service_account(ctx: Context, spec: dict[str, Any]) -> None:
+    """An addon's IRSA role and a serviceAccounts entry for the same service account become one role.
+
+    eksctl lets both ask for it (an addon's wellKnownPolicies and iam.serviceAccounts, or a node group's addon
+    policies moved to IRSA); two roles for one service account cannot both be used, and would give the generated
+    repo two modules of one name. The addon's role is kept, because EKS hands it to the addon, with every policy.
+    """
+    accounts = spec.get("serviceAccounts", [])
+    addon_paths = {
+        str(raw.get("name")): ("addons", index)
+        for index, raw in enumerate(ctx.list_(("addons",)))
+        if isinstance(raw, dict)
+    }
+    for name, addon in spec.get("addons", {}).items():
+        irsa = addon.get("irsa")
+        account_name = (irsa or {}).get("serviceAccount") or _ADDON_SERVICE_ACCOUNTS.get(name)
+        if irsa is None or account_name is None:
+            continue
+        same = [a for a in accounts if (a["namespace"], a["name"]) == ("kube-system", account_name)]
+        for account in same:
+            for key in ("wellKnownPolicies", "policyArns", "statements"):
+                merged = list(irsa.get(key, []))
+                merged += [item for item in account.get(key, []) if item not in merged]
+                if merged:
+                    irsa[key] = merged
+            for key in ("roleName", "permissionsBoundary"):
+                if key in account and key not in irsa:
+                    irsa[key] = account[key]
+            accounts.remove(account)
+            where = ctx.service_account_paths.get(("kube-system", account_name))
+            if where is not None:
+                for key in ("serviceAccounts[].name", "serviceAccounts[].namespace"):
+                    ctx.report.retarget(where, key, f"addons.{name}.irsa")
+                ctx.report.retarget(where, "serviceAccounts[]", f"addons.{name}.irsa")
+            for key in ("labels", "annotations"):
+                if account.get(key) and where is not None:
+                    ctx.report.reclassify(
+                        (*where, "metadata", key),
+                        "unsupported",
+                        f"the {name} addon creates kube-system/{account_name} itself: put these on it by hand",
+                    )
+            ctx.report.approximated(
+                addon_paths.get(name, ("addons",)),
+                f"addons.{name}.irsa",
+                f"kube-system/{account_name} is also in iam.serviceAccounts (or a node group's addon policies): "
+                "one role with every policy, the addon's",
+            )
+    if "serviceAccounts" in spec and not accounts:
+        del spec["serviceAccounts"]
 
 
 def _cluster_iam(ctx: Context, spec: dict[str, Any]) -> None:
@@ -168,11 +220,10 @@ def _service_accounts(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNe
         else:
             report.defaulted((*path, "metadata", "namespace"), "serviceAccounts[].namespace", "default")
         for key in ("labels", "annotations"):
-            if ctx.has((*path, "metadata", key)):
-                report.unsupported(
-                    (*path, "metadata", key),
-                    "Terraform creates only the IAM role; put these on the Kubernetes ServiceAccount manifest",
-                )
+            values = ctx.str_map((*path, "metadata", key))
+            if values:
+                account[key] = values
+                report.mapped((*path, "metadata", key), f"serviceAccounts[].{key}", "on the ServiceAccount manifest")
         _role_fields(
             ctx,
             path,
@@ -197,20 +248,21 @@ def _service_accounts(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNe
                 report.add((*path, key), "approximated" if key == "status" else "unsupported", "", reason)
         existing_role = ctx.str_((*path, "attachRoleARN"))
         if existing_role:
-            report.unsupported(
+            account["roleArn"] = existing_role
+            report.mapped(
                 (*path, "attachRoleARN"),
-                f"an existing role: nothing for Terraform to create; annotate the ServiceAccount {account['namespace']}/"
-                f"{name} with eks.amazonaws.com/role-arn: {existing_role}",
+                "serviceAccounts[].roleArn",
+                "an existing role: ekstf creates none and puts its ARN on the ServiceAccount",
             )
         if not _has_permissions(account):
-            if not existing_role:
-                report.unsupported(path, "a service account without permissions; skipped")
+            report.unsupported(path, "a service account without permissions; skipped")
             continue
         identity = (account["namespace"], name)
         if identity in by_identity:
             report.approximated(path, "serviceAccounts[]", "listed twice: merged")
             continue
         by_identity[identity] = account
+        ctx.service_account_paths[identity] = path
         accounts.append(account)
     for need in needs:
         identity = (need.namespace, need.service_account)

@@ -87,6 +87,18 @@ class Report:
         self.rows = [r for r in self.rows if r.path != key]
         self.add(key, outcome, ekstf_key, note)
 
+    def retarget(self, under: KeyPath, old_prefix: str, new_prefix: str) -> None:
+        """Rows of the fields under `under` now land in `new_prefix` (e.g. an entry merged into another)."""
+        prefix = tuple(under)
+        for index, row in enumerate(self.rows):
+            key = row.ekstf_key
+            whole = key == old_prefix or key.startswith(old_prefix + ".") or key.startswith(old_prefix + "[")
+            if row.path[: len(prefix)] == prefix and (
+                whole or (old_prefix.endswith("]") and key.startswith(old_prefix))
+            ):
+                key = new_prefix + row.ekstf_key[len(old_prefix) :]
+                self.rows[index] = Row(row.path, row.line, row.outcome, key, row.note)
+
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
