@@ -34,7 +34,7 @@ BACKEND_OVERRIDE = "zz_ekstf_sandbox_override.tf"
 def platform_dir() -> str:
     machine = platform.machine().lower()
     arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(machine, machine)
-    return f"{sys.platform.replace('darwin', 'darwin').replace('linux', 'linux')}_{arch}"
+    return f"{sys.platform}_{arch}"  # Terraform's os_arch: linux_amd64, darwin_arm64
 
 
 def write_provider_mirror(mirror: Path) -> None:
