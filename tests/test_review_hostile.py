@@ -172,7 +172,11 @@ def markdown_structure(text: str) -> dict[str, Any]:
     }
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("EKSTF_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(text=hostile_strings, errored=st.booleans())
 def test_hostile_strings_never_change_the_markdown_structure_or_reach_the_terminal(text: str, errored: bool) -> None:
     benign = render_review(_review(plan_with(BENIGN, errored=errored)), "markdown", max_chars=10**7)
@@ -444,7 +448,11 @@ FUZZ_BASES = [
 ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=int(os.environ.get("EKSTF_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_hostile_plan_fuzzer_never_ends_in_an_internal_error(data: st.DataObject) -> None:
     plan = data.draw(st.sampled_from(FUZZ_BASES))

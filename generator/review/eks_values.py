@@ -62,7 +62,8 @@ def trusted_service_accounts(policy: dict[str, Any]) -> set[str]:
             continue
         if WEB_IDENTITY_ACTION not in _as_list(statement.get("Action")):
             continue
-        for operator, conditions in (statement.get("Condition") or {}).items():
+        condition = statement.get("Condition")
+        for operator, conditions in condition.items() if isinstance(condition, dict) else ():
             if not operator.startswith(("StringEquals", "StringLike")) or not isinstance(conditions, dict):
                 continue
             for key, values in conditions.items():

@@ -125,6 +125,8 @@ def decode_json(data: bytes | memoryview, name: str = "<plan>") -> Any:
             return json.loads(bytes(data), parse_int=_big_int)
         except RecursionError:
             raise _too_deep(name) from None
+        except ValueError as error:
+            raise msgspec.DecodeError(str(error)) from None
     except RecursionError:
         raise _too_deep(name) from None
 
@@ -284,19 +286,15 @@ def _decode_plan(document: memoryview, name: str, value_type: Any) -> PlanIn[Any
     try:
         plan: PlanIn[Any] = msgspec.json.decode(document, type=PlanIn[value_type])
     except msgspec.ValidationError as error:
-        top = msgspec.json.decode(document, type=dict[str, msgspec.Raw])
-        _check_plan_shape(
-            {key: msgspec.json.decode(raw) if key == "format_version" else True for key, raw in top.items()}, name
-        )
+        try:  # malformed JSON further on (NaN, a cut-off file) is the first thing to say
+            top = msgspec.json.decode(document, type=dict[str, msgspec.Raw])
+        except msgspec.DecodeError as decode_error:
+            raise _invalid_json(document, name, decode_error) from None
+        version = decode_json(top["format_version"], name) if "format_version" in top else None
+        _check_plan_shape({key: version if key == "format_version" else True for key in top}, name)
         raise _shape_error(error, name) from None
     except msgspec.DecodeError as error:
-        raise UserInputError(
-            Problem(
-                f"plan is not valid JSON: {error}",
-                location=_error_location(document, name, str(error)),
-                hint="pass the unmodified output of `terraform show -json PLANFILE`",
-            )
-        ) from None
+        raise _invalid_json(document, name, error) from None
     present = {
         "format_version": plan.format_version,
         "resource_changes": plan.resource_changes or None,
@@ -309,6 +307,16 @@ def _decode_plan(document: memoryview, name: str, value_type: Any) -> PlanIn[Any
     }
     _check_plan_shape({key: val for key, val in present.items() if val is not None}, name)
     return plan
+
+
+def _invalid_json(document: memoryview, name: str, error: msgspec.DecodeError) -> UserInputError:
+    return UserInputError(
+        Problem(
+            f"plan is not valid JSON: {error}",
+            location=_error_location(document, name, str(error)),
+            hint="pass the unmodified output of `terraform show -json PLANFILE`",
+        )
+    )
 
 
 def _shape_error(error: msgspec.ValidationError, name: str) -> UserInputError:

@@ -34,12 +34,21 @@ def _references(expressions: Any) -> Iterator[str]:
             yield from _references(child)
 
 
+def _as_dict(val: Any) -> dict[str, Any]:
+    """`configuration` is read as found: a key of the wrong type counts as absent."""
+    return val if isinstance(val, dict) else {}
+
+
+def _as_list(val: Any) -> list[Any]:
+    return val if isinstance(val, list) else []
+
+
 def _module_config(configuration: Any, path: tuple[str, ...]) -> dict[str, Any] | None:
     module = configuration.get("root_module") if isinstance(configuration, dict) else None
     for name in path:
         if not isinstance(module, dict):
             return None
-        call = (module.get("module_calls") or {}).get(name)
+        call = _as_dict(module.get("module_calls")).get(name)
         module = call.get("module") if isinstance(call, dict) else None
     return module if isinstance(module, dict) else None
 
@@ -85,7 +94,7 @@ def node_groups_using(
     if module is not None:
         wired_names = {
             r.get("name")
-            for r in module.get("resources") or ()
+            for r in _as_list(module.get("resources"))
             if isinstance(r, dict)
             and r.get("type") == NODE_GROUP
             and _refers_to(_references(r.get("expressions")), targets)
@@ -93,7 +102,7 @@ def node_groups_using(
         direct = [
             ng.address for ng in node_groups if ng.module_address == template.module_address and ng.name in wired_names
         ]
-        for call_name, call in (module.get("module_calls") or {}).items():
+        for call_name, call in _as_dict(module.get("module_calls")).items():
             if isinstance(call, dict) and _refers_to(_references(call.get("expressions")), targets):
                 prefix = (
                     f"{template.module_address}.module.{call_name}"
