@@ -162,3 +162,26 @@ def test_doctor_reports_engine_and_mirror(terraform_env: TerraformEnv, tmp_path:
     no_binary = run_ekstf("doctor", "--terraform-bin", str(tmp_path / "no-such-terraform"))
     assert no_binary.returncode == 1
     assert "not an executable" in no_binary.stderr
+
+
+def test_every_missing_output_hint_names_a_real_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hints for missing cluster facts name only flags `ekstf kubeconfig` has (one named `--region-output`)."""
+    import re
+
+    import typer
+
+    from generator.cli.main import app
+    from generator.errors import UserInputError
+    from generator.runner.kubeconfig import OUTPUT_CANDIDATES, cluster_access
+
+    for variable in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(variable, raising=False)
+    with pytest.raises(UserInputError) as raised:
+        cluster_access({})
+    hints = [problem.hint or "" for problem in raised.value.problems]
+    assert len(hints) == len(OUTPUT_CANDIDATES)
+    command = typer.main.get_command(app).commands["kubeconfig"]  # type: ignore[attr-defined]
+    flags = {opt for param in command.params for opt in param.opts}
+    named = {flag for hint in hints for flag in re.findall(r"--[a-z][a-z-]*", hint)}
+    assert named and named <= flags, named - flags
+    assert "--region" in named

@@ -31,6 +31,15 @@ OUTPUT_CANDIDATES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Each names a flag of `ekstf kubeconfig` (a test checks they exist).
+_MISSING_HINTS = {
+    "cluster_name": "add the output, or name yours with --cluster-name-output",
+    "endpoint": "add the output, or name yours with --endpoint-output",
+    "ca_data": "add the output, or name yours with --ca-data-output",
+    "region": "add the output, pass --region, or set AWS_REGION",
+}
+
+
 @dataclass(frozen=True)
 class ClusterAccess:
     cluster_name: str
@@ -63,7 +72,7 @@ def cluster_access(
                     f"no Terraform output gives the {fact.replace('_', ' ')}",
                     key_path=f"outputs.{names[0]}",
                     expected=f"an output named one of: {', '.join(names)}",
-                    hint=f"add the output, or name yours with --{fact.replace('_', '-')}-output",
+                    hint=_MISSING_HINTS[fact],
                 )
             )
         else:

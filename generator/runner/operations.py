@@ -21,6 +21,7 @@ from generator.engine.base import CommandResult, Engine, OutputLine
 from generator.engine.jsondoc import BadJson, parse_json_object
 from generator.errors import ConflictError, Interrupted, Problem, ToolError, UserInputError, display_path
 from generator.fsutil import atomic_write_bytes, atomic_write_text, sha256_bytes, sha256_file
+from generator.runner.credentials import credentials_error_in_terraform_output
 from generator.runner.progress import OperationProgress
 from generator.runner.secrets import KnownSecrets, secrets_in_state
 from generator.runner.summary import changing_resources
@@ -98,7 +99,10 @@ def init(engine: Engine, workdir: Path, console: Console, *, backend_config: Seq
     result = engine.init(workdir, backend_config=backend_config, on_output=lines.append)
     _raise_if_interrupted(result, "initializing")
     if result.returncode != 0:
-        raise ToolError("terraform init failed:", result.argv, "\n".join(line.text for line in lines))
+        output = "\n".join(line.text for line in lines)
+        raise credentials_error_in_terraform_output("init", output) or ToolError(
+            "terraform init failed:", result.argv, output
+        )
 
 
 @dataclass
@@ -160,7 +164,9 @@ def make_plan(
         paths.plan_file(destroy).unlink(missing_ok=True)
         _raise_if_interrupted(result, "planning")
         shown = "" if progress.diagnostics else result.diagnostics_text()
-        raise ToolError(f"terraform plan failed (exit code {result.returncode}); nothing can be applied.", output=shown)
+        raise credentials_error_in_terraform_output("plan", result.diagnostics_text()) or ToolError(
+            f"terraform plan failed (exit code {result.returncode}); nothing can be applied.", output=shown
+        )
     os.chmod(paths.plan_file(destroy), PRIVATE)
     plan_text = engine.show_json_text(workdir, paths.plan_file(destroy))
     plan = _parse_plan_text(plan_text)
@@ -296,7 +302,9 @@ def apply_saved_plan(
     _raise_if_interrupted(result, "applying")
     if result.returncode != 0:
         shown = "" if p.diagnostics else result.diagnostics_text()
-        raise ToolError(f"terraform apply failed (exit code {result.returncode}).", output=shown)
+        raise credentials_error_in_terraform_output("apply", result.diagnostics_text()) or ToolError(
+            f"terraform apply failed (exit code {result.returncode}).", output=shown
+        )
     with contextlib.suppress(FileNotFoundError):
         paths.plan_json(destroy).unlink()
     return save_outputs(engine, workdir)

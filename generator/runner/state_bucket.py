@@ -14,6 +14,7 @@ from typing import Any
 
 from generator.errors import Problem, ToolError, UserInputError
 from generator.generate.hcl import Block, Expr, align, quote, render_block
+from generator.runner.credentials import is_rejected_code, no_credentials, rejected_credentials, unknown_profile
 
 POLICY_SID = "DenyInsecureTransport"
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -62,7 +63,16 @@ def bootstrap_state_bucket(
     which enforce the policy and would then refuse every request.
     """
     import boto3
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import (
+        BotoCoreError,
+        ClientError,
+        CredentialRetrievalError,
+        NoCredentialsError,
+        PartialCredentialsError,
+        ProfileNotFound,
+        SSOError,
+        TokenRetrievalError,
+    )
 
     check_bucket_name(bucket)
     report = BootstrapReport(bucket, region)
@@ -76,7 +86,17 @@ def bootstrap_state_bucket(
             _ensure_tls_policy(s3, bucket, report)
         else:
             report.did("WARNING: no TLS-only bucket policy (--insecure-transport); use this only with an S3 emulator")
+    except ProfileNotFound as error:
+        raise unknown_profile(error) from None
+    except (NoCredentialsError, PartialCredentialsError):
+        raise no_credentials(f"set up bucket {bucket}") from None
+    except (CredentialRetrievalError, TokenRetrievalError, SSOError) as error:
+        raise no_credentials(f"set up bucket {bucket}", f": {error}") from None
     except ClientError as error:
+        if is_rejected_code(_error_code(error)):
+            message = str((error.response.get("Error") or {}).get("Message", "")).strip()
+            said = f": {message}" if message else ""
+            raise rejected_credentials(f"set up bucket {bucket}", _error_code(error), said) from None
         raise _aws_error(error, f"set up bucket {bucket}") from None
     except BotoCoreError as error:
         raise _aws_error(error, f"reach S3 for bucket {bucket}") from None
