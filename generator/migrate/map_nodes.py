@@ -314,7 +314,7 @@ def _ami(ctx: Context, path: KeyPath, group: dict[str, Any], types: list[str]) -
     # The family lands in ami.family for a custom AMI, else in amiType (absent when EKS's default is meant).
     family_key = f"{section}[].ami.family" if custom else f"{section}[].amiType" if ami_type else ""
     if family is None:
-        report.defaulted((*path, "amiFamily"), family_key, "AmazonLinux2023 (eksctl default)")
+        report.defaulted((*path, "amiFamily"), f"{section}[].amiType", "AmazonLinux2023 (eksctl default)")
     else:
         report.add((*path, "amiFamily"), outcome, family_key, note)  # type: ignore[arg-type]
     if ami and ami not in ("auto", "static", "auto-ssm"):
