@@ -101,8 +101,15 @@ def test_disk_full_half_way_leaves_every_file_as_it_was(
         (lambda out: (out / ".ekstf" / "manifest.json").mkdir(parents=True), 2, "manifest.json is a directory"),
         (lambda out: (out / "modules").write_text("x"), 1, "`modules` is a file, not a directory"),
         (lambda out: (out / "eks.tf").mkdir(), 1, "a directory is in the way"),
+        (lambda out: (out / ".ekstf").symlink_to(out.parent), 2, ".ekstf is a symbolic link"),
     ],
-    ids=["ekstf-dir-is-a-file", "manifest-is-a-directory", "module-dir-is-a-file", "file-is-a-directory"],
+    ids=[
+        "ekstf-dir-is-a-file",
+        "manifest-is-a-directory",
+        "module-dir-is-a-file",
+        "file-is-a-directory",
+        "ekstf-dir-is-a-symlink-out",
+    ],
 )
 def test_things_in_the_way_are_reported_and_nothing_is_written(
     spec: Path, tmp_path: Path, setup: object, code: int, text: str

@@ -60,7 +60,15 @@ def _read_manifest(out_dir: Path) -> dict[str, str]:
     path = out_dir / MANIFEST
     for part in (path.parent, path):
         if part.is_symlink() or (part.exists() and part.is_dir() != (part == path.parent)):
-            kind = "a directory" if part.is_dir() else "a file" if part.is_file() else "not a plain file or directory"
+            kind = (
+                "a symbolic link"
+                if part.is_symlink()
+                else "a directory"
+                if part.is_dir()
+                else "a file"
+                if part.is_file()
+                else "not a plain file or directory"
+            )
             raise UserInputError(
                 Problem(
                     f"{part} is {kind}, where ekstf keeps its manifest ({MANIFEST})",
