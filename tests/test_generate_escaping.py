@@ -101,6 +101,9 @@ def test_terraform_reads_literals_exactly(tmp_path: Path, terraform_env: Terrafo
     values = {f"s{i}": text for i, text in enumerate([*TRICKY, SHELL])}
     values["nested"] = {"key with space": TRICKY[:4], "plain": {"a.b/c": SHELL}}
     values["random"] = _random_strings(150)
+    # Whitespace-only lines inside a heredoc: HCL's `<<-` neither measures nor trims them.
+    values["blank_lines"] = "#!/bin/bash\n  \necho hi\n   \n\n    \nend\n"
+    values["indented_first"] = "  \n  indented\nflush\n"
     # Addon configuration is written as jsonencode() of an HCL object: the JSON must be exactly the spec's.
     configuration = {"corefile": SHELL, "replicaCount": 2, "tolerations": [{"key": t} for t in TRICKY]}
     rendered = {**values, "configuration": hcl.Call("jsonencode", (configuration,))}
