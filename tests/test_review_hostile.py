@@ -443,9 +443,15 @@ def _replace(node: Any, path: tuple[Any, ...], new: Any) -> Any:
     return copy
 
 
-FUZZ_BASES = [
-    json.loads((PLANS / name).read_text(encoding="utf-8")) for name in ("eks-replace.json", "eks-upgrade.json")
-]
+def _fuzz_bases() -> list[dict[str, Any]]:
+    from test_review_diffs import diff_plan
+    from test_review_rules import dangerous_plan
+
+    names = ("eks-replace.json", "eks-upgrade.json", "tf-1.0.3-format-0.2.json")
+    return [json.loads((PLANS / name).read_text(encoding="utf-8")) for name in names] + [dangerous_plan(), diff_plan()]
+
+
+FUZZ_BASES = _fuzz_bases()
 
 
 @settings(
