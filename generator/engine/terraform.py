@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from generator.engine.base import CommandResult, OutputCallback, ignore_output
+from generator.engine.base import BinaryKind, CommandResult, EngineKind, OutputCallback, ignore_output
 from generator.engine.jsondoc import BadJson, parse_json_object
 from generator.engine.process import ProcessSpec, run_process
 from generator.errors import ToolError
@@ -32,7 +32,7 @@ class ProcessEngine:
     because Terraform runs inside the workdir.
     """
 
-    kind = "terraform"
+    kind: EngineKind = "terraform"
 
     def __init__(self, *, color: bool = False) -> None:
         self.color = color
@@ -139,7 +139,7 @@ class ProcessEngine:
 class BinaryEngine(ProcessEngine):
     """A `terraform` or `tofu` executable."""
 
-    def __init__(self, binary: Path, *, kind: str = "terraform", color: bool = False) -> None:
+    def __init__(self, binary: Path, *, kind: BinaryKind = "terraform", color: bool = False) -> None:
         super().__init__(color=color)
         self.binary = binary
         self.kind = kind
@@ -158,7 +158,7 @@ class EmbeddedEngine(ProcessEngine):
     backend starts) so that we own the process group and can forward Ctrl-C to it.
     """
 
-    kind = "embedded"
+    kind: EngineKind = "embedded"
 
     def describe(self) -> str:
         from importlib.metadata import version

@@ -10,15 +10,17 @@ import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from generator.errors import Problem, SourceLocation, UserInputError, display_path
 from generator.fsutil import atomic_write_text
 
 EXEC_API_VERSION = "client.authentication.k8s.io/v1beta1"
 
+Fact = Literal["cluster_name", "endpoint", "ca_data", "region"]
+
 # Output names tried in order: the generated repository's first, then common alternatives.
-OUTPUT_CANDIDATES: dict[str, tuple[str, ...]] = {
+OUTPUT_CANDIDATES: dict[Fact, tuple[str, ...]] = {
     "cluster_name": ("cluster_name", "eks_cluster_name", "name"),
     "endpoint": ("cluster_endpoint", "endpoint", "eks_cluster_endpoint"),
     "ca_data": (
@@ -32,7 +34,7 @@ OUTPUT_CANDIDATES: dict[str, tuple[str, ...]] = {
 
 
 # Each names a flag of `ekstf kubeconfig` (a test checks they exist).
-_MISSING_HINTS = {
+_MISSING_HINTS: dict[Fact, str] = {
     "cluster_name": "add the output, or name yours with --cluster-name-output",
     "endpoint": "add the output, or name yours with --endpoint-output",
     "ca_data": "add the output, or name yours with --ca-data-output",
@@ -59,7 +61,7 @@ def cluster_access(
     outputs: dict[str, Any], *, overrides: dict[str, str] | None = None, region: str | None = None
 ) -> ClusterAccess:
     """Pick the cluster facts from `outputs` (`overrides` maps a fact to an output name)."""
-    values: dict[str, str] = {}
+    values: dict[Fact, str] = {}
     missing: list[Problem] = []
     for fact, candidates in OUTPUT_CANDIDATES.items():
         names = (overrides[fact],) if overrides and overrides.get(fact) else candidates

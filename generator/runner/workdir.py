@@ -12,7 +12,7 @@ import os
 from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, get_args
 
 from generator.errors import Problem, SourceLocation, UserInputError, display_path
 from generator.fsutil import atomic_write_text, sha256_file
@@ -98,10 +98,12 @@ def hash_inputs(workdir: Path, var_files: list[Path]) -> dict[str, str]:
     return hashes
 
 
-RECORD_STATUSES = ("changes", "no-changes", "errored", "applied")
+RecordStatus = Literal["changes", "no-changes", "errored", "applied"]
+RECORD_STATUSES: tuple[RecordStatus, ...] = get_args(RecordStatus)
 
 # The type each record field must have when read back (a tampered record is refused, never half-trusted).
-_RECORD_FIELD_TYPES: dict[str, str] = {
+FieldType = Literal["str", "int", "bool", "list[str]", "dict[str, str]"]
+_RECORD_FIELD_TYPES: dict[str, FieldType] = {
     "status": "str",
     "exit_code": "int",
     "engine": "str",
@@ -117,7 +119,7 @@ _RECORD_FIELD_TYPES: dict[str, str] = {
 }
 
 
-def _has_type(value: Any, expected: str) -> bool:
+def _has_type(value: Any, expected: FieldType) -> bool:
     if expected == "str":
         return isinstance(value, str)
     if expected == "int":
@@ -147,7 +149,7 @@ class PlanRecord:
     `terraform show -json` printed for it): `apply` applies a plan file only if both still match.
     """
 
-    status: str  # one of RECORD_STATUSES
+    status: RecordStatus
     exit_code: int
     engine: str
     terraform_version: str
