@@ -256,14 +256,16 @@ def test_service_accounts_with_metadata_and_well_known_policies() -> None:
         "    - metadata: {name: existing}\n      attachRoleARN: arn:aws:iam::111122223333:role/existing\n"
     )
     spec = spec_of(migration)
-    dns, app = spec.service_accounts
+    dns, app, existing = spec.service_accounts
     assert (dns.namespace, dns.name, dns.role_name) == ("kube-system", "dns", "dns-role")
     assert dns.well_known_policies == ["externalDNS"]
     assert dns.permissions_boundary == "arn:aws:iam::111122223333:policy/boundary"
     assert (app.namespace, app.statements[0].actions) == ("default", ["s3:GetObject"])
-    assert row(migration, "iam.serviceAccounts[0].metadata.labels").outcome == "unsupported"
+    assert dns.labels == {"a": "b"}
+    assert row(migration, "iam.serviceAccounts[0].metadata.labels").outcome == "mapped"
     assert "Condition" in row(migration, "iam.serviceAccounts[2].attachPolicy").note
-    assert "eks.amazonaws.com/role-arn" in row(migration, "iam.serviceAccounts[3].attachRoleARN").note
+    assert (existing.name, existing.role_arn) == ("existing", "arn:aws:iam::111122223333:role/existing")
+    assert row(migration, "iam.serviceAccounts[3].attachRoleARN").outcome == "mapped"
 
 
 def test_identity_mappings_become_access_entries() -> None:
