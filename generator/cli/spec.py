@@ -82,7 +82,7 @@ def validate_command(
     """Check a spec, generate it into a temporary directory and run the offline conformance checks."""
     from generator.errors import EXIT_BAD_INPUT, EXIT_FAILURE, UserInputError, terminal_safe
     from generator.spec.defaults import completed_data
-    from generator.spec.full_check import problem_as_dict, validate_file
+    from generator.validate import problem_as_dict, validate_file
 
     if plan and as_json:
         raise UserInputError(

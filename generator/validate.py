@@ -1,18 +1,21 @@
 """`ekstf validate` as a Python API: spec checks, optional AWS checks, then generate + offline conformance.
 
+It sits above `spec`, `generate` and `conformance` (it uses all three), so none of them imports it.
 Spec and AWS problems raise `UserInputError` (exit 2). The conformance report is returned: the caller
 decides how to show it and that a failing report means exit 1.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Problem, ToolError, UserInputError
+from generator.conformance import check_repo
+from generator.errors import Problem, UserInputError
+from generator.fsutil import atomic_write_bytes
+from generator.generate import render_repo
 from generator.spec.loader import LoadedSpec, load_spec
 
 
@@ -22,7 +25,7 @@ class ConformanceOutcome:
 
     ok: bool
     text: str
-    data: Any
+    data: dict[str, Any]
 
 
 @dataclass
@@ -41,7 +44,7 @@ def validate_file(path: Path, *, aws: bool = False, scan: bool = False, conforma
     loaded = load_spec(path)
     warnings = list(loaded.warnings)
     if aws:
-        from generator.spec.aws_checks import check_against_aws
+        from generator.spec.aws_checks import check_against_aws  # boto3 is imported only for --aws
 
         aws_problems = check_against_aws(loaded.spec, loaded.source)
         if any(p.severity == "error" for p in aws_problems):
@@ -55,28 +58,16 @@ def validate_file(path: Path, *, aws: bool = False, scan: bool = False, conforma
 
 def check_generated(loaded: LoadedSpec, *, scan: bool = False) -> ConformanceOutcome:
     """Generate the repo into a temporary directory and run the offline conformance checks on it."""
-    try:
-        from generator.conformance import check_repo
-        from generator.generate import render_repo
-    except ImportError as error:
-        raise ToolError(
-            f"this ekstf build cannot generate or check repositories yet ({error}); "
-            "the spec itself is valid (run with --spec-only to skip this step)"
-        ) from None
-    from generator.fsutil import atomic_write_bytes
-
-    files: dict[str, bytes] = render_repo(loaded.spec)
+    files = render_repo(loaded.spec)
     with tempfile.TemporaryDirectory(prefix="ekstf-validate-") as tmp:
         root = Path(tmp) / "repo"
         root.mkdir()
         for relative, content in sorted(files.items()):
             atomic_write_bytes(root / relative, content)
         report = check_repo(root, scan=scan)
-        raw_json = report.to_json()
-        data = json.loads(raw_json) if isinstance(raw_json, str) else raw_json
-        if isinstance(data, dict) and "repo" in data:
-            data["repo"] = "(a temporary directory, removed after the checks)"
-        return ConformanceOutcome(ok=bool(report.ok), text=str(report.render()), data=data)
+        data = report.to_json()
+        data["repo"] = "(a temporary directory, removed after the checks)"
+        return ConformanceOutcome(ok=report.ok, text=report.render(), data=data)
 
 
 def problem_as_dict(problem: Problem) -> dict[str, Any]:
