@@ -158,6 +158,7 @@ output "region" {{
 """
 
 
+@pytest.mark.slow  # real Terraform (embedded): plan, apply, two destroys
 def test_destroy_refuses_then_cleans_up_with_progress(
     seeded: Seeded, terraform_env: TerraformEnv, tmp_path: Path
 ) -> None:
