@@ -216,3 +216,17 @@ def test_examples_round_trip_unchanged_without_edits(tmp_path: Path) -> None:
     for path in sorted(EXAMPLES.glob("*/ekstf.yaml")):
         document = SpecDocument.load(path)
         assert document.dump() == document.original, path
+
+
+def test_a_stage_that_cannot_generate_leaves_the_spec_untouched(tmp_path: Path) -> None:
+    spec = example_at("quickstart", "1.34", tmp_path)
+    repo = tmp_path / "repo"
+    assert run_ekstf("generate", spec, "-o", repo).returncode == 0
+    eks = repo / "eks.tf"
+    eks.write_text(eks.read_text() + "\n# a hand edit\n", encoding="utf-8")
+    before = spec.read_text()
+    result = run_ekstf("upgrade", spec, "--to", "1.35", "--stage", "control-plane", "-o", repo)
+    assert result.returncode == 1, result.output
+    assert "eks.tf" in result.output and "Traceback" not in result.output
+    assert spec.read_text() == before  # the edit is not kept when its repository could not be written
+    assert not list(tmp_path.glob(".ekstf.yaml.*"))  # no temporary spec left behind
