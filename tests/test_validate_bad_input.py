@@ -1,14 +1,20 @@
-"""Bad specs through the real CLI: each gives file:line:column, the key path and a hint, exit 2, nothing written."""
+"""Bad specs: each gives file:line:column, the key path and a hint, exit 2, nothing written.
+
+The table runs in-process through `generate()` (what `ekstf generate` calls); a few cases and the
+terminal-safety tests go through the real CLI.
+"""
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from conftest import CliResult, run_ekstf
+
+from generator.errors import UserInputError
+from generator.generate import generate
 
 HEAD = "cluster:\n  name: demo\n  region: eu-west-1\n"
 EXISTING_VPC = "vpc:\n  id: vpc-0123456789abcdef0\n  privateSubnetIds:\n    - subnet-0123456789abcdef0\n"
@@ -365,34 +371,48 @@ CASES = [
 ]
 
 
-@functools.cache
-def generate_command_exists() -> bool:
-    return run_ekstf("generate", "--help").returncode == 0
-
-
-def reject(spec_file: Path, out_dir: Path) -> CliResult:
-    """Run the command a user would: `generate` when this build has it, else `validate`."""
-    if generate_command_exists():
-        return run_ekstf("generate", spec_file, "-o", out_dir)
-    return run_ekstf("validate", spec_file)
+def rejection(spec_file: Path, out_dir: Path) -> str:
+    """`ekstf generate` in-process, as the CLI runs it: the spec must be refused with nothing written.
+    Returns the text the CLI prints for the error (what the CLI smoke cases below check through a subprocess)."""
+    with pytest.raises(UserInputError) as caught:
+        generate(spec_file, out_dir)
+    assert caught.value.exit_code == 2
+    assert not out_dir.exists()
+    return caught.value.render()
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_bad_spec_is_rejected_with_position_key_path_and_hint(case: Case, tmp_path: Path) -> None:
     spec_file = tmp_path / "ekstf.yaml"
     spec_file.write_text(case.spec, encoding="utf-8")
-    out_dir = tmp_path / "infra"
 
-    result = reject(spec_file, out_dir)
+    text = rejection(spec_file, tmp_path / "infra")
 
-    assert result.returncode == 2, result.output
-    assert "Traceback" not in result.output
     where = f"{spec_file}:{case.line}:{case.column}: error: "
-    lines = [line for line in result.stderr.splitlines() if line.startswith(where)]
-    assert lines, f"no error at {case.line}:{case.column}:\n{result.stderr}"
+    lines = [line for line in text.splitlines() if line.startswith(where)]
+    assert lines, f"no error at {case.line}:{case.column}:\n{text}"
     if case.key_path:
-        assert any(line.startswith(f"{where}{case.key_path}: ") for line in lines), result.stderr
+        assert any(line.startswith(f"{where}{case.key_path}: ") for line in lines), text
+    assert case.text in text
+
+
+SMOKE = [c for c in CASES if c.id in {"unknown-key", "wrong-type", "unresolved-placeholder", "too-deep"}]
+
+
+@pytest.mark.parametrize("command", ["generate", "validate"])
+@pytest.mark.parametrize("case", SMOKE, ids=[c.id for c in SMOKE])
+def test_the_cli_prints_the_error_and_exits_2(case: Case, command: str, tmp_path: Path) -> None:
+    spec_file = tmp_path / "ekstf.yaml"
+    spec_file.write_text(case.spec, encoding="utf-8")
+    out_dir = tmp_path / "infra"
+    args = ("generate", spec_file, "-o", out_dir) if command == "generate" else ("validate", spec_file)
+
+    result = run_ekstf(*args)
+
+    _clean_rejection(result)
+    assert f"{spec_file}:{case.line}:{case.column}: error: {case.key_path}" in result.stderr
     assert case.text in result.stderr
+    assert result.stderr.strip() == rejection(spec_file, out_dir).strip()
     assert not out_dir.exists()
 
 
@@ -402,11 +422,10 @@ def test_every_error_is_reported_not_only_the_first(tmp_path: Path) -> None:
         HEAD + "vpc:\n  azCount: 1\nmanagedNodeGroups:\n  - name: ng\n    minSize: 5\n    maxSize: 2\n  - name: ng\n",
         encoding="utf-8",
     )
-    result = reject(spec_file, tmp_path / "infra")
-    assert result.returncode == 2
-    assert "3 error(s) in input" in result.stderr
+    text = rejection(spec_file, tmp_path / "infra")
+    assert "3 error(s) in input" in text
     for key in ("vpc.azCount", "managedNodeGroups[0].minSize", "managedNodeGroups[1].name"):
-        assert re.search(rf"ekstf\.yaml:\d+:\d+: error: {re.escape(key)}: ", result.stderr), key
+        assert re.search(rf"ekstf\.yaml:\d+:\d+: error: {re.escape(key)}: ", text), key
 
 
 def test_retired_version_is_an_error_and_a_newer_one_a_warning(tmp_path: Path) -> None:
@@ -465,7 +484,7 @@ def test_ids_that_do_not_look_real_are_warnings_and_validate_exits_0(tmp_path: P
 def test_a_file_that_is_not_utf8_names_the_line_and_column(tmp_path: Path) -> None:
     spec_file = tmp_path / "ekstf.yaml"
     spec_file.write_bytes(HEAD.encode() + b'  tags: {a: "caf\xe9"}\n')
-    result = reject(spec_file, tmp_path / "infra")
+    result = run_ekstf("generate", spec_file, "-o", tmp_path / "infra")
     _clean_rejection(result)
     assert f"{spec_file}:4:17: error: {spec_file} is not UTF-8 text" in result.stderr
 
@@ -478,9 +497,7 @@ def test_a_huge_file_is_refused_at_once(tmp_path: Path) -> None:
     spec_file.write_text(HEAD + "  tags:\n" + "".join(f"    k{i}: {'v' * 80}\n" for i in range(60_000)))
     assert spec_file.stat().st_size > 5 * 1024 * 1024
     started = time.monotonic()
-    result = reject(spec_file, tmp_path / "infra")
-    _clean_rejection(result)
-    assert "may be at most 4 MiB" in result.stderr
+    assert "may be at most 4 MiB" in rejection(spec_file, tmp_path / "infra")
     assert time.monotonic() - started < 20
 
 
@@ -493,7 +510,7 @@ def test_escape_sequences_from_the_spec_are_not_sent_to_the_terminal(tmp_path: P
         "  tags: {'\\u200f': 5}\n",
         encoding="utf-8",
     )
-    result = reject(spec_file, tmp_path / "infra")
+    result = run_ekstf("generate", spec_file, "-o", tmp_path / "infra")
     _clean_rejection(result)
     for raw in ("\x1b", "\x07", "\r", "\u202e", "\u200f"):
         assert raw not in result.stderr
