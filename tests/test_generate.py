@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TerraformEnv, run_ekstf
+from conftest import TerraformEnv, checkov_path, run_ekstf
 from generate_support import EXAMPLE_NAMES, GOLDEN, MANIFEST, example_spec, mtimes, tree, update_golden
 
 from generator.resources import modules_dir
@@ -103,12 +103,8 @@ def test_example_passes_conformance_and_checkov(
 ) -> None:
     from generator.conformance import check_repo
 
-    checkov = Path(__file__).resolve().parent.parent / ".venv-scan" / "bin" / "checkov"
-    report = (
-        check_repo(generated[name], scan=True, checkov=str(checkov))
-        if checkov.exists()
-        else check_repo(generated[name])
-    )
+    checkov = checkov_path()
+    report = check_repo(generated[name], scan=checkov is not None, checkov=checkov)
     problems = [f for f in report.findings if getattr(f, "severity", "error") == "error"]
     assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in problems)
 
@@ -238,8 +234,8 @@ def test_ipv6_windows_and_custom_al2_are_conformant(tmp_path: Path, terraform_en
     out = tmp_path / "infra"
     result = run_ekstf("generate", KITCHEN_SINK.with_name("ipv6-windows-al2.yaml"), "-o", out)
     assert result.returncode == 0, result.output
-    checkov = Path(__file__).resolve().parent.parent / ".venv-scan" / "bin" / "checkov"
-    report = check_repo(out, scan=checkov.exists(), checkov=str(checkov) if checkov.exists() else None)
+    checkov = checkov_path()
+    report = check_repo(out, scan=checkov is not None, checkov=checkov)
     assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in report.findings)
     eks = _unaligned(out / "eks.tf")
     assert "create_cni_ipv6_iam_policy = true" in eks
@@ -258,8 +254,8 @@ def test_every_feature_at_once_is_conformant(tmp_path: Path, terraform_env: Terr
     out = tmp_path / "infra"
     result = run_ekstf("generate", KITCHEN_SINK, "-o", out)
     assert result.returncode == 0, result.output
-    checkov = Path(__file__).resolve().parent.parent / ".venv-scan" / "bin" / "checkov"
-    report = check_repo(out, scan=checkov.exists(), checkov=str(checkov) if checkov.exists() else None)
+    checkov = checkov_path()
+    report = check_repo(out, scan=checkov is not None, checkov=checkov)
     assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in report.findings)
     templates = _unaligned(out / "launch_templates.tf")
     assert 'interface_type = "efa"' in templates

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import run_ekstf, shared_path
+from conftest import checkov_path, run_ekstf, shared_path
 
 from generator.spec.loader import load_spec
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "generate" / "outposts.yaml"
-CHECKOV = Path(__file__).resolve().parent.parent / ".venv-scan" / "bin" / "checkov"
 OUTPOSTS_EXAMPLES = ["35-outposts.yaml", "36-outposts-vpc.yaml", "37-outposts-fully-private.yaml"]
 
 ARN = "arn:aws:outposts:eu-west-1:111122223333:outpost/op-0123456789abcdef0"
@@ -172,10 +171,10 @@ def test_outposts_fixture_generates_outpost_config_and_conforms(tmp_path: Path) 
     out = tmp_path / "infra"
     result = run_ekstf("generate", FIXTURE, "-o", out)
     assert result.returncode == 0, result.output
-    report = check_repo(out, scan=CHECKOV.exists(), checkov=str(CHECKOV) if CHECKOV.exists() else None)
+    checkov = checkov_path()
+    report = check_repo(out, scan=checkov is not None, checkov=checkov)
     assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in report.findings)
-    if CHECKOV.exists():
-        assert "checkov" in report.checks_run
+    assert ("checkov" in report.checks_run) == (checkov is not None)
     eks = _unaligned(out / "eks.tf")
     assert "outpost_config = {" in eks
     assert 'outpost_arns = ["arn:aws:outposts:us-west-2:111122223333:outpost/op-0123456789abcdef0"]' in eks

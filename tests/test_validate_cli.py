@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, REPO_ROOT, run_ekstf
+from conftest import EXAMPLES, require_checkov, run_ekstf
 from ruamel.yaml import YAML
 
 from generator.spec import load_spec, load_spec_text
@@ -91,12 +90,8 @@ def test_completed_spec_of_every_example_loads_back_to_itself(example: Path) -> 
 
 @pytest.mark.slow
 def test_validate_scan_runs_checkov_on_the_generated_repo() -> None:
-    checkov = Path(os.environ.get("EKSTF_CHECKOV", REPO_ROOT / ".venv-scan" / "bin" / "checkov"))
-    if not checkov.exists():
-        # Under `make test` checkov must be there: a missing scanner is a failure, not a skip.
-        assert not os.environ.get("EKSTF_TEST_WHEEL"), f"checkov not found at {checkov}"
-        pytest.skip("checkov is installed by `make test` into .venv-scan")
-    result = run_ekstf("validate", QUICKSTART, "--scan", env={"EKSTF_CHECKOV": str(checkov)})
+    checkov = require_checkov()
+    result = run_ekstf("validate", QUICKSTART, "--scan", env={"EKSTF_CHECKOV": checkov})
     assert result.returncode == 0, result.output
     assert "checks run: fmt, load, module-interface, provider-schema, checkov" in result.stdout
 
