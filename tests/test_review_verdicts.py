@@ -49,6 +49,8 @@ def test_errored_plan_leads_with_the_failure_shows_diagnostics_and_fails_every_g
         result = run_ekstf("review", path, "--format", "json", "--fail-on", gate)
         assert result.returncode == 3, (gate, result.output)
         assert "the plan errored" in result.stderr
+    document = json.loads(run_ekstf("review", path, "--format", "json").stdout)
+    assert document["diagnostics"][0]["summary"] == "Invalid count argument"
     no_diagnostics = run_ekstf("review", ERRORED_PLAN, "--format", "markdown").stdout
     assert "holds no diagnostics" in no_diagnostics
 
@@ -107,6 +109,7 @@ def test_terraform_1_0_plans_format_0_2_are_read_and_masked(tmp_path: Path) -> N
     assert result.returncode == 0, result.output
     document = json.loads(result.stdout)
     assert document["format_version"] == "0.2" and document["terraform_version"] == "1.0.3"
+    assert document["marks_missing"] is False
     assert {k: v for k, v in document["summary"].items() if v} == {"create": 1, "replace": 1, "delete": 1, "no-op": 1}
     for fmt in ("terminal", "markdown", "json"):
         shown = run_ekstf("review", FORMAT_02_PLAN, "--format", fmt).stdout
@@ -125,6 +128,7 @@ def test_terraform_0_14_plans_format_0_1_are_masked_by_attribute_name(tmp_path: 
         if fmt != "json":
             assert "predates Terraform 0.15" in result.stdout
     document = json.loads(run_ekstf("review", FORMAT_01_PLAN, "--format", "json").stdout)
+    assert document["marks_missing"] is True
     changes = {c["path"]: c for r in document["resources"] for c in r["changes"]}
     assert changes["triggers.password"]["after"] == "(sensitive value)"
     assert changes["triggers.secret_access_key"]["after"] == "(sensitive value)"

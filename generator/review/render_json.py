@@ -85,6 +85,14 @@ def _sections(review: Review, diffs: bool) -> Iterator[tuple[str, Any]]:
     )
     yield "deferred", ({"address": d.address, "reason": d.reason} for d in review.deferred)
     yield "checks", ({"address": c.address, "status": c.status, "problems": list(c.problems)} for c in review.checks)
+    yield (
+        "diagnostics",
+        (
+            {"severity": d.severity, "summary": d.summary, "detail": d.detail, "address": d.address}
+            for d in review.diagnostics
+        ),
+    )
+    yield "marks_missing", review.marks_missing
 
 
 def review_to_dict(review: Review, *, diffs: bool = True) -> dict[str, Any]:
