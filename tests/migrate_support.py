@@ -128,7 +128,7 @@ def seed_eksctl_cluster(session: Any) -> Seeded:
 
     cluster = eks.create_cluster(
         name=CLUSTER,
-        version="1.31",
+        version="1.33",
         roleArn=cluster_role_arn,
         resourcesVpcConfig={
             "subnetIds": [*public, *private],

@@ -72,3 +72,15 @@ def test_addons_map_missing_defaults_warns_and_keep_adds_them(tmp_path: Path) ->
 def test_keep_counts_as_having_the_pod_identity_agent(tmp_path: Path) -> None:
     repo = generate(tmp_path, ONE_GROUP + "karpenter: {}\naddons:\n  vpc-cni: latest\naddonsDefaults: keep\n")
     assert eks_args(repo)["addons"]["eks-pod-identity-agent"]["before_compute"] is True
+
+
+def test_no_log_types_keep_a_log_group_whose_retention_the_spec_gives(tmp_path: Path) -> None:
+    # A migrated live cluster: logging off, but its log group exists and is imported.
+    repo = generate(
+        tmp_path,
+        ONE_GROUP,
+        head="cluster:\n  name: fid\n  region: eu-west-1\n  logging: {types: [], retentionDays: 30}\n",
+    )
+    args = eks_args(repo)
+    assert "create_cloudwatch_log_group" not in args
+    assert args["cloudwatch_log_group_retention_in_days"] == 30

@@ -60,7 +60,7 @@ def test_live_migration_through_the_cli(seeded: Seeded, tmp_path: Path) -> None:
 
     spec = load_spec(tmp_path / "ekstf.yaml").spec
     cluster = spec.cluster
-    assert (cluster.name, cluster.region, cluster.version) == (CLUSTER, REGION, "1.31")
+    assert (cluster.name, cluster.region, cluster.version) == (CLUSTER, REGION, "1.33")
     assert cluster.tags == {"team": "platform"}  # eksctl's own tags dropped
     assert cluster.service_role_arn == seeded.cluster_role_arn
     assert cluster.logging.types == ["api", "audit"] and cluster.logging.retention_days == 30

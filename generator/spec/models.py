@@ -90,7 +90,11 @@ class Logging(SpecModel):
         description="Control-plane log types sent to CloudWatch.",
     )
     retention_days: int = Field(
-        90, description="CloudWatch retention of the control-plane log group, in days.", ge=1, le=3653
+        90,
+        description="CloudWatch retention of the control-plane log group, in days. With no types, the log group "
+        "is created only when this is set (to keep an existing group).",
+        ge=1,
+        le=3653,
     )
 
 

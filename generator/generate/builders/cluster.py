@@ -155,10 +155,11 @@ def _control_plane(spec: Spec) -> dict[str, Any]:
         args["create_kms_key"] = False
         args["encryption_config"] = NULL
     args["enabled_log_types"] = [_LOG_TYPES.get(t, t) for t in cluster.logging.types]
-    if cluster.logging.types:
+    # No log types: no empty log group, unless the spec keeps one by giving its retention (an adopted cluster's).
+    if cluster.logging.types or "retention_days" in cluster.logging.model_fields_set:
         args["cloudwatch_log_group_retention_in_days"] = cluster.logging.retention_days
     else:
-        args["create_cloudwatch_log_group"] = False  # no logs, no empty log group
+        args["create_cloudwatch_log_group"] = False
     # Local clusters on Outposts have no IAM OIDC provider, so no IRSA.
     args["enable_irsa"] = cluster.outpost is None
     if cluster.upgrade_policy is not None:
