@@ -10,12 +10,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 EXIT_GATE = 3
 EXIT_INTERRUPTED = 130
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
@@ -44,7 +47,7 @@ class Problem:
     key_path: str = ""
     expected: str = ""
     hint: str = ""
-    severity: str = "error"  # "error" or "warning"
+    severity: Severity = "error"
 
     def render(self) -> str:
         """`file:line:col: error: key.path: message` plus indented expected/hint lines.

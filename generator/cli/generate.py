@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from generator.cli.output import console, console_err
 from generator.errors import EXIT_FAILURE
+
+if TYPE_CHECKING:  # the generate package is imported only when the command runs
+    from generator.generate.writer import Action
 
 
 def register(app: typer.Typer) -> None:
@@ -60,7 +64,7 @@ def generate_command(
     console_err.print(summary, markup=False)
 
 
-def _describe_check(action: str) -> str:
+def _describe_check(action: Action) -> str:
     return {
         "create": "missing:   ",
         "update": "outdated:  ",

@@ -15,7 +15,7 @@ from generator.conformance.interfaces import (
     split_registry_source,
 )
 from generator.conformance.repo import ParsedRepo, parse_module_dir, relative_name
-from generator.conformance.report import Finding
+from generator.conformance.report import Finding, Severity
 from generator.conformance.shape import check_value
 from generator.conformance.suggest import did_you_mean
 
@@ -38,8 +38,8 @@ def _literal_string(block: Block, name: str) -> str | None:
 
 
 def _check_call(parsed: ParsedRepo, file_name: str, hcl_file: HclFile, block: Block) -> list[Finding]:
-    def finding(line: int | None, message: str, severity: str = "error") -> Finding:
-        return Finding(CHECK_ID, file_name, line, message, "warning" if severity == "warning" else "error")
+    def finding(line: int | None, message: str, severity: Severity = "error") -> Finding:
+        return Finding(CHECK_ID, file_name, line, message, severity)
 
     label = block.labels[0] if block.labels else "?"
     source = _literal_string(block, "source")

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal, get_args
+
+PrimitiveName = Literal["string", "number", "bool"]
+CollectionKind = Literal["list", "set", "map"]
 
 
 @dataclass(frozen=True)
 class Primitive:
-    name: str  # "string" | "number" | "bool"
+    name: PrimitiveName
 
     def describe(self) -> str:
         return self.name
@@ -28,7 +32,7 @@ class AnyType:
 
 @dataclass(frozen=True)
 class Collection:
-    kind: str  # "list" | "set" | "map"
+    kind: CollectionKind
     element: TypeNode
 
     def describe(self) -> str:
@@ -109,8 +113,8 @@ def parse_type(text: str) -> TypeNode:
     return node
 
 
-_PRIMITIVES = {"string", "number", "bool"}
-_COLLECTIONS = {"list", "set", "map"}
+_PRIMITIVES: dict[str, PrimitiveName] = {name: name for name in get_args(PrimitiveName)}
+_COLLECTIONS: dict[str, CollectionKind] = {kind: kind for kind in get_args(CollectionKind)}
 _OPEN_TO_CLOSE = {"(": ")", "{": "}", "[": "]"}
 
 
@@ -137,16 +141,17 @@ class _Parser:
     def type(self) -> TypeNode:
         word = self.take()
         if word in _PRIMITIVES:
-            return Primitive(word)
+            return Primitive(_PRIMITIVES[word])
         if word == "any":
             return ANY
         if word in _COLLECTIONS:
+            kind = _COLLECTIONS[word]
             if self.peek() != "(":
-                return Collection(word, ANY)  # legacy `type = list`
+                return Collection(kind, ANY)  # legacy `type = list`
             self.expect("(")
             element = self.type()
             self.expect(")")
-            return Collection(word, element)
+            return Collection(kind, element)
         if word == "tuple":
             self.expect("(")
             self.expect("[")

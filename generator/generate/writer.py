@@ -12,7 +12,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from generator import __version__
 from generator.errors import ConflictError, FileSystemError, Problem, UserInputError, terminal_safe
@@ -20,13 +20,13 @@ from generator.fsutil import discard, sha256_bytes, stage_bytes, stale_temp_file
 
 MANIFEST = ".ekstf/manifest.json"
 MANIFEST_FORMAT = 1
-OUTCOMES = ("create", "update", "overwrite", "remove", "identical", "conflict", "keep")
+Action = Literal["create", "update", "overwrite", "remove", "identical", "conflict", "keep"]
 
 
 @dataclass
 class FileOutcome:
     path: str
-    action: str
+    action: Action
     detail: str = ""
 
 
@@ -40,7 +40,7 @@ class WriteReport:
     written: bool = False
     warnings: list[Problem] = field(default_factory=list)
 
-    def by_action(self, action: str) -> list[str]:
+    def by_action(self, action: Action) -> list[str]:
         return [o.path for o in self.outcomes if o.action == action]
 
     @property

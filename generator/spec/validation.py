@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from generator.errors import Problem
+from generator.errors import Problem, Severity
 from generator.spec import catalog
 from generator.spec.models import NodeGroupBase, Spec, Vpc, WorkloadRole
 from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
@@ -33,7 +33,7 @@ class _Checks:
     def warn(self, path: KeyPath, message: str, hint: str = "") -> None:
         self._add(path, message, "", hint, "warning")
 
-    def _add(self, path: KeyPath, message: str, expected: str, hint: str, severity: str) -> None:
+    def _add(self, path: KeyPath, message: str, expected: str, hint: str, severity: Severity) -> None:
         self.problems.append(
             Problem(message, self.loaded.location(path), format_key_path(path), expected, hint, severity)
         )
