@@ -186,3 +186,17 @@ def test_validate_plan_runs_the_sandbox_after_its_own_checks(tmp_path: Path) -> 
 def test_validate_plan_with_json_is_bad_input() -> None:
     result = run_ekstf("validate", EXAMPLES / "quickstart" / "ekstf.yaml", "--plan", "--json")
     assert result.returncode == 2 and "cannot be combined with --json" in result.output
+
+
+def test_a_terraform_binary_engine_works_too(tmp_path: Path) -> None:
+    """`--terraform-bin`: the binary engine (here the ekstf-terraform launcher, a terraform executable)."""
+    launcher = Path(ekstf_executable()[0]).with_name("ekstf-terraform")
+    if not launcher.exists():
+        pytest.skip("the ekstf-terraform console script is not installed")
+    result = run_ekstf(
+        "sandbox", EXAMPLES / "quickstart" / "ekstf.yaml", "--module-cache", module_cache(),
+        "--terraform-bin", launcher, "--format", "json", env={"TMPDIR": str(tmp_path)},
+    )  # fmt: skip
+    assert result.returncode == 0, result.output[-4000:]
+    document = json.loads(result.stdout)
+    assert document["ok"] and document["engine"].startswith("terraform binary")
