@@ -100,8 +100,9 @@ def test_cli_file_migration_writes_spec_and_markdown_report(tmp_path: Path) -> N
     result = run_ekstf("migrate", example, "-o", tmp_path / "ekstf.yaml", "--report", tmp_path / "report.md")
     assert result.returncode == 0, result.output
     assert "Traceback" not in result.output
-    spec = load_spec(tmp_path / "ekstf.yaml").spec
-    assert spec.cluster.version == "1.14"  # kept, and flagged
+    # Kept and flagged; `ekstf generate` refuses a version EKS no longer creates clusters on, so the report says so.
+    assert "version: '1.14'" in (tmp_path / "ekstf.yaml").read_text(encoding="utf-8")
+    assert "EKS does not create clusters on Kubernetes 1.14" in result.stderr
     report = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert (
         "| `metadata.version` | 25 | mapped | `cluster.version` | kept: EKS no longer offers Kubernetes 1.14" in report
@@ -128,7 +129,8 @@ def test_cli_json_report_and_kubernetes_version_override(tmp_path: Path) -> None
     rows = {row["eksctlKey"]: row for row in document["rows"]}
     assert rows["metadata.version"]["outcome"] == "approximated"
     assert "the file says 1.18" in rows["metadata.version"]["note"]
-    assert rows["addons[3].wellKnownPolicies.ebsCSIController"]["ekstfKey"] == "wellKnownPolicies"
+    wanted = "addons.aws-ebs-csi-driver.irsa.wellKnownPolicies"
+    assert rows["addons[3].wellKnownPolicies.ebsCSIController"]["ekstfKey"] == wanted
     assert set(document["summary"]) == {"mapped", "defaulted", "approximated", "unsupported"}
 
 
