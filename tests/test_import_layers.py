@@ -17,6 +17,7 @@ PACKAGE = Path(generator.__file__).resolve().parent
 LAYERS: dict[str, int] = {
     "errors": 0,
     "fsutil": 1,
+    "suggest": 1,
     "resources": 1,
     "spec": 2,
     "conformance": 2,

@@ -56,6 +56,16 @@ CASES = [
         "managedNodeGroups",
         "expected a list, got a mapping",
     ),
+    Case(
+        "access-policy-part-of-a-name",
+        HEAD + "  accessEntries:\n    - principalArn: arn:aws:iam::111122223333:role/ops\n"
+        "      policies:\n        - policy: ClusterAdmin\n",
+        7,
+        11,
+        "cluster.accessEntries[0].policies[0].policy",
+        "did you mean `AmazonEKSClusterAdminPolicy`?",
+    ),
+    Case("enum-value-spelt-another-way", HEAD + "vpc:\n  nat: perAz\n", 5, 3, "vpc.nat", "did you mean `per-az`?"),
     Case("invalid-cidr", HEAD + "vpc:\n  cidr: 10.0.0.1/16\n", 5, 3, "vpc.cidr", "host bits must be zero"),
     Case("not-a-cidr", HEAD + "vpc:\n  cidr: 10.0.0.0/33x\n", 5, 3, "vpc.cidr", "invalid CIDR"),
     Case(

@@ -17,7 +17,7 @@ from generator.conformance.interfaces import (
 from generator.conformance.repo import ParsedRepo, parse_module_dir, relative_name
 from generator.conformance.report import Finding, Severity
 from generator.conformance.shape import check_value
-from generator.conformance.suggest import did_you_mean
+from generator.suggest import did_you_mean
 
 CHECK_ID = "module-interface"
 

@@ -8,7 +8,7 @@ from generator import resources
 from generator.conformance.hcl import Attribute, Block, Literal, ObjectValue, TupleValue, Unknown, Value
 from generator.conformance.repo import ParsedRepo
 from generator.conformance.report import Finding
-from generator.conformance.suggest import did_you_mean
+from generator.suggest import did_you_mean
 
 CHECK_ID = "provider-schema"
 RESOURCE_META_ARGUMENTS = frozenset({"count", "for_each", "provider", "depends_on"})

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from generator import suggest
 from generator.errors import Problem, ProblemCollector, SourceLocation, UserInputError
 from generator.spec.constraints import constraint_problems
 from generator.spec.defaults import complete
@@ -141,7 +142,7 @@ def _value_problem(path: KeyPath, items: list[Any], loaded: LoadedYaml) -> Probl
             hint = "write a value after the colon, or remove the key to use the default"
         if kind == "literal_error" and isinstance(value, str):
             allowed = re.findall(r"'([^']*)'", str((item.get("ctx") or {}).get("expected", "")))
-            hint = did_you_mean(value, allowed).replace("(keys are", "(values are") or hint
+            hint = suggest.did_you_mean(value, allowed, what="values") or hint
     else:
         message = f"expected {expected or 'another value'}, got {_got(value)}"
         hint = ""
@@ -306,7 +307,7 @@ def _hint(kind: str, path: KeyPath) -> str:
     if last == "version" and kind.startswith("string"):
         return 'quote the version so YAML keeps it as text: version: "1.34"'
     if kind == "literal_error":
-        return "values are case-sensitive"
+        return "write one of the expected values exactly (values are case-sensitive)"
     if kind == "list_type":
         return "write each item on its own line starting with `- `, or as [a, b]"
     if kind in ("string_type", "str_type") and last not in ("version",):

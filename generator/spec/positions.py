@@ -7,7 +7,6 @@ Used by the spec loader and by `ekstf migrate` for eksctl files, so that every m
 from __future__ import annotations
 
 import contextlib
-import difflib
 import io
 import math
 import re
@@ -17,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import suggest
 from generator.errors import Problem, SourceLocation, UserInputError
 
 KeyPath = tuple[str | int, ...]
@@ -52,12 +52,8 @@ def format_key_path(path: Iterable[str | int]) -> str:
 
 
 def did_you_mean(word: str, candidates: Iterable[str]) -> str:
-    options = list(candidates)
-    lowered = {c.lower(): c for c in options}
-    if word.lower() in lowered:
-        return f"did you mean `{lowered[word.lower()]}`? (keys are case-sensitive)"
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    return f"did you mean `{close[0]}`?" if close else ""
+    """The suggestion for a misspelt key (see generator.suggest)."""
+    return suggest.did_you_mean(word, candidates, what="keys")
 
 
 # A spec is a few kilobytes; reading (and parsing) a huge file would take minutes and gigabytes before failing.

@@ -12,6 +12,7 @@ from generator.errors import Problem, Severity
 from generator.spec import catalog
 from generator.spec.models import NodeGroupBase, Spec, Vpc, WorkloadRole
 from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
+from generator.suggest import did_you_mean
 
 PLACEHOLDER = re.compile(r"\$\{[^}]*\}|\{\{[^}]*\}\}|<[A-Za-z][\w .-]*>|__[A-Z][A-Z0-9_]*__")
 # Free-text fields where `${` and friends are legitimate content, not unresolved placeholders.
@@ -802,6 +803,7 @@ def _check_access(spec: Spec, checks: _Checks) -> None:
                     (*ppath, "policy"),
                     f"unknown access policy {policy.policy!r}",
                     expected=", ".join(catalog.ACCESS_POLICIES),
+                    hint=did_you_mean(policy.policy, catalog.ACCESS_POLICIES) or "give a listed name or an ARN",
                 )
             if policy.scope == "namespace" and not policy.namespaces:
                 checks.error((*ppath, "namespaces"), "scope `namespace` needs at least one namespace")
