@@ -229,7 +229,7 @@ def _markdown_table_rows_intact(markdown: str) -> None:
             assert len(cells) == width, line
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(hostile_strings, hostile_strings), min_size=1, max_size=4), hostile_strings)
 def test_hostile_strings_survive_byte_for_byte_and_keep_the_report_intact(
     tags: list[tuple[str, str]], label: str
