@@ -64,7 +64,13 @@ def _declared_blocks(files: dict[str, bytes]) -> list[tuple[str, ...]]:
     return blocks
 
 
-_NAME = st.text(alphabet="ab-_.", min_size=1, max_size=4).filter(lambda n: n[0].isalpha() and n[-1].isalpha())
+# Names that differ only in `-`, `_` and `.`, which Terraform identifiers cannot all keep apart.
+_NAME = st.builds(
+    lambda first, middle, last: first + middle + last,
+    st.sampled_from("ab"),
+    st.text(alphabet="ab-_.", max_size=2),
+    st.sampled_from("ab"),
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
