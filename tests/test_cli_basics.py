@@ -146,3 +146,25 @@ def test_validate_a_directory_is_bad_input(tmp_path: Path) -> None:
     result = run_ekstf("validate", tmp_path)
     assert result.returncode == 2
     assert "is a directory" in result.stderr
+
+
+def _help(*command: str) -> str:
+    from click.testing import CliRunner
+
+    from generator.cli.main import build_command
+
+    result = CliRunner().invoke(build_command(), [*command, "--help"], env={"COLUMNS": "200", "NO_COLOR": "1"})
+    assert result.exit_code == 0, result.output
+    return " ".join(result.output.split())
+
+
+def test_spec_commands_name_their_values_alike() -> None:
+    """SPEC is the spec file everywhere, DIR a directory, FILE a file written; --scan names the tool it needs."""
+    assert "Usage: ekstf generate [OPTIONS] SPEC" in _help("generate")
+    assert "Usage: ekstf validate [OPTIONS] SPEC" in _help("validate")
+    assert "--output -o DIR Directory of the generated Terraform repository" in _help("generate")
+    assert "--output -o FILE Where to write the starter spec" in _help("init")
+    assert "--output -o FILE Write the schema to this file" in _help("schema")
+    validate = _help("validate")
+    assert "--module-cache DIR" in validate
+    assert "needs checkov: pipx install checkov" in validate and "needs ekstf" not in validate

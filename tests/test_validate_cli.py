@@ -53,14 +53,19 @@ def test_validate_json_reports_spec_errors_with_positions(tmp_path: Path) -> Non
     assert problem["hint"] == "did you mean `endpoint`?"
 
 
-def test_show_completed_prints_a_spec_with_every_default_filled(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spec_only", [True, False], ids=["spec-only", "with-conformance"])
+def test_show_completed_prints_a_spec_with_every_default_filled(tmp_path: Path, spec_only: bool) -> None:
     spec = tmp_path / "ekstf.yaml"
     spec.write_text(
         "cluster:\n  name: demo\n  region: eu-west-1\nmanagedNodeGroups:\n  - name: arm\n    instanceTypes: [m7g.large]\n",
         encoding="utf-8",
     )
-    result = run_ekstf("validate", spec, "--show-completed", "--spec-only")
+    result = run_ekstf("validate", spec, "--show-completed", *(["--spec-only"] if spec_only else []))
     assert result.returncode == 0, result.output
+    # stdout is the completed spec alone; the verdict (and the conformance report) go to stderr
+    assert f"{spec}: spec is valid" in result.stderr
+    assert ("conformance ok" in result.stderr) != spec_only
+    assert "spec is valid" not in result.stdout and "conformance" not in result.stdout
     completed = YAML(typ="safe", pure=True).load(result.stdout)
     group = completed["managedNodeGroups"][0]
     assert group["amiType"] == "AL2023_ARM_64_STANDARD"

@@ -90,4 +90,5 @@ def polish(root: Any) -> None:
             if param.param_type_name == "argument":
                 _plain_argument(param)
             else:
-                param.metavar = value_label(param)
+                # A label the command declared (metavar="DIR") says more than the type's (PATH).
+                param.metavar = param.metavar or value_label(param)

@@ -21,7 +21,9 @@ def register(app: typer.Typer) -> None:
 
 
 def init_command(
-    output: Path = typer.Option(Path("ekstf.yaml"), "-o", "--output", help="Where to write the starter spec."),
+    output: Path = typer.Option(
+        Path("ekstf.yaml"), "-o", "--output", metavar="FILE", help="Where to write the starter spec."
+    ),
     name: str | None = typer.Option(None, "--name", help="Cluster name (asked on a terminal; default my-cluster)."),
     region: str | None = typer.Option(None, "--region", help="AWS region (asked on a terminal; default us-east-1)."),
     force: bool = typer.Option(False, "--force", help="Replace an existing file."),
@@ -39,7 +41,7 @@ def init_command(
 
 
 def schema_command(
-    output: Path | None = typer.Option(None, "-o", "--output", help="Write the schema to this file."),
+    output: Path | None = typer.Option(None, "-o", "--output", metavar="FILE", help="Write the schema to this file."),
 ) -> None:
     """Print the JSON Schema of the spec (for editors: yaml-language-server, VS Code, IntelliJ)."""
     from generator.spec.schema import schema_text
@@ -63,7 +65,9 @@ def validate_command(
     aws: bool = typer.Option(
         False, "--aws", help="Also check against the AWS account (AZs, VPC, subnets, KMS, types)."
     ),
-    scan: bool = typer.Option(False, "--scan", help="Also run checkov on the generated repo (needs ekstf[scan])."),
+    scan: bool = typer.Option(
+        False, "--scan", help="Also run checkov on the generated repo (needs checkov: pipx install checkov)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON on stdout."),
     show_completed: bool = typer.Option(False, "--show-completed", help="Print the spec with every default filled."),
     spec_only: bool = typer.Option(False, "--spec-only", help="Check the spec only; skip generation and conformance."),
@@ -115,7 +119,8 @@ def validate_command(
         if show_completed:
             sys.stdout.write(_yaml_text(completed))
         if conformance is not None:
-            console.print(conformance.text, markup=False)
+            # With --show-completed, stdout is the completed spec alone (valid YAML, for a pipe or a file).
+            (console_err if show_completed else console).print(conformance.text, markup=False)
         what = "spec is valid" if conformance is None else "spec is valid and the generated repository"
         verdict = "" if conformance is None else (" passes the conformance checks" if conformance.ok else " FAILS")
         console_err.print(f"{terminal_safe(str(spec))}: {what}{verdict}", markup=False)
