@@ -6,7 +6,6 @@ import json
 import os
 import signal
 import subprocess
-import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from conftest import CliResult, MotoServer, TerraformEnv, ekstf_executable, free_port, run_ekstf
-from runner_support import ENGINES, commands_with_env, copy_fixture, engine_flags, processes_with_env
+from runner_support import ENGINES, commands_with_env, copy_fixture, engine_flags, processes_with_env, wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -65,14 +64,6 @@ def _state(key: str) -> dict[str, Any]:
 
 def _managed(state: dict[str, Any]) -> set[str]:
     return {f"{r['type']}.{r['name']}" for r in state.get("resources", []) if r["mode"] == "managed"}
-
-
-def _wait_for(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
 
 
 def _start_ekstf(*args: str | os.PathLike[str], env: dict[str, str]) -> subprocess.Popen[str]:
@@ -146,7 +137,7 @@ def test_remote_state_and_concurrent_applies(
     running = _start_ekstf("apply", "-C", first, "--auto-approve", *flags, env={})
     waiting: subprocess.Popen[str] | None = None
     try:
-        _wait_for(lambda: _object_exists(f"{key}.tflock"), 60, "the first apply to take the lock")
+        wait_for(lambda: _object_exists(f"{key}.tflock"), 60, "the first apply to take the lock")
         waiting = _start_ekstf("apply", "-C", patient, "--auto-approve", "--lock-timeout", "90s", *flags, env={})
         blocked = run_ekstf("apply", "-C", second, "--auto-approve", *flags)
         assert blocked.returncode == 1
@@ -179,8 +170,8 @@ def test_ctrl_c_stops_gracefully(engine: str, aws: MotoServer, terraform_env: Te
     marker = f"EKSTF_TEST_MARKER_{uuid.uuid4().hex}"
     proc = _start_ekstf("apply", "-C", workdir, "--auto-approve", *flags, env={marker: "1"})
     try:
-        _wait_for(lambda: _object_exists(f"{key}.tflock"), 60, "apply to start")
-        _wait_for(
+        wait_for(lambda: _object_exists(f"{key}.tflock"), 60, "apply to start")
+        wait_for(
             lambda: any(c.startswith("sleep ") for c in commands_with_env(marker)), 30, "the local-exec sleep to start"
         )
         proc.send_signal(signal.SIGINT)  # to ekstf only, as a terminal's Ctrl-C would reach it
@@ -191,7 +182,7 @@ def test_ctrl_c_stops_gracefully(engine: str, aws: MotoServer, terraform_env: Te
     assert proc.returncode == 130, stderr
     assert "Interrupt received" in stderr
     assert "interrupted" in stderr and "Traceback" not in stderr
-    _wait_for(lambda: not processes_with_env(marker), 5, "every child process to be gone")
+    wait_for(lambda: not processes_with_env(marker), 5, "every child process to be gone")
     assert not _object_exists(f"{key}.tflock"), "the lock is released"
     state = _state(key)
     assert "null_resource.fast" in _managed(state)
