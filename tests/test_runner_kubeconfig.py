@@ -165,7 +165,7 @@ def test_doctor_reports_engine_and_mirror(terraform_env: TerraformEnv, tmp_path:
 
 
 def test_every_missing_output_hint_names_a_real_flag(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The hints for missing cluster facts name only flags `ekstf kubeconfig` has (one named `--region-output`)."""
+    """The hints for missing cluster facts name only flags `ekstf kubeconfig` has (the region one named none)."""
     import re
 
     import typer
