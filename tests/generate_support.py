@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -32,7 +33,21 @@ def mtimes(root: Path) -> dict[str, int]:
 
 
 def update_golden() -> bool:
+    """The one switch that rewrites golden files instead of comparing with them: EKSTF_UPDATE_GOLDEN=1."""
     return os.environ.get("EKSTF_UPDATE_GOLDEN") == "1"
+
+
+def assert_matches_golden(actual: dict[str, bytes], golden_dir: Path) -> None:
+    """`actual` (relative path → bytes) is exactly the tree in golden_dir; with the switch, golden_dir is rewritten."""
+    if update_golden():
+        shutil.rmtree(golden_dir, ignore_errors=True)
+        for relative, content in actual.items():
+            (golden_dir / relative).parent.mkdir(parents=True, exist_ok=True)
+            (golden_dir / relative).write_bytes(content)
+    expected = tree(golden_dir)
+    assert sorted(actual) == sorted(expected), f"file set differs from {golden_dir} (EKSTF_UPDATE_GOLDEN=1 regenerates)"
+    for relative in expected:
+        assert actual[relative].decode() == expected[relative].decode(), f"{golden_dir / relative} differs"
 
 
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from conftest import TerraformEnv, checkov_path, run_ekstf
-from generate_support import EXAMPLE_NAMES, GOLDEN, MANIFEST, example_spec, mtimes, tree, update_golden
+from generate_support import EXAMPLE_NAMES, GOLDEN, MANIFEST, assert_matches_golden, example_spec, mtimes, tree
 
 from generator.resources import modules_dir
 
@@ -35,16 +34,7 @@ def test_example_matches_golden_repo(generated: dict[str, Path], name: str) -> N
     for relative, content in tree(generated[name]).items():
         if relative.startswith("modules/node-user-data/"):
             assert (shipped / relative.removeprefix("modules/node-user-data/")).read_bytes() == content
-    golden_dir = GOLDEN / name
-    if update_golden():
-        shutil.rmtree(golden_dir, ignore_errors=True)
-        for relative, content in actual.items():
-            (golden_dir / relative).parent.mkdir(parents=True, exist_ok=True)
-            (golden_dir / relative).write_bytes(content)
-    expected = tree(golden_dir)
-    assert sorted(actual) == sorted(expected), "file set differs (EKSTF_UPDATE_GOLDEN=1 regenerates)"
-    for relative in expected:
-        assert actual[relative].decode() == expected[relative].decode(), relative
+    assert_matches_golden(actual, GOLDEN / name)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

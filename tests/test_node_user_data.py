@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import email
 import json
-import os
 import re
 import subprocess
 import tomllib
@@ -24,10 +23,10 @@ from typing import Any
 import pytest
 import yaml
 from conftest import REPO_ROOT, TerraformEnv
+from generate_support import update_golden
 
 MODULE_DIR = REPO_ROOT / "modules" / "node-user-data"
 GOLDEN_DIR = REPO_ROOT / "tests" / "golden" / "user-data"
-UPDATE_GOLDEN = os.environ.get("EKSTF_UPDATE_GOLDEN") == "1"
 
 pytestmark = pytest.mark.slow
 
@@ -428,7 +427,7 @@ def test_base64_output_encodes_the_text_and_no_line_has_trailing_whitespace(
 def test_rendered_user_data_matches_golden(rendered: dict[str, dict[str, Any]], case: str) -> None:
     golden = GOLDEN_DIR / f"{case}.txt"
     text = text_of(rendered, case)
-    if UPDATE_GOLDEN:
+    if update_golden():
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(text, encoding="utf-8", newline="")
     assert golden.read_text(encoding="utf-8") == text, f"regenerate with EKSTF_UPDATE_GOLDEN=1 if intended: {golden}"
