@@ -63,6 +63,16 @@ def test_init_writes_a_valid_commented_starter_without_asking(tmp_path: Path) ->
     assert "# serviceAccounts:" in text and "# terraform:" in text
 
 
+def test_init_header_names_the_file_it_wrote(tmp_path: Path) -> None:
+    for name in ("prod.yaml", "my spec.yaml"):
+        result = run_ekstf("init", "-o", name, cwd=tmp_path)
+        assert result.returncode == 0, result.output
+        text = (tmp_path / name).read_text(encoding="utf-8")
+        shown = "'my spec.yaml'" if " " in name else name
+        assert f"#   ekstf validate {shown} && ekstf generate {shown} -o infra/\n" in text
+        assert load_spec(tmp_path / name).spec.cluster.name == "my-cluster"
+
+
 def test_init_takes_name_and_region_from_flags(tmp_path: Path) -> None:
     target = tmp_path / "conf" / "prod.yaml"
     result = run_ekstf("init", "-o", target, "--name", "prod", "--region", "eu-central-1")

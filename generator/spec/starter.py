@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from pathlib import Path
 
 from generator.errors import ConflictError, Problem, UserInputError
@@ -12,7 +14,7 @@ DEFAULT_REGION = "us-east-1"
 
 _TEMPLATE = """\
 # ekstf cluster spec. Generate the Terraform repository with:
-#   ekstf validate ekstf.yaml && ekstf generate ekstf.yaml -o infra/
+#   ekstf validate {file} && ekstf generate {file} -o infra/
 # Every key is described in docs/spec.md. For completion in your editor, run
 # `ekstf schema -o ekstf.schema.json` and make this the first line:
 #   # yaml-language-server: $schema=ekstf.schema.json
@@ -116,9 +118,11 @@ managedNodeGroups:
 """
 
 
-def starter_spec(name: str = DEFAULT_NAME, region: str = DEFAULT_REGION) -> str:
-    """The starter text for a cluster `name` in `region` (checked by the caller with the spec loader)."""
-    return _TEMPLATE.format(name=name, region=region, version=catalog.DEFAULT_KUBERNETES_VERSION)
+def starter_spec(name: str = DEFAULT_NAME, region: str = DEFAULT_REGION, file: str = "ekstf.yaml") -> str:
+    """The starter text for a cluster `name` in `region`, its header naming `file` in the commands it shows
+    (checked by the caller with the spec loader)."""
+    shown = "SPEC" if re.search(r"[\x00-\x1f\x7f]", file) else shlex.quote(file)  # a comment line stays one line
+    return _TEMPLATE.format(name=name, region=region, version=catalog.DEFAULT_KUBERNETES_VERSION, file=shown)
 
 
 def write_starter(path: Path, name: str = DEFAULT_NAME, region: str = DEFAULT_REGION, *, force: bool = False) -> None:
@@ -130,7 +134,7 @@ def write_starter(path: Path, name: str = DEFAULT_NAME, region: str = DEFAULT_RE
         raise ConflictError(f"{path} already exists; not overwriting it (use --force to replace it)")
     if path.is_dir():
         raise UserInputError(Problem(f"{path} is a directory", hint="pass a file name with -o"))
-    text = starter_spec(name, region)
+    text = starter_spec(name, region, str(path))
     try:
         load_spec_text(text, str(path))
     except UserInputError as error:
