@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -25,23 +24,6 @@ def check(type_name: str, values: Mapping[str, Any], world: World) -> list[Refus
 
 def render_policy(config: Mapping[str, Any]) -> str:
     """The JSON of an aws_iam_policy_document data source."""
-    try:
-        from generator.sandbox.policy_documents import render_policy_document
-    except ModuleNotFoundError as error:  # not yet there: a plain rendering keeps plans going
-        if error.name != "generator.sandbox.policy_documents":
-            raise
-        return _plain_policy(config)
+    from generator.sandbox.policy_documents import render_policy_document
+
     return render_policy_document(config)
-
-
-def _plain_policy(config: Mapping[str, Any]) -> str:
-    statements = []
-    for statement in config.get("statement") or []:
-        out: dict[str, Any] = {"Effect": statement.get("effect") or "Allow"}
-        for key, name in (("sid", "Sid"), ("actions", "Action"), ("resources", "Resource")):
-            if statement.get(key):
-                out[name] = statement[key]
-        for principal in statement.get("principals") or []:
-            out.setdefault("Principal", {})[principal.get("type")] = principal.get("identifiers")
-        statements.append(out)
-    return json.dumps({"Version": "2012-10-17", "Statement": statements}, indent=2, default=str)
