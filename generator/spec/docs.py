@@ -109,7 +109,7 @@ instance type.
 | `ekstf validate SPEC` | spec checks, then generates into a temporary directory and runs the offline conformance checks (terraform fmt, Terraform's config loader, module interfaces, provider schema); exit 0 ok, 1 conformance failed, 2 bad spec |
 | `ekstf validate SPEC --aws` | also asks the AWS account (read-only): AZs offered and opted in, the existing VPC, subnets (in that VPC) and security groups exist, KMS keys exist and are enabled, instance types offered in the node groups' AZs |
 | `ekstf validate SPEC --scan` | also runs checkov on the generated repository (install checkov separately; see the README) |
-| `ekstf validate SPEC --show-completed` | prints the spec with every default filled in (itself a valid spec) |
+| `ekstf validate SPEC --show-completed` | prints the spec with every default filled in (itself a valid spec) alone on stdout; the report and verdict go to stderr |
 | `ekstf validate SPEC --json` | the result as JSON on stdout (problems with file, line, column, key path) |
 | `ekstf validate SPEC --spec-only` | the spec checks alone |
 | `ekstf schema [-o FILE]` | the JSON Schema (draft 2020-12) |
