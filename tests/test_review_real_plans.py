@@ -157,6 +157,31 @@ EDITS = (
         ),
     ),
     Edit(
+        "network-and-logs",
+        _chain(
+            (r"^  logging:\n    types: \[api, audit, authenticator\]$", "  logging:\n    types: []"),
+            (r"^managedNodeGroups:$", "vpc:\n  nat: none\n\nmanagedNodeGroups:"),
+            (r"^  coredns: v1.11.4-eksbuild.33$", "  coredns: v1.11.4-eksbuild.2"),
+        ),
+        (
+            Expect("nat-default-route-removed", "aws_route.private_nat_gateway", "default route via nat-"),
+            Expect("control-plane-logs-removed", CLUSTER, "api, audit, authenticator"),
+            Expect("log-group-deleted", "aws_cloudwatch_log_group", ""),
+            Expect("addon-downgraded", 'aws_eks_addon.this["coredns"]', "v1.11.4-eksbuild.33 → v1.11.4-eksbuild.2"),
+        ),
+    ),
+    Edit(
+        "encryption-off-nodes-pinned",
+        _chain(
+            (r"^  logging:$", "  secretsEncryption:\n    mode: off\n  logging:"),
+            (r"^  - name: general$", '  - name: general\n    version: "1.32"'),
+        ),
+        (
+            Expect("kms-key-deleted", "aws_kms_key", "scheduled for deletion"),
+            Expect("node-version-skew", GROUP, "node group 1.32, control plane 1.33"),
+        ),
+    ),
+    Edit(
         "max-below-current",
         _chain((r"^    minSize: 3$", "    minSize: 1"), (r"^    maxSize: 5$", "    maxSize: 2")),
         (Expect("node-group-capacity-reduced", GROUP, "max_size 2 is below the 3 nodes running now"),),
