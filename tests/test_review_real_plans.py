@@ -10,6 +10,7 @@ address and message, so one rule cannot stand in for another.
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.slow
 CLUSTER = "module.eks.aws_eks_cluster.this[0]"
 GROUP = 'module.eks.module.eks_managed_node_group["general"]'
 MARKDOWN_LIMIT = 65_000
+TERMINAL_COLUMNS = 100
 
 BASE_SPEC = """\
 # The applied base: API_AND_CONFIG_MAP access, two public CIDRs, audit logs, an access entry, IRSA and Pod Identity.
@@ -221,6 +223,10 @@ def _plan_counts(plan: dict[str, Any]) -> dict[str, int]:
     return {action: count for action, count in counts.items() if count}
 
 
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in line)
+
+
 def _changed(plan: dict[str, Any]) -> dict[str, list[str]]:
     return {
         r["address"]: r["change"]["actions"]
@@ -256,6 +262,10 @@ def test_rule_fires_on_the_real_plan_of_the_edit(base: AppliedBase, edit: Edit) 
     assert markdown.stdout.startswith("### ekstf review")
     for expect in edit.expected:
         assert expect.rule in markdown.stdout
+
+    terminal = run_ekstf("review", plan_path, env={"COLUMNS": str(TERMINAL_COLUMNS)})
+    assert terminal.returncode == 0, terminal.stderr
+    assert max(map(_display_width, terminal.stdout.splitlines())) <= TERMINAL_COLUMNS
 
     gate = run_ekstf("review", plan_path, "--format", "json", "--fail-on", "high")
     assert gate.returncode == (0 if not edit.expected else 3), gate.stderr
