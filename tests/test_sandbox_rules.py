@@ -417,6 +417,7 @@ E2E_CASES = [
      ["eks-cluster-version", "eks-fargate-selector-count", "eks-access-entry-node-groups", "iam-policy-malformed"]),
     ("refused_at_apply", 1, "FAILED at apply",
      ["eks-ng-image-with-version", "eks-cluster-subnet-azs", "eks-fargate-role-trust"]),
+    ("coredns_fargate_only", 1, "FAILED at apply", ["eks-addon-coredns-fargate-only"]),
     ("accepted", 0, "the plan after apply shows no changes", []),
 ]  # fmt: skip
 

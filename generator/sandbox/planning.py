@@ -204,26 +204,30 @@ def _plan_create(
     return planned
 
 
-def request_view(shape: BlockShape, values: Any, config: Any) -> Any:
-    """What the configuration asks AWS for: `values` with what AWS computes (computed, not configured) unknown.
+def request_view(shape: BlockShape, values: Any, config: Any, *, applying: bool = False) -> Any:
+    """What the configuration asks AWS for: `values` without what AWS computes (computed, not configured).
 
-    The rules judge this view, so a value the double made up on an earlier apply never reads as the user's."""
+    The rules judge this view, so a value the double made up on an earlier apply never reads as the user's. While
+    planning such an attribute is UNKNOWN (the configuration may still be partly unknown); at ApplyResourceChange the
+    configuration is wholly known, so an attribute it leaves out is None: not sent in the request."""
     if not isinstance(values, dict):
         return values
     config = config if isinstance(config, dict) else {}
     view = dict(values)
+    not_sent = None if applying else UNKNOWN
     for name, attribute in shape.attributes.items():
         if attribute.computed and config.get(name) is None:
-            view[name] = UNKNOWN
+            view[name] = not_sent
     for name, nested in shape.blocks.items():
         value, configured = view.get(name), config.get(name)
         if isinstance(value, list):
             items = configured if isinstance(configured, list) else []
             view[name] = [
-                request_view(nested.block, v, items[i] if i < len(items) else None) for i, v in enumerate(value)
+                request_view(nested.block, v, items[i] if i < len(items) else None, applying=applying)
+                for i, v in enumerate(value)
             ]
         elif isinstance(value, dict) and nested.nesting != NESTING_MAP:
-            view[name] = request_view(nested.block, value, configured)
+            view[name] = request_view(nested.block, value, configured, applying=applying)
     return view
 
 

@@ -255,7 +255,7 @@ class ProviderDouble:
         planned = decode(request.planned_state.msgpack)
         type_name = request.type_name
         if planned is not None and self.provider == "aws":
-            view = planning.request_view(schema.shape, planned, decode(request.config.msgpack))
+            view = planning.request_view(schema.shape, planned, decode(request.config.msgpack), applying=True)
             refusals = aws_layer.check(type_name, view, self.world)
             if refusals:
                 response.diagnostics.extend(refusal_diagnostic(refusal) for refusal in refusals)
