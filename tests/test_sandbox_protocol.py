@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import base64
+import json
 import os
 import stat
 import subprocess
 import sys
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator.sandbox import planning, values
+from generator.sandbox import tfplugin6_pb2 as pb
 from generator.sandbox.contracts import UNKNOWN
 from generator.sandbox.fabricate import Context, Fabricator
-from generator.sandbox.provider import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE
+from generator.sandbox.provider import MAGIC_COOKIE_KEY, MAGIC_COOKIE_VALUE, ProviderDouble, guarded
 from generator.sandbox.schemas import data_source_schema, resource_schema
+from generator.sandbox.world import FileWorld
 
 
 def test_unknown_round_trips_as_msgpack_extension_zero() -> None:
@@ -205,3 +210,72 @@ def test_provider_refuses_to_run_outside_terraform() -> None:
         [sys.executable, "-m", "generator.sandbox.provider", "aws"], env=env, capture_output=True, text=True
     )
     assert result.returncode == 1 and "Terraform starts it" in result.stderr
+
+
+# --- the servicer: every RPC failure is a diagnostic, never a gRPC crash ("Plugin error") ---------------------------
+
+
+def _policy_document_request(*sids: str) -> pb.ReadDataSourceRequest:
+    schema = data_source_schema("aws", "aws_iam_policy_document")
+    assert schema is not None
+    statements = [{"sid": sid, "actions": [f"s3:Get{i}"], "resources": ["*"]} for i, sid in enumerate(sids)]
+    config = values.conform({"statement": statements}, schema.cty_type)
+    return pb.ReadDataSourceRequest(
+        type_name="aws_iam_policy_document", config=pb.DynamicValue(msgpack=values.encode(config, schema.cty_type))
+    )
+
+
+def _rpc(double: ProviderDouble, name: str) -> Any:
+    fn, _, response_type = double.provider_rpcs()[name]
+    return guarded(fn, response_type, name)
+
+
+def test_policy_document_data_source_serves_json_minified_json_and_crc32_id() -> None:
+    schema = data_source_schema("aws", "aws_iam_policy_document")
+    assert schema is not None
+    response = _rpc(ProviderDouble("aws", FileWorld(None)), "ReadDataSource")(_policy_document_request("A"), None)
+    assert not response.diagnostics
+    state = values.decode(response.state.msgpack)
+    assert state["minified_json"] == (
+        '{"Version":"2012-10-17","Statement":[{"Sid":"A","Effect":"Allow","Action":"s3:Get0","Resource":"*"}]}'
+    )
+    assert json.loads(state["json"]) == json.loads(state["minified_json"]) and "\n" in state["json"]
+    assert state["id"] == str(zlib.crc32(state["json"].encode()))
+
+
+def test_a_policy_document_the_provider_refuses_is_an_error_diagnostic_with_its_message() -> None:
+    response = _rpc(ProviderDouble("aws", FileWorld(None)), "ReadDataSource")(_policy_document_request("A", "A"), None)
+    [diagnostic] = response.diagnostics
+    assert diagnostic.severity == 1  # ERROR
+    assert diagnostic.summary.startswith("writing IAM Policy Document: duplicate Sid (A).")
+    assert "aws_iam_policy_document" in diagnostic.detail
+    assert not response.state.msgpack
+
+
+@pytest.mark.parametrize("rpc", ["ReadDataSource", "PlanResourceChange", "ApplyResourceChange", "ReadResource"])
+def test_any_exception_in_a_handler_becomes_a_diagnostic_naming_the_type_and_error(
+    rpc: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.sandbox import datasources
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(datasources, "read", broken)
+    monkeypatch.setattr(planning, "plan", broken)
+    monkeypatch.setattr(planning, "apply", broken)
+    monkeypatch.setattr(values, "decode", broken)
+    double = ProviderDouble("aws", FileWorld(None))
+    request_type = double.provider_rpcs()[rpc][1]
+    type_name = "aws_iam_policy_document" if rpc == "ReadDataSource" else "aws_eks_cluster"
+    response = _rpc(double, rpc)(request_type(type_name=type_name), None)
+    [diagnostic] = response.diagnostics
+    assert diagnostic.severity == 1
+    assert diagnostic.summary == f"ekstf sandbox: {rpc} of {type_name} failed: KeyError: 'boom'"
+
+
+def test_every_provider_rpc_with_diagnostics_is_guarded() -> None:
+    double = ProviderDouble("aws", FileWorld(None))
+    for name, (fn, _, response_type) in double.provider_rpcs().items():
+        if response_type is not None and "diagnostics" in response_type.DESCRIPTOR.fields_by_name:
+            assert guarded(fn, response_type, name) is not fn, name

@@ -8,7 +8,7 @@ from typing import Any
 from generator.sandbox.behaviour import ResourceBehaviour, behaviour_for
 from generator.sandbox.contracts import Refusal, World
 
-__all__ = ["ResourceBehaviour", "behaviour", "check", "render_policy"]
+__all__ = ["ResourceBehaviour", "behaviour", "check", "policy_document"]
 
 
 def behaviour(type_name: str) -> ResourceBehaviour:
@@ -22,8 +22,10 @@ def check(type_name: str, values: Mapping[str, Any], world: World) -> list[Refus
     return list(check_resource(type_name, values, world))
 
 
-def render_policy(config: Mapping[str, Any]) -> str:
-    """The JSON of an aws_iam_policy_document data source."""
-    from generator.sandbox.policy_documents import render_policy_document
+def policy_document(config: Mapping[str, Any]) -> dict[str, str]:
+    """The computed attributes (`json`, `minified_json`, `id`) of an aws_iam_policy_document data source.
 
-    return render_policy_document(config)
+    Raises policy_documents.PolicyDocumentError when the provider would refuse the configuration."""
+    from generator.sandbox.policy_documents import policy_document_attributes
+
+    return policy_document_attributes(config)

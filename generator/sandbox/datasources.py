@@ -24,6 +24,10 @@ from generator.sandbox.world import FileWorld
 Reader = Callable[[Fabricator, dict[str, Any], FileWorld], dict[str, Any]]
 
 
+class DataSourceError(ValueError):
+    """A configuration the real provider refuses to read (its message is the provider's error summary)."""
+
+
 def read(type_name: str, schema: TypeSchema, config: Any, context: Context, world: FileWorld) -> Any:
     values = mark_unknown(schema.shape, config if isinstance(config, dict) else {}, config)
     fabricator = Fabricator(context, type_name, seed_of(type_name, config))
@@ -99,8 +103,12 @@ def _ssm_parameter(f: Fabricator, v: dict[str, Any], world: FileWorld) -> dict[s
 
 
 def _policy_document(f: Fabricator, v: dict[str, Any], world: FileWorld) -> dict[str, Any]:
-    text = aws_layer.render_policy(v)
-    return {"json": text, "minified_json": text, "id": str(int(hashlib.sha256(text.encode()).hexdigest()[:8], 16))}
+    from generator.sandbox.policy_documents import PolicyDocumentError
+
+    try:
+        return dict(aws_layer.policy_document(v))
+    except PolicyDocumentError as error:
+        raise DataSourceError(str(error)) from None
 
 
 def _tls_certificate(f: Fabricator, v: dict[str, Any], world: FileWorld) -> dict[str, Any]:

@@ -65,6 +65,30 @@ def refusal_diagnostic(refusal: Refusal) -> pb.Diagnostic:
     )
 
 
+def guarded(fn: Callable[[Any, Any], Any], response_type: Any, rpc: str) -> Callable[[Any, Any], Any]:
+    """`fn` answering any exception it raises as an error diagnostic (naming the RPC, the resource type and the
+    error) in an empty `response_type`, instead of the gRPC failure Terraform reports as "Plugin error"."""
+    if response_type is None or "diagnostics" not in response_type.DESCRIPTOR.fields_by_name:
+        return fn
+
+    def handler(request: Any, context: Any) -> Any:
+        try:
+            return fn(request, context)
+        except Exception as error:  # every failure becomes a diagnostic, never a gRPC crash
+            type_name = getattr(request, "type_name", "") or "the provider"
+            response = response_type()
+            response.diagnostics.append(
+                _diagnostic(
+                    f"ekstf sandbox: {rpc} of {type_name} failed: {type(error).__name__}: {error}",
+                    "The sandbox's provider double could not handle this request (a defect in ekstf's simulated "
+                    "AWS, not in your configuration, unless the message says otherwise).",
+                )
+            )
+            return response
+
+    return handler
+
+
 def _path_message(path: AttributePath) -> pb.AttributePath:
     message = pb.AttributePath()
     for step in path:
@@ -308,7 +332,11 @@ class ProviderDouble:
             response.diagnostics.append(_diagnostic(f"unknown data source {request.type_name}"))
             return response
         config = decode(request.config.msgpack)
-        values = datasources.read(request.type_name, schema, config, self.context, self.world)
+        try:
+            values = datasources.read(request.type_name, schema, config, self.context, self.world)
+        except datasources.DataSourceError as error:  # the configuration's own fault, as the provider reports it
+            response.diagnostics.append(_diagnostic(str(error), f"data source {request.type_name}"))
+            return response
         response.state.msgpack = encode(values, schema.cty_type)
         return response
 
@@ -330,6 +358,51 @@ class ProviderDouble:
     def health_check(self, request: bytes, context: Any) -> bytes:
         return b"\x08\x01"  # HealthCheckResponse{status: SERVING}
 
+    def provider_rpcs(self) -> dict[str, tuple[Callable[[Any, Any], Any], Any, Any]]:
+        """tfplugin6.Provider: RPC name -> (handler, request type, response type or None for raw bytes)."""
+        return {
+            "GetMetadata": (self.get_metadata, pb.Empty, pb.GetMetadataResponse),
+            "GetProviderSchema": (self.get_provider_schema, pb.Empty, None),
+            "ValidateProviderConfig": (
+                self.validate_provider_config,
+                pb.ProviderConfigRequest,
+                pb.ProviderConfigDiagnostics,
+            ),
+            "ValidateResourceConfig": (self.validate_config, pb.ConfigRequest, pb.Diagnostics),
+            "ValidateDataResourceConfig": (self.validate_config, pb.ConfigRequest, pb.Diagnostics),
+            "UpgradeResourceState": (
+                self.upgrade_resource_state,
+                pb.UpgradeResourceStateRequest,
+                pb.UpgradeResourceStateResponse,
+            ),
+            "GetResourceIdentitySchemas": (
+                self.get_resource_identity_schemas,
+                pb.Empty,
+                pb.GetResourceIdentitySchemasResponse,
+            ),
+            "ConfigureProvider": (self.configure_provider, pb.ConfigureProviderRequest, pb.Diagnostics),
+            "ReadResource": (self.read_resource, pb.ReadResourceRequest, pb.ReadResourceResponse),
+            "PlanResourceChange": (
+                self.plan_resource_change,
+                pb.PlanResourceChangeRequest,
+                pb.PlanResourceChangeResponse,
+            ),
+            "ApplyResourceChange": (
+                self.apply_resource_change,
+                pb.ApplyResourceChangeRequest,
+                pb.ApplyResourceChangeResponse,
+            ),
+            "ImportResourceState": (
+                self.import_resource_state,
+                pb.ImportResourceStateRequest,
+                pb.ImportResourceStateResponse,
+            ),
+            "MoveResourceState": (self.move_resource_state, pb.Empty, pb.MoveResourceStateResponse),
+            "ReadDataSource": (self.read_data_source, pb.ReadDataSourceRequest, pb.ReadDataSourceResponse),
+            "GetFunctions": (self.get_functions, pb.Empty, pb.GetFunctionsResponse),
+            "StopProvider": (self.stop_provider, pb.Empty, pb.StopProviderResponse),
+        }
+
     def handlers(self) -> list[grpc.GenericRpcHandler]:
         def serialize(message: Any) -> bytes:
             return bytes(message) if isinstance(message, bytes) else message.SerializeToString()
@@ -344,22 +417,8 @@ class ProviderDouble:
             )
 
         provider = {
-            "GetMetadata": method(self.get_metadata, pb.Empty),
-            "GetProviderSchema": method(self.get_provider_schema, pb.Empty),
-            "ValidateProviderConfig": method(self.validate_provider_config, pb.ProviderConfigRequest),
-            "ValidateResourceConfig": method(self.validate_config, pb.ConfigRequest),
-            "ValidateDataResourceConfig": method(self.validate_config, pb.ConfigRequest),
-            "UpgradeResourceState": method(self.upgrade_resource_state, pb.UpgradeResourceStateRequest),
-            "GetResourceIdentitySchemas": method(self.get_resource_identity_schemas, pb.Empty),
-            "ConfigureProvider": method(self.configure_provider, pb.ConfigureProviderRequest),
-            "ReadResource": method(self.read_resource, pb.ReadResourceRequest),
-            "PlanResourceChange": method(self.plan_resource_change, pb.PlanResourceChangeRequest),
-            "ApplyResourceChange": method(self.apply_resource_change, pb.ApplyResourceChangeRequest),
-            "ImportResourceState": method(self.import_resource_state, pb.ImportResourceStateRequest),
-            "MoveResourceState": method(self.move_resource_state, pb.Empty),
-            "ReadDataSource": method(self.read_data_source, pb.ReadDataSourceRequest),
-            "GetFunctions": method(self.get_functions, pb.Empty),
-            "StopProvider": method(self.stop_provider, pb.Empty),
+            rpc: method(guarded(fn, response_type, rpc), request_type)
+            for rpc, (fn, request_type, response_type) in self.provider_rpcs().items()
         }
         return [
             grpc.method_handlers_generic_handler("tfplugin6.Provider", provider),
