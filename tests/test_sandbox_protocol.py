@@ -185,7 +185,10 @@ def test_cloudinit_renders_real_mime_multipart() -> None:
     assert gzip.decompress(b64.b64decode(zipped)).startswith(b"Content-Type: multipart/mixed")
 
 
-def test_provider_prints_the_go_plugin_handshake_and_keeps_its_socket_private(tmp_path: Path) -> None:
+@pytest.mark.parametrize("depth", [0, 120], ids=["short-tmpdir", "tmpdir-longer-than-a-socket-path"])
+def test_provider_prints_the_go_plugin_handshake_and_keeps_its_socket_private(tmp_path: Path, depth: int) -> None:
+    tmp_path = tmp_path / ("d" * depth) if depth else tmp_path
+    tmp_path.mkdir(exist_ok=True)
     env = {**os.environ, MAGIC_COOKIE_KEY: MAGIC_COOKIE_VALUE, "TMPDIR": str(tmp_path)}
     proc = subprocess.Popen(
         [sys.executable, "-I", "-m", "generator.sandbox.provider", "null"], env=env, stdout=subprocess.PIPE, text=True

@@ -427,6 +427,21 @@ class ProviderDouble:
         ]
 
 
+# A Unix socket path holds at most 107 bytes; a deep TMPDIR (pytest, CI) would make gRPC refuse to bind.
+_SOCKET_PATH_LIMIT = 107
+_SOCKET_NAME = "plugin.sock"
+
+
+def _private_socket_dir() -> Path:
+    """A new 0700 directory for the plugin socket, under TMPDIR unless that path would be too long."""
+    base = tempfile.gettempdir()
+    if len(base) + len("/ekstf-provider-XXXXXXXX/") + len(_SOCKET_NAME) > _SOCKET_PATH_LIMIT:
+        base = "/tmp"
+    socket_dir = Path(tempfile.mkdtemp(prefix="ekstf-provider-", dir=base))
+    socket_dir.chmod(0o700)
+    return socket_dir
+
+
 def serve(provider: str, *, resident: bool = False) -> int:
     """Serve until Terraform says Shutdown (or SIGTERM).
 
@@ -440,8 +455,7 @@ def serve(provider: str, *, resident: bool = False) -> int:
             file=sys.stderr,
         )
         return 1
-    socket_dir = Path(tempfile.mkdtemp(prefix="ekstf-provider-"))
-    socket_dir.chmod(0o700)
+    socket_dir = _private_socket_dir()
     double = ProviderDouble(provider, FileWorld.from_environment())
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=16),
@@ -449,7 +463,7 @@ def serve(provider: str, *, resident: bool = False) -> int:
     )
     for handler in double.handlers():
         server.add_generic_rpc_handlers((handler,))
-    socket_path = socket_dir / "plugin.sock"
+    socket_path = socket_dir / _SOCKET_NAME
     certificate = ""
     if resident:
         server.add_insecure_port(f"unix:{socket_path}")
