@@ -19,14 +19,13 @@ _IMPORT_BLOCK = re.compile(r"^import\s*\{", re.MULTILINE)
 
 def test_live_migrated_cluster_plans_its_imports_without_replacements(aws: MotoServer, tmp_path: Path) -> None:
     seed_eksctl_cluster(boto3.session.Session(region_name=REGION))
+    # The seeded cluster runs 1.33; migrating with the next minor makes the plan upgrade it in place.
     migrated = run_ekstf(
-        "migrate", "--from-cluster", CLUSTER, "--region", REGION,
+        "migrate", "--from-cluster", CLUSTER, "--region", REGION, "--kubernetes-version", "1.34",
         "-o", tmp_path / "ekstf.yaml", "--imports", tmp_path / "repo" / "imports.tf",
     )  # fmt: skip
     assert migrated.returncode == 0, migrated.output
-    # The seeded cluster runs 1.31, which EKS no longer offers for new clusters; the plan then upgrades it in place.
-    spec = tmp_path / "ekstf.yaml"
-    spec.write_text(spec.read_text(encoding="utf-8").replace("version: '1.31'", "version: '1.32'", 1), encoding="utf-8")
+    assert "version: '1.34'" in (tmp_path / "ekstf.yaml").read_text(encoding="utf-8")
     generated = run_ekstf("generate", tmp_path / "ekstf.yaml", "-o", tmp_path / "repo")
     assert generated.returncode == 0, generated.output
     expected_imports = len(_IMPORT_BLOCK.findall((tmp_path / "repo" / "imports.tf").read_text(encoding="utf-8")))

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from generator.errors import UserInputError
 from generator.generate import names
 from generator.migrate.discovery import LiveCluster
 from generator.migrate.report import Report
@@ -98,9 +99,12 @@ class _Mapper:
         report.mapped(("cluster", "name"), "cluster.name")
         report.mapped(("cluster", "version"), "cluster.version")
         if kubernetes_version and kubernetes_version != version:
-            report.warn(
-                f"--kubernetes-version {kubernetes_version} ignored for a live cluster: the spec keeps {version}; "
-                "upgrade after the migration, one minor version at a time"
+            cluster["version"] = _upgrade_target(version, kubernetes_version)
+            report.approximated(
+                ("cluster", "version"),
+                "cluster.version",
+                f"--kubernetes-version {kubernetes_version} (the cluster runs {version}): the first apply upgrades "
+                "the control plane",
             )
         tags = _user_tags(raw.get("tags"))
         if tags:
@@ -515,3 +519,23 @@ def imports_tf(mapping: LiveMapping, cluster: str) -> str:
         identifier = json.dumps(block.id).replace("${", "$${").replace("%{", "%%{")
         lines += [f"# {block.what}", "import {", f"  to = {block.address}", f"  id = {identifier}", "}", ""]
     return "\n".join(lines)
+
+
+def _upgrade_target(running: str, requested: str) -> str:
+    """`requested` when EKS can move a cluster running `running` there in one update: the same or the next minor."""
+    try:
+        step = catalog.minor_number(requested) - catalog.minor_number(running)
+    except (IndexError, ValueError):
+        return requested  # the live version is not a plain minor: spec validation judges the requested one
+    if step < 0:
+        raise UserInputError(
+            f"--kubernetes-version {requested}: the cluster runs {running} and EKS cannot downgrade a cluster; "
+            f"hint: omit the flag or pass {running} or a later version"
+        )
+    if step > 1:
+        nxt = f"1.{catalog.minor_number(running) + 1}"
+        raise UserInputError(
+            f"--kubernetes-version {requested}: the cluster runs {running} and EKS upgrades one minor version at a "
+            f"time; hint: migrate with --kubernetes-version {nxt} (or without the flag) and upgrade after the migration"
+        )
+    return requested
