@@ -97,9 +97,9 @@ def run_ekstf(
     timeout: float = 600,
 ) -> CliResult:
     """Run the real `ekstf` command in a subprocess, as a user or CI would."""
-    full_env = {**os.environ, **(env or {})}
+    # A fixed width unless the test asks for one: pytest-xdist workers inherit a COLUMNS of their own.
+    full_env = {**os.environ, "COLUMNS": "200", **(env or {})}
     full_env.setdefault("NO_COLOR", "1")
-    full_env.setdefault("COLUMNS", "200")
     proc = subprocess.run(
         [*ekstf_executable(), *map(str, args)],
         cwd=cwd,
