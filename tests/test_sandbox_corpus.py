@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES, shared_files
+from conftest import EXAMPLES, REPO_ROOT, shared_files
 from sandbox_support import assert_clean_cycle, sandbox
 
 from generator.migrate.api import migrate_file
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.slow
 
 EXAMPLE_SPECS = sorted(p for p in EXAMPLES.glob("*/ekstf.yaml"))
 ESKCTL_EXAMPLES = shared_files("eksctl-examples")
+GENERATE_FIXTURES = REPO_ROOT / "tests" / "fixtures" / "generate"
 
 # Cases that fail because of a generator defect being fixed elsewhere: strict, so they flip when fixed.
 KNOWN_DEFECTS: dict[str, str] = {}
@@ -51,3 +52,8 @@ def test_eksctl_example_migrates_and_plans_applies_and_replans_clean(example: Pa
         migration = migrate_file(example, env={}, kubernetes_version=DEFAULT_KUBERNETES_VERSION)
     spec.write_text(migration.spec_text, encoding="utf-8")
     assert_clean_cycle(sandbox(spec))
+
+
+def test_windows_managed_and_self_managed_node_groups_plan_apply_and_replan_clean() -> None:
+    """The eks module jsondecodes the Windows SSM parameter (its value is a JSON document in AWS)."""
+    assert_clean_cycle(sandbox(GENERATE_FIXTURES / "ipv6-windows-al2.yaml"))

@@ -282,3 +282,34 @@ def test_every_provider_rpc_with_diagnostics_is_guarded() -> None:
     for name, (fn, _, response_type) in double.provider_rpcs().items():
         if response_type is not None and "diagnostics" in response_type.DESCRIPTOR.fields_by_name:
             assert guarded(fn, response_type, name) is not fn, name
+
+
+def test_every_ssm_parameter_the_node_group_modules_read_has_the_shape_they_expect() -> None:
+    """Each path of the eks module's AMI maps: image ids are AMI ids, release versions look like EKS's, the Windows
+    parameters (which the managed node group jsondecodes for `release_version`) are JSON documents."""
+    import re
+
+    from conftest import shared_path
+
+    from generator.sandbox.datasources import ssm_parameter_value
+
+    modules = shared_path("tf-modules", "terraform-aws-eks-21.19.0", "modules")
+    paths = set()
+    for module in ("eks-managed-node-group", "self-managed-node-group"):
+        text = (modules / module / "main.tf").read_text(encoding="utf-8")
+        paths |= set(re.findall(r'"(/aws/service/[^"]+)"', text))
+    assert len(paths) > 30
+    for template in sorted(paths):
+        name = template.replace("${local.ssm_kubernetes_version}", "1.33")
+        value = ssm_parameter_value(name)
+        if name.startswith("/aws/service/ami-windows-latest/") and not name.endswith("/image_id"):
+            document = json.loads(value)
+            assert re.fullmatch(r"1\.33\.\d+-\d{8}", document["release_version"]), name
+            assert re.fullmatch(r"ami-[0-9a-f]{17}", document["image_id"]), name
+            assert ssm_parameter_value(name + "/image_id") == document["image_id"]
+        elif name.endswith("/image_id"):
+            assert re.fullmatch(r"ami-[0-9a-f]{17}", value), name
+        elif name.endswith("/release_version"):
+            assert re.fullmatch(r"1\.33\.\d+-\d{8}", value), name
+        else:
+            assert name.endswith("/image_version") and re.fullmatch(r"\d+\.\d+\.\d+-[0-9a-f]{8}", value), name

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,14 +86,12 @@ def _availability_zones(f: Fabricator, v: dict[str, Any], world: FileWorld) -> d
     }
 
 
+_SSM_RELEASE_DATE = "20261201"
+
+
 def _ssm_parameter(f: Fabricator, v: dict[str, Any], world: FileWorld) -> dict[str, Any]:
     name = _known_str(v, "name") or ""
-    if name.endswith("release_version"):
-        value = "1.34.0-20261201"
-    elif "bottlerocket" in name and name.endswith("image_version"):
-        value = "1.30.0-1234abcd"
-    else:
-        value = "ami-" + f.hex("ami")
+    value = ssm_parameter_value(name)
     return {
         "value": value,
         "insecure_value": value,
@@ -100,6 +100,46 @@ def _ssm_parameter(f: Fabricator, v: dict[str, Any], world: FileWorld) -> dict[s
         "version": 1,
         "id": name,
     }
+
+
+def ssm_parameter_value(name: str) -> str:
+    """A plausible value of AWS's public parameter `name`, in the shape AWS gives it.
+
+    EKS optimized AMI parameters: `.../image_id` an AMI id, `.../release_version` a node group release version,
+    Bottlerocket `.../image_version` an OS version; the parameter the leaves belong to (`.../recommended`, and
+    `/aws/service/ami-windows-latest/...EKS_Optimized-1.X`, which the eks module jsondecodes) a JSON document with
+    `image_id`, `image_name`, `release_version`. Siblings agree: the AMI id derives from the parameter's base path."""
+    leaf = name.rsplit("/", 1)[-1]
+    base = name.rsplit("/", 1)[0] if leaf in ("image_id", "image_name", "release_version", "image_version") else name
+    minor = _kubernetes_minor(name)
+    ami = "ami-" + hashlib.sha256(base.encode()).hexdigest()[:17]
+    release = f"{minor}.0-{_SSM_RELEASE_DATE}"
+    if "bottlerocket" in name:
+        return {"image_id": ami, "image_version": "1.30.0-1234abcd"}.get(leaf, ami)
+    image_name = _image_name(base, minor)
+    if leaf == "image_id":
+        return ami
+    if leaf == "release_version":
+        return release
+    if leaf == "image_name":
+        return image_name
+    if base.startswith("/aws/service/ami-windows-latest/") or base.endswith("/recommended"):
+        return json.dumps(
+            {"schema_version": "3", "image_id": ami, "image_name": image_name, "release_version": release},
+            separators=(",", ":"),
+        )
+    return ami
+
+
+def _kubernetes_minor(name: str) -> str:
+    match = re.search(r"(?:optimized-ami/|aws-k8s-|EKS_Optimized-)(1\.\d+)", name)
+    return match.group(1) if match else "1.34"
+
+
+def _image_name(base: str, minor: str) -> str:
+    if base.startswith("/aws/service/ami-windows-latest/"):
+        return f"{base.rsplit('/', 1)[-1]}-{_SSM_RELEASE_DATE[:4]}.{_SSM_RELEASE_DATE[4:6]}.{_SSM_RELEASE_DATE[6:]}"
+    return f"amazon-eks-node-{minor}-v{_SSM_RELEASE_DATE}"
 
 
 def _policy_document(f: Fabricator, v: dict[str, Any], world: FileWorld) -> dict[str, Any]:
