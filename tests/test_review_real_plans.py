@@ -274,12 +274,6 @@ def test_rule_fires_on_the_real_plan_of_the_edit(base: AppliedBase, edit: Edit) 
 RENAME = next(edit for edit in EDITS if edit.name == "cluster-renamed")
 
 
-@pytest.mark.xfail(
-    reason="sandbox double: a ForceNew attribute whose new value is unknown plans an update, not a replacement "
-    "(generator/sandbox/planning.py replaces only when the new value is wholly known; the SDKv2 provider replaces "
-    "when a ForceNew value becomes unknown, as `url` and `cluster_name` do when the cluster is replaced)",
-    strict=False,
-)
 def test_renaming_the_cluster_replaces_what_hangs_on_it(base: AppliedBase) -> None:
     plan_path, plan = base.plan_edit(RENAME.name, RENAME.change(BASE_SPEC))
     replaced = (["delete", "create"], ["create", "delete"])

@@ -77,6 +77,17 @@ def _at(value: Any, path: AttributePath) -> Any:
     return current
 
 
+def _addressable(value: Any, path: AttributePath) -> AttributePath:
+    """`path` cut before its first step into a list of blocks (Terraform rejects `launch_template.id` where
+    `launch_template` is a list; the block itself is a valid requires-replace path)."""
+    current = value
+    for index, step in enumerate(path):
+        if isinstance(current, list) and isinstance(step, str):
+            return path[:index]
+        current = current.get(step) if isinstance(current, dict) and isinstance(step, str) else None
+    return path
+
+
 def _canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=repr)
 
@@ -118,8 +129,10 @@ def plan(
     if not imported:
         for path in behaviour.force_new:
             before, after = _at(prior, path), _at(planned, path)
-            if is_wholly_known(after) and _canonical(before) != _canonical(after):
-                replace.append(path)
+            # An unknown new value forces replacement too (the SDKv2 provider marks it RequiresNew): the value
+            # may differ, as a replaced cluster's name or OIDC url does for what hangs on it.
+            if not is_wholly_known(after) or _canonical(before) != _canonical(after):
+                replace.append(_addressable(planned, path))
     if replace:
         replanned = _plan_create(shape, {**proposed, "id": None}, config_map, context, behaviour)
         _keep_computed_blocks(replanned, prior, config_map, shape, behaviour)
