@@ -16,7 +16,6 @@ from generator.spec.models import Spec
 EKS_MODULE = "eks"
 VPC_MODULE = "vpc"
 KARPENTER_MODULE = "karpenter"
-CREATOR_ACCESS_ENTRY_KEY = "cluster_creator"
 
 
 def tf_id(name: str) -> str:
@@ -60,7 +59,6 @@ def fargate_profile_address(profile: str) -> str:
 CLUSTER_ADDRESS = f"module.{EKS_MODULE}.aws_eks_cluster.this[0]"
 OIDC_PROVIDER_ADDRESS = f"module.{EKS_MODULE}.aws_iam_openid_connect_provider.oidc_provider[0]"
 CLUSTER_LOG_GROUP_ADDRESS = f"module.{EKS_MODULE}.aws_cloudwatch_log_group.this[0]"
-CLUSTER_ROLE_ADDRESS = f"module.{EKS_MODULE}.aws_iam_role.this[0]"
 
 
 def addon_address(addon: str, before_compute: bool) -> str:

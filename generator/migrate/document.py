@@ -222,7 +222,3 @@ def _is_deprecated(path: KeyPath) -> bool:
 
 def _deprecation(path: KeyPath) -> str:
     return next(message for pattern, message in DEPRECATED.items() if _matches(path, pattern))
-
-
-def deprecation_note(path: KeyPath) -> str | None:
-    return _deprecation(path) if _is_deprecated(path) else None

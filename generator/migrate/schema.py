@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from generator.resources import eksctl_schema
 
@@ -88,17 +87,3 @@ def child_type(parent: TypeRef, key: str | int) -> TypeRef | None:
     if parent.kind == FREE:
         return TypeRef(FREE)
     return None
-
-
-def type_at(path: tuple[str | int, ...]) -> TypeRef | None:
-    current: TypeRef | None = ROOT
-    for part in path:
-        if current is None:
-            return None
-        current = child_type(current, part)
-    return current
-
-
-def enum_values(name: str) -> list[str]:
-    values: Any = eksctl_schema()["enums"].get(name, [])
-    return [str(v) for v in values]

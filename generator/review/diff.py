@@ -9,7 +9,6 @@ from typing import Any
 from generator.review.masking import SENSITIVE, Masker
 
 KNOWN_AFTER_APPLY = "(known after apply)"
-ABSENT: Any = None
 
 
 @dataclass(frozen=True, slots=True)

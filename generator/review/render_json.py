@@ -95,11 +95,6 @@ def _sections(review: Review, diffs: bool) -> Iterator[tuple[str, Any]]:
     yield "marks_missing", review.marks_missing
 
 
-def review_to_dict(review: Review, *, diffs: bool = True) -> dict[str, Any]:
-    """The review as plain data; `diffs=False` leaves out per-attribute changes."""
-    return {key: list(val) if isinstance(val, Iterator) else val for key, val in _sections(review, diffs)}
-
-
 def iter_json(review: Review, *, diffs: bool = True) -> Iterator[str]:
     """The JSON document in pieces (one list item per line), so a 50,000-resource review never sits in memory."""
     encode = msgspec.json.Encoder().encode

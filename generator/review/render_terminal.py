@@ -14,7 +14,7 @@ from generator.review.render_markdown import ACTION_ORDER, UNKNOWN_HEADROOM, ver
 from generator.review.text_layout import BOLD, Painter, right_aligned_row, table, wrap
 
 # ANSI SGR styles
-RED, GREEN, YELLOW, BLUE, MAGENTA, CYAN, DIM = "31", "32", "33", "34", "35", "36", "2"
+RED, GREEN, YELLOW, BLUE, CYAN, DIM = "31", "32", "33", "34", "36", "2"
 RED_BOLD, YELLOW_BOLD, MAGENTA_BOLD = "1;31", "1;33", "1;35"
 SEVERITY_STYLE = {"critical": "1;97;41", "high": RED_BOLD, "medium": YELLOW, "low": DIM}
 ACTION_STYLE = {

@@ -35,7 +35,6 @@ from generator.review.wiring import node_groups_using
 
 DESTROYING = frozenset({"delete", "replace"})
 REPLACING = frozenset({"replace"})
-UPDATING = frozenset({"update"})
 MAX_DETAIL_DIFF = 200  # attributes looked at to show what forces a replacement
 MAX_NODE_SKEW = 3  # kubelet may be up to 3 minors older than the API server (Kubernetes ≥ 1.28 skew policy)
 

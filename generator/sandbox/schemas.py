@@ -103,13 +103,3 @@ def resource_schema(provider: str, type_name: str) -> TypeSchema | None:
 def data_source_schema(provider: str, type_name: str) -> TypeSchema | None:
     answer = schema_answer(provider)
     return _type_schema(answer.data_source_schemas[type_name]) if type_name in answer.data_source_schemas else None
-
-
-@functools.cache
-def provider_schema(provider: str) -> TypeSchema:
-    return _type_schema(schema_answer(provider).provider)
-
-
-@functools.cache
-def provider_meta_schema(provider: str) -> TypeSchema:
-    return _type_schema(schema_answer(provider).provider_meta)
