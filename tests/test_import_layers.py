@@ -16,6 +16,7 @@ PACKAGE = Path(generator.__file__).resolve().parent
 # Lower number = lower layer. A top-level module (generator/validate.py) is a unit like a package.
 LAYERS: dict[str, int] = {
     "errors": 0,
+    "aws_credentials": 0,
     "fsutil": 1,
     "suggest": 1,
     "resources": 1,

@@ -178,7 +178,7 @@ def test_unreachable_endpoint_is_a_clear_runtime_error(aws: MotoServer, tmp_path
     assert "Traceback" not in result.output
 
 
-def test_missing_credentials_is_a_clear_runtime_error(
+def test_missing_credentials_exit_2_with_the_shared_hint(
     aws: MotoServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
@@ -187,8 +187,9 @@ def test_missing_credentials_is_a_clear_runtime_error(
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-config"))
     spec = write(tmp_path, new_vpc_spec([f"{REGION}a", f"{REGION}b"], ["m6i.large"]))
     result = run_ekstf("validate", spec, "--aws", "--spec-only")
-    assert result.returncode == 1, result.output
+    assert result.returncode == 2, result.output
     assert "no AWS credentials found" in result.stderr
+    assert "AWS_PROFILE" in result.stderr and "aws sso login" in result.stderr
     assert "Traceback" not in result.output
 
 

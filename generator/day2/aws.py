@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from generator.aws_credentials import ACCESS_DENIED, BAD_CREDENTIALS, CREDENTIALS_HINT
 from generator.errors import Problem, ToolError, UserInputError
-from generator.migrate.aws import ACCESS_DENIED, BAD_CREDENTIALS, THROTTLED, UNAVAILABLE, Unavailable
+from generator.migrate.aws import THROTTLED, UNAVAILABLE, Unavailable
 
 __all__ = ["Unavailable", "call", "client", "items", "make_session"]
 
 NOT_FOUND = {"ResourceNotFoundException", "NotFoundException", "LoadBalancerNotFound", "InvalidGroup.NotFound"}
-CREDENTIALS_HINT = "set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), or run `aws sso login`"
 
 
 class NotFound(Exception):

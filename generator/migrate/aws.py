@@ -10,18 +10,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from generator.aws_credentials import ACCESS_DENIED, BAD_CREDENTIALS
 from generator.errors import Problem, ToolError, UserInputError
 
-ACCESS_DENIED = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException"}
 THROTTLED = {"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded"}
-BAD_CREDENTIALS = {
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "SignatureDoesNotMatch",
-    "InvalidSignatureException",
-}
 # What an endpoint answers for an API it does not implement (emulators, partitions without the API).
 UNAVAILABLE = {"404", "UnknownOperationException", "NotImplemented", "InvalidAction", "UnsupportedOperation"}
 

@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import re
 
-from generator.day2.aws import CREDENTIALS_HINT
+from generator.aws_credentials import BAD_CREDENTIALS, CREDENTIALS_HINT, PROFILE_HINT, REFRESH_HINT
 from generator.errors import Problem, UserInputError
-from generator.migrate.aws import BAD_CREDENTIALS
 
 # What aws-sdk-go-base (Terraform's AWS provider and S3 backend) says when the credential chain found nothing.
 TERRAFORM_NO_CREDENTIALS = "No valid credential sources found"
-REFRESH_HINT = "refresh them (aws sso login)"
-PROFILE_HINT = "check AWS_PROFILE and ~/.aws/config"
 _BAD_CREDENTIALS_CODE = re.compile(r"\b(" + "|".join(sorted(BAD_CREDENTIALS)) + r")\b")
 
 

@@ -7,8 +7,9 @@
 - every instance type is offered in the AZs its node group uses;
 - EKS offers the cluster's Kubernetes version (`eks:DescribeClusterVersions`).
 
-Findings are `Problem`s with key paths and positions (exit 2). Missing credentials, an unreachable
-endpoint or denied calls raise `ToolError` (exit 1) with a plain message.
+Findings are `Problem`s with key paths and positions (exit 2). Missing or rejected credentials are
+bad input too (exit 2, with the hint every AWS command gives); an unreachable endpoint or a denied call raises
+`ToolError` (exit 1) with a plain message.
 """
 
 from __future__ import annotations
@@ -17,24 +18,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from generator.errors import Problem, ToolError
+from generator.aws_credentials import ACCESS_DENIED, BAD_CREDENTIALS, CREDENTIALS_HINT, REFRESH_HINT
+from generator.errors import Problem, ToolError, UserInputError
 from generator.spec.models import NodeGroupBase, Spec
 from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
 
 T = TypeVar("T")
-
-_AUTH_ERROR_CODES = {
-    "AuthFailure",
-    "UnauthorizedOperation",
-    "InvalidClientTokenId",
-    "UnrecognizedClientException",
-    "ExpiredToken",
-    "ExpiredTokenException",
-    "SignatureDoesNotMatch",
-    "AccessDenied",
-    "AccessDeniedException",
-    "OptInRequired",
-}
 
 
 @dataclass
@@ -83,16 +72,20 @@ def _call(action: Callable[[], T]) -> T:
     try:
         return action()
     except (NoCredentialsError, PartialCredentialsError):
-        raise ToolError(
-            "no AWS credentials found for `validate --aws`",
-            output="configure credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or SSO), "
-            "or run without --aws",
+        raise UserInputError(
+            Problem("no AWS credentials found for `validate --aws`", hint=f"{CREDENTIALS_HINT}; or run without --aws")
         ) from None
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
         message = error.response.get("Error", {}).get("Message", "")
-        if code in _AUTH_ERROR_CODES:
-            raise ToolError(f"AWS refused the request ({code}): {message}", output="check your credentials") from None
+        if code in BAD_CREDENTIALS:
+            raise UserInputError(
+                Problem(f"AWS rejected the credentials for `validate --aws` ({code}): {message}", hint=REFRESH_HINT)
+            ) from None
+        if code in ACCESS_DENIED:
+            raise ToolError(
+                f"AWS denied the request ({code}): {message}", output="check the role's permissions"
+            ) from None
         raise ToolError(f"AWS call failed ({code}): {message}") from None
     except BotoCoreError as error:
         raise ToolError(f"cannot reach AWS: {error}", output="check the network, AWS_ENDPOINT_URL and region") from None
@@ -110,7 +103,7 @@ def check_kubernetes_version(eks: Any, findings: _Findings, spec: Spec) -> None:
         response = eks.describe_cluster_versions(clusterVersions=[version], includeAll=True)
     except ClientError as error:
         code = error.response.get("Error", {}).get("Code", "")
-        if code in _AUTH_ERROR_CODES:
+        if code in BAD_CREDENTIALS | ACCESS_DENIED:
             raise
         findings.warn(path, f"EKS did not say whether it offers Kubernetes {version} ({code or 'no answer'})")
         return
