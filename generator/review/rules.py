@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from generator.review import cluster_rules
 from generator.review.diff import format_value
@@ -38,6 +38,8 @@ REPLACING = frozenset({"replace"})
 MAX_DETAIL_DIFF = 200  # attributes looked at to show what forces a replacement
 MAX_NODE_SKEW = 3  # kubelet may be up to 3 minors older than the API server (Kubernetes ≥ 1.28 skew policy)
 
+RuleSeverity = Literal["critical", "high", "medium", "low"]  # model.SEVERITIES, most severe first
+
 
 Matcher = Callable[[RuleContext], Iterable[Finding]]
 
@@ -45,7 +47,7 @@ Matcher = Callable[[RuleContext], Iterable[Finding]]
 @dataclass(frozen=True, slots=True)
 class Rule:
     id: str
-    severity: str
+    severity: RuleSeverity
     consequence: str
     matcher: Matcher
     covers: frozenset[tuple[str, str]] = frozenset()  # (type, action) pairs the generic rules must not repeat
@@ -94,7 +96,7 @@ def on_types(
 
 def type_rule(
     rule_id: str,
-    severity: str,
+    severity: RuleSeverity,
     consequence: str,
     types: Iterable[str],
     actions: frozenset[str],
@@ -502,7 +504,7 @@ GENERIC_RULES: tuple[tuple[str, str, str], ...] = (
     ("resource-destroyed", "delete", "resources are destroyed"),
     ("resource-replaced", "replace", "resources are destroyed and re-created"),
 )
-GENERIC_SEVERITY = "low"
+GENERIC_SEVERITY: RuleSeverity = "low"
 
 
 def _generic_findings(context: RuleContext, covered: frozenset[tuple[str, str]], action: str) -> Iterator[Finding]:
