@@ -53,9 +53,17 @@ def test_replacements_and_deletions_are_flagged_with_severities() -> None:
     assert (kms["severity"], kms["addresses"]) == ("critical", ["module.eks.module.kms.aws_kms_key.this[0]"])
     assert "30 days" in kms["message"]
 
-    access = dangers["access-removed"][0]
-    assert access["severity"] == "high"
-    assert "arn:aws:iam::111122223333:role/ops-admin" in access["message"]
+
+def test_kms_key_without_a_window_names_the_aws_default(tmp_path: Path) -> None:
+    plan = json.loads(REPLACE_PLAN.read_text())
+    keys = [r for r in plan["resource_changes"] if r["type"] == "aws_kms_key"]
+    assert keys
+    for key in keys:
+        key["change"]["before"].pop("deletion_window_in_days", None)
+    edited = tmp_path / "plan.json"
+    edited.write_text(json.dumps(plan))
+    kms = dangers_by_rule(review_json(edited))["kms-key-deleted"][0]
+    assert "deletion window 30 days (AWS default)" in kms["message"]
 
 
 def test_launch_template_changes_report_the_node_groups_that_roll() -> None:

@@ -132,7 +132,8 @@ def _access_entry_detail(resource: ResourceChange) -> str:
 
 def _kms_detail(resource: ResourceChange) -> str:
     window = _get(resource.before_value(), "deletion_window_in_days")
-    return f"deletion window {window} days" if window else ""
+    # Unset, AWS schedules the deletion 30 days out (kms:ScheduleKeyDeletion PendingWindowInDays default).
+    return f"deletion window {window} days" if window else "deletion window 30 days (AWS default)"
 
 
 def _role_detail(resource: ResourceChange) -> str:
