@@ -12,7 +12,7 @@ import pytest
 from conftest import EXAMPLES, REPO_ROOT, run_ekstf
 from ruamel.yaml import YAML
 
-from generator.spec.docs import spec_reference, write_docs
+from generator.spec.reference_docs import spec_reference, write_docs
 from generator.spec.schema import SCHEMA_DIALECT, schema_text
 from generator.spec.starter import starter_spec
 
@@ -65,7 +65,7 @@ def test_committed_schema_and_reference_are_in_step_with_the_models(tmp_path: Pa
     for name in ("ekstf.schema.json", "spec.md"):
         committed = DOCS / name
         assert committed.read_text(encoding="utf-8") == (fresh / name).read_text(encoding="utf-8"), (
-            f"docs/{name} is stale: run `python -m generator.spec.docs` (or EKSTF_UPDATE_DOCS=1 pytest)"
+            f"docs/{name} is stale: run `python -m generator.spec.reference_docs` (or EKSTF_UPDATE_DOCS=1 pytest)"
         )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import resources
-from generator.conformance.hcl import Block, HclFile, Literal, Unknown
+from generator.conformance.hcl_reader import Block, HclFile, Literal, Unknown
 from generator.conformance.typeexpr import ANY, TypeExprError, TypeNode, parse_type
 
 REGISTRY_PREFIX = "registry.terraform.io/"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.conformance.hcl import Block, HclFile, Literal
+from generator.conformance.hcl_reader import Block, HclFile, Literal
 from generator.conformance.interfaces import (
     META_ARGUMENTS,
     ModuleInterface,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from generator import resources
-from generator.conformance.hcl import Attribute, Block, Literal, ObjectValue, TupleValue, Unknown, Value
+from generator.conformance.hcl_reader import Attribute, Block, Literal, ObjectValue, TupleValue, Unknown, Value
 from generator.conformance.repo import ParsedRepo
 from generator.conformance.report import Finding
 from generator.suggest import did_you_mean

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.conformance.hcl import HclFile, HclSyntaxError, parse_hcl
+from generator.conformance.hcl_reader import HclFile, HclSyntaxError, parse_hcl
 
 _SKIPPED_DIRS = {".terraform", ".git"}
 

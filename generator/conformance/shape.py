@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.conformance.hcl import Literal, ObjectValue, TupleValue, Unknown, Value
+from generator.conformance.hcl_reader import Literal, ObjectValue, TupleValue, Unknown, Value
 from generator.conformance.typeexpr import AnyType, Collection, ObjectType, Primitive, TupleType, TypeNode
 from generator.suggest import did_you_mean
 

@@ -17,7 +17,7 @@ from generator.migrate.map_cluster import map_cluster, map_vpc
 from generator.migrate.map_nodes import map_node_groups
 from generator.migrate.map_workloads import map_workloads
 from generator.migrate.report import Report
-from generator.migrate.writer import spec_yaml
+from generator.migrate.spec_yaml_writer import spec_yaml
 from generator.spec.models import API_VERSION
 
 

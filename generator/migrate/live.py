@@ -12,7 +12,7 @@ from generator.migrate.discovery import LiveCluster, discover
 from generator.migrate.live_spec import ImportBlock, LiveMapping, build, imports_tf
 from generator.migrate.report import Report
 from generator.migrate.runbook import runbook
-from generator.migrate.writer import spec_yaml
+from generator.migrate.spec_yaml_writer import spec_yaml
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The spec reference `docs/spec.md`, generated from the JSON Schema (every key: type, default, description).
 
-Regenerate both committed files with `python -m generator.spec.docs [DOCS_DIR]` (default: ./docs);
+Regenerate both committed files with `python -m generator.spec.reference_docs [DOCS_DIR]` (default: ./docs);
 a test fails when they are out of step with the models.
 """
 
@@ -31,7 +31,7 @@ AWS ids (of VPCs, subnets, security groups, AMIs, launch templates) must start w
 8 or 17 hex digits (such as eksctl's sample `sg-1`) is only a warning, because whether an id exists is
 something only your account can say: `ekstf validate --aws` checks that every id the spec names exists.
 
-This page is generated from the schema (`python -m generator.spec.docs`); do not edit it by hand.
+This page is generated from the schema (`python -m generator.spec.reference_docs`); do not edit it by hand.
 
 ## A minimal spec
 
