@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal, get_args
+
 DEFAULT_KUBERNETES_VERSION = "1.34"
 # AL2 AMIs are not published for these versions and later (eks-facts §1).
 AL2_LAST_MINOR = 32
@@ -27,11 +29,13 @@ AMI_TYPES_ARM = (
     "AL2_ARM_64",
 )
 AMI_TYPES = (*AMI_TYPES_X86, *AMI_TYPES_ARM, "CUSTOM")
+# What a node group runs when its spec names no AMI type and its instance types do not call for ARM, GPU or
+# Neuron (the eks module's own default too), and the Windows type ekstf picks for `amiFamily: windows`.
+DEFAULT_AMI_TYPE = "AL2023_x86_64_STANDARD"
+DEFAULT_WINDOWS_AMI_TYPE = "WINDOWS_CORE_2022_x86_64"
 
 # Instance families with Graviton (ARM64) processors: a "g" after the generation digit, plus a1.
 _ARM_FAMILY_EXCEPTIONS = {"a1"}
-# x86 families whose name has a "g" for another reason (graphics / AMD), never ARM.
-_X86_G_FAMILIES = {"g", "gr"}
 
 
 def instance_family(instance_type: str) -> str:
@@ -43,10 +47,10 @@ def is_arm_instance_type(instance_type: str) -> bool:
     family = instance_family(instance_type)
     if family in _ARM_FAMILY_EXCEPTIONS:
         return True
-    letters, digits, rest = _split_family(family)
-    if not digits or letters in _X86_G_FAMILIES:
-        return False
-    return rest.startswith("g")
+    # The "g" of a GPU family (g5, g6e) comes before the generation digit, so only what follows the digit decides:
+    # g5g (Graviton with NVIDIA GPUs) is ARM, g5 is not.
+    _, digits, rest = _split_family(family)
+    return bool(digits) and rest.startswith("g")
 
 
 def is_gpu_instance_type(instance_type: str) -> bool:
@@ -152,7 +156,32 @@ ESSENTIAL_ADDONS = {
     "vpc-cni": "no pod networking (nodes never become Ready)",
 }
 
-LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
+LOG_TYPES: tuple[LogType, ...] = get_args(LogType)
+
+# AWS managed IAM policies ekstf attaches, by name (node roles, addon roles, well-known policies).
+AWS_MANAGED_POLICY_PREFIX = "arn:aws:iam::aws:policy/"
+_MANAGED_POLICY_PATHS = {
+    "AmazonEKSWorkerNodePolicy": "AmazonEKSWorkerNodePolicy",
+    "AmazonEC2ContainerRegistryPullOnly": "AmazonEC2ContainerRegistryPullOnly",
+    "AmazonEC2ContainerRegistryPowerUser": "AmazonEC2ContainerRegistryPowerUser",
+    "AmazonSSMManagedInstanceCore": "AmazonSSMManagedInstanceCore",
+    "AmazonEKS_CNI_Policy": "AmazonEKS_CNI_Policy",
+    "AmazonEBSCSIDriverPolicy": "service-role/AmazonEBSCSIDriverPolicy",
+    "AmazonEFSCSIDriverPolicy": "service-role/AmazonEFSCSIDriverPolicy",
+    "CloudWatchAgentServerPolicy": "CloudWatchAgentServerPolicy",
+    "AWSXRayDaemonWriteAccess": "AWSXRayDaemonWriteAccess",
+}
+MANAGED_POLICY_ARNS = {name: AWS_MANAGED_POLICY_PREFIX + path for name, path in _MANAGED_POLICY_PATHS.items()}
+# wellKnownPolicies that are AWS managed policies, for IRSA and Pod Identity alike ...
+WELL_KNOWN_MANAGED_POLICIES = {"imageBuilder": MANAGED_POLICY_ARNS["AmazonEC2ContainerRegistryPowerUser"]}
+# ... and those a Pod Identity role gets as managed policies (terraform-aws-iam's IRSA module builds its own).
+POD_IDENTITY_WELL_KNOWN_POLICIES = {
+    **WELL_KNOWN_MANAGED_POLICIES,
+    "ebsCSI": MANAGED_POLICY_ARNS["AmazonEBSCSIDriverPolicy"],
+    "efsCSI": MANAGED_POLICY_ARNS["AmazonEFSCSIDriverPolicy"],
+    "vpcCNI": MANAGED_POLICY_ARNS["AmazonEKS_CNI_Policy"],
+}
 
 # --- Kubernetes version lifecycle and addon compatibility (for `ekstf upgrade`, as of 2026-11) ----------
 

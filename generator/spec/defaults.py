@@ -93,7 +93,7 @@ def default_ami_type(instance_types: list[str]) -> str:
         return "AL2023_x86_64_NVIDIA"
     if catalog.is_neuron_instance_type(first):
         return "AL2023_x86_64_NEURON"
-    return "AL2023_x86_64_STANDARD"
+    return catalog.DEFAULT_AMI_TYPE
 
 
 def _complete_group(group: G) -> G:
