@@ -229,3 +229,22 @@ def test_a_deleted_aws_auth_config_map_loses_every_mapping(tmp_path: Path) -> No
     document = json.loads(run_ekstf("review", path, "--format", "json").stdout)
     severities = sorted(d["severity"] for d in document["dangers"] if d["rule"] == "aws-auth-mapping-removed")
     assert severities == ["critical", "high"]
+
+
+@pytest.mark.parametrize(
+    ("type_", "before", "words"),
+    [
+        ("aws_db_instance", {"identifier": "main", "deletion_protection": True}, "deletion_protection is on"),
+        ("aws_rds_cluster", {"cluster_identifier": "main", "skip_final_snapshot": True}, "no final snapshot"),
+        ("aws_secretsmanager_secret", {"name": "db", "recovery_window_in_days": 0}, "deleted at once"),
+        ("aws_secretsmanager_secret", {"name": "db", "recovery_window_in_days": 7}, "recoverable for 7 days"),
+        ("aws_ecr_repository", {"name": "app", "force_delete": True}, "its images are deleted with it"),
+    ],
+)
+def test_data_deletes_say_what_is_lost(tmp_path: Path, type_: str, before: dict[str, Any], words: str) -> None:
+    plan = {"format_version": "1.2", "resource_changes": [_change(f"{type_}.x", type_, ["delete"], before, None)]}
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    dangers = json.loads(run_ekstf("review", path, "--format", "json").stdout)["dangers"]
+    assert [d["severity"] for d in dangers] == ["high"], dangers
+    assert words in dangers[0]["message"], dangers[0]["message"]

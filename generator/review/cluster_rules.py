@@ -201,10 +201,15 @@ def _cluster_security_groups(context: RuleContext) -> set[str]:
 
 
 def _covers_https(rule: Any) -> bool:
-    if _get(rule, "type") not in ("ingress", None) or _get(rule, "ip_protocol") not in (None, "tcp", "6", "-1"):
+    """An ingress rule letting 443/tcp in: `aws_security_group_rule` (`type`, `protocol`) or
+    `aws_vpc_security_group_ingress_rule` (`ip_protocol`; all traffic, "-1", has null ports)."""
+    if _get(rule, "type") not in ("ingress", None):
         return False
-    if str(_get(rule, "protocol") or "tcp") in ("-1", "all"):
+    protocol = str(_get(rule, "protocol") or _get(rule, "ip_protocol") or "tcp").lower()
+    if protocol in ("-1", "all"):
         return True
+    if protocol not in ("tcp", "6"):
+        return False
     low, high = _number(_get(rule, "from_port")), _number(_get(rule, "to_port"))
     return low is not None and high is not None and low <= HTTPS <= high
 

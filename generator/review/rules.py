@@ -136,6 +136,48 @@ def _kms_detail(resource: ResourceChange) -> str:
     return f"deletion window {window} days" if window else "deletion window 30 days (AWS default)"
 
 
+def _with_reason(resource: ResourceChange, *parts: str) -> str:
+    return "; ".join(part for part in (*parts, _replace_detail(resource)) if part)
+
+
+def _secret_detail(resource: ResourceChange) -> str:
+    before = resource.before_value()
+    window = _get(before, "recovery_window_in_days")
+    # The provider's default is 30 days (Secrets Manager's RecoveryWindowInDays default); 0 deletes at once.
+    if window == 0 or _get(before, "force_delete_without_recovery") is True:
+        when = "deleted at once: no recovery window"
+    else:
+        when = f"recoverable for {window if isinstance(window, int) else 30} days"
+    name = _get(before, "name")
+    return _with_reason(resource, f"`{name}`" if isinstance(name, str) else "", when)
+
+
+def _database_detail(resource: ResourceChange) -> str:
+    before = resource.before_value()
+    name = _get(before, "identifier") or _get(before, "cluster_identifier")
+    if _get(before, "deletion_protection") is True:
+        snapshot = "deletion_protection is on: the delete fails until it is turned off"
+    elif _get(before, "skip_final_snapshot") is True:
+        snapshot = "skip_final_snapshot: no final snapshot, the data is lost"
+    elif isinstance(final := _get(before, "final_snapshot_identifier"), str):
+        snapshot = f"final snapshot `{final}`"
+    else:
+        snapshot = ""
+    return _with_reason(resource, f"`{name}`" if isinstance(name, str) else "", snapshot)
+
+
+def _ecr_detail(resource: ResourceChange) -> str:
+    before = resource.before_value()
+    name = _get(before, "name")
+    # Without force_delete the provider calls DeleteRepository without force: AWS refuses a repository with images.
+    force = (
+        "force_delete: its images are deleted with it"
+        if _get(before, "force_delete") is True
+        else "without force_delete the delete fails while it holds images"
+    )
+    return _with_reason(resource, f"`{name}`" if isinstance(name, str) else "", force)
+
+
 def _role_detail(resource: ResourceChange) -> str:
     policy = parse_policy(_get(resource.before_value(), "assume_role_policy"))
     text = role_kind(policy)
@@ -459,6 +501,7 @@ RULES: tuple[Rule, ...] = (
         "the secret is scheduled for deletion: applications reading it fail, and its value is lost after the window",
         ["aws_secretsmanager_secret"],
         DESTROYING,
+        _secret_detail,
     ),
     type_rule(
         "database-deleted",
@@ -466,6 +509,7 @@ RULES: tuple[Rule, ...] = (
         "the database instance and (without a final snapshot) its data are destroyed",
         ["aws_db_instance", "aws_rds_cluster"],
         DESTROYING,
+        _database_detail,
     ),
     type_rule(
         "ecr-repository-deleted",
@@ -473,6 +517,7 @@ RULES: tuple[Rule, ...] = (
         "the repository and its images are deleted: pods pulling them fail to start",
         ["aws_ecr_repository"],
         DESTROYING,
+        _ecr_detail,
     ),
     Rule(
         "node-group-capacity-reduced",
@@ -508,12 +553,15 @@ GENERIC_RULES: tuple[tuple[str, str, str], ...] = (
 GENERIC_SEVERITY: RuleSeverity = "low"
 
 
-def _generic_findings(context: RuleContext, covered: frozenset[tuple[str, str]], action: str) -> Iterator[Finding]:
-    """One finding per resource type: a 5,000-resource delete is one line, not 5,000."""
+def _generic_findings(
+    context: RuleContext, covered: frozenset[tuple[str, str]], reported: set[str], action: str
+) -> Iterator[Finding]:
+    """One finding per resource type: a 5,000-resource delete is one line, not 5,000. Resources a specific rule
+    already reported (a deleted 443 rule of the cluster security group) are left out."""
     for type_name, resources in sorted(context.by_type.items()):
         if (type_name, action) in covered:
             continue
-        addresses = tuple(r.address for r in resources if r.action == action)
+        addresses = tuple(r.address for r in resources if r.action == action and r.address not in reported)
         if addresses:
             yield Finding(addresses, f"{len(addresses)} of type {type_name}")
 
@@ -543,8 +591,9 @@ def evaluate(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> list[Dang
             dangers.append(
                 Danger(rule.id, finding.severity or rule.severity, context.masker.text(message), finding.addresses)
             )
+    reported = {address for danger in dangers for address in danger.addresses}
     for rule_id, action, consequence in GENERIC_RULES:
-        for finding in _generic_findings(context, covered, action):
+        for finding in _generic_findings(context, covered, reported, action):
             dangers.append(Danger(rule_id, GENERIC_SEVERITY, f"{consequence} — {finding.detail}", finding.addresses))
     dangers = _grouped(dangers)
     dangers.sort(key=lambda d: SEVERITY_RANK[d.severity])
