@@ -77,14 +77,23 @@ class _Applied:
         self._ok(self.engine.plan(self.repo, out=plan_file), "plan")
         return self.engine.show_json_text(self.repo, plan_file)
 
-    def plan_edit(self, name: str, text: str) -> tuple[Path, dict[str, Any]]:
+    def plan_edit(self, name: str, text: str, files: dict[str, str] | None = None) -> tuple[Path, dict[str, Any]]:
         """Rewrite the working directory from `text`, plan it against the applied base; the plan JSON is written
-        to ROOT/NAME.json (the file `ekstf review` reads). A second call with the same name and text reuses it."""
+        to ROOT/NAME.json (the file `ekstf review` reads). `files` (name → content) are added to the working
+        directory for this plan only, as a user adds a file of their own (e.g. a Terraform override file). A
+        second call with the same name and text reuses the plan."""
         if name in self._plans and self._plans[name][0] == text:
             return self._plans[name][1], self._plans[name][2]
         started = time.monotonic()
         self._write(text)
-        plan_text = self._plan(self.root / f"{name}.tfplan")
+        added = [self.repo / file_name for file_name in files or {}]
+        for path, content in zip(added, (files or {}).values(), strict=True):
+            path.write_text(content, encoding="utf-8")
+        try:
+            plan_text = self._plan(self.root / f"{name}.tfplan")
+        finally:
+            for path in added:
+                path.unlink()
         path = self.root / f"{name}.json"
         path.write_text(plan_text, encoding="utf-8")
         plan: dict[str, Any] = json.loads(plan_text)

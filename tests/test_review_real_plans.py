@@ -13,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -102,6 +102,8 @@ class Edit:
     name: str
     change: Callable[[str], str]
     expected: tuple[Expect, ...]
+    files: dict[str, str] = field(default_factory=dict)
+    """Files the user adds to the generated repository (name → content)."""
 
 
 EDITS = (
@@ -189,6 +191,14 @@ EDITS = (
         (Expect("node-group-capacity-reduced", GROUP, "max_size 2 is below the 3 nodes running now"),),
     ),
     Edit(
+        # A Terraform override file of the user's turns the module's node security group off: the module's rule
+        # letting the nodes reach the API server on 443 goes with it.
+        "node-security-group-off",
+        _chain(),
+        (Expect("cluster-https-rule-removed", 'aws_security_group_rule.cluster["ingress_nodes_443"]', "443"),),
+        files={"zz_user_override.tf": 'module "eks" {\n  create_node_security_group = false\n}\n'},
+    ),
+    Edit(
         "cluster-renamed",
         _chain((r"^  name: platform$", "  name: platform2")),
         (Expect("eks-cluster-destroyed", CLUSTER, "name"),),
@@ -237,7 +247,7 @@ def _changed(plan: dict[str, Any]) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("edit", EDITS, ids=[edit.name for edit in EDITS])
 def test_rule_fires_on_the_real_plan_of_the_edit(base: AppliedBase, edit: Edit) -> None:
-    plan_path, plan = base.plan_edit(edit.name, edit.change(BASE_SPEC))
+    plan_path, plan = base.plan_edit(edit.name, edit.change(BASE_SPEC), edit.files)
     assert _changed(plan), f"the edit {edit.name} planned no change"
     review = review_json(plan_path)
 
@@ -269,6 +279,21 @@ def test_rule_fires_on_the_real_plan_of_the_edit(base: AppliedBase, edit: Edit) 
 
     gate = run_ekstf("review", plan_path, "--format", "json", "--fail-on", "high")
     assert gate.returncode == (0 if not edit.expected else 3), gate.stderr
+
+
+NODE_SG_OFF = next(edit for edit in EDITS if edit.name == "node-security-group-off")
+
+
+def test_the_node_security_groups_443_rule_is_not_the_clusters(base: AppliedBase) -> None:
+    # The module's node group rule `node["ingress_cluster_443"]` (cluster → nodes, for webhooks) goes too; it names
+    # the cluster in its key but is on the node security group.
+    plan_path, plan = base.plan_edit(NODE_SG_OFF.name, NODE_SG_OFF.change(BASE_SPEC), NODE_SG_OFF.files)
+    node_rule = 'module.eks.aws_security_group_rule.node["ingress_cluster_443"]'
+    assert _changed(plan)[node_rule] == ["delete"]
+    dangers = review_json(plan_path)["dangers"]
+    https = [d["addresses"] for d in dangers if d["rule"] == "cluster-https-rule-removed"]
+    assert https == [['module.eks.aws_security_group_rule.cluster["ingress_nodes_443"]']], https
+    assert all(d["severity"] == "low" for d in dangers if node_rule in d["addresses"])
 
 
 RENAME = next(edit for edit in EDITS if edit.name == "cluster-renamed")

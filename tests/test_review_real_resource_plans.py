@@ -131,6 +131,16 @@ resource "aws_security_group_rule" "nodes_ssh" {{
   source_security_group_id = aws_security_group.nodes.id
 }}
 
+# Cluster → nodes on 443 (webhooks), as the eks module's node["ingress_cluster_443"]: on the node group, not the cluster's.
+resource "aws_security_group_rule" "node_ingress_cluster_443" {{
+  type                     = "ingress"
+  from_port                = 443
+  to_port                  = 443
+  protocol                 = "tcp"
+  security_group_id        = aws_security_group.nodes.id
+  source_security_group_id = aws_security_group.control_plane.id
+}}
+
 resource "aws_security_group_rule" "web_https" {{
   type              = "ingress"
   from_port         = 443
@@ -247,7 +257,11 @@ DELETES = (
     "aws_ecr_repository.app",
     "aws_rds_cluster.analytics",
 )
-HARMLESS_RULES = "aws_security_group_rule.nodes_ssh", "aws_security_group_rule.web_https"
+HARMLESS_RULES = (
+    "aws_security_group_rule.nodes_ssh",
+    "aws_security_group_rule.web_https",
+    "aws_security_group_rule.node_ingress_cluster_443",
+)
 
 EDITS = (
     Edit(

@@ -195,7 +195,7 @@ def _cluster_security_groups(context: RuleContext) -> set[str]:
             if isinstance(cluster_sg := _get(vpc, "cluster_security_group_id"), str):
                 groups.add(cluster_sg)
     for group in context.of_type("aws_security_group"):
-        if "cluster" in group.address and isinstance(sg_id := _get(group.before_value(), "id"), str):
+        if "cluster" in group.name and isinstance(sg_id := _get(group.before_value(), "id"), str):
             groups.add(sg_id)
     return groups
 
@@ -221,7 +221,11 @@ def cluster_https_rule(context: RuleContext) -> Iterator[Finding]:
             continue
         before = rule.before_value()
         group = _get(before, "security_group_id")
-        if _covers_https(before) and (group in cluster_groups or "cluster" in rule.address):
+        # By the rule's own name only when its group is unknown: the eks module's node group rule
+        # `aws_security_group_rule.node["ingress_cluster_443"]` names the cluster in its key, not its group.
+        known = isinstance(group, str) and group != SENSITIVE and bool(cluster_groups)
+        on_cluster = group in cluster_groups if known else "cluster" in rule.name
+        if _covers_https(before) and on_cluster:
             yield Finding((rule.address,), f"HTTPS (443) ingress to {group or 'the cluster security group'} goes away")
 
 
