@@ -101,11 +101,14 @@ def _is_aws_auth(resource: ResourceChange) -> bool:
     return False
 
 
-def _mappings(obj: Any) -> dict[str, set[str]]:
+MAP_KEYS = (("mapRoles", "rolearn"), ("mapUsers", "userarn"))
+
+
+def _mappings(obj: Any, keys: tuple[tuple[str, str], ...] = MAP_KEYS) -> dict[str, set[str]]:
     """principal ARN → groups, from the `mapRoles` and `mapUsers` YAML strings of an aws-auth `data` map."""
     data = _get(obj, "data")
     found: dict[str, set[str]] = {}
-    for key, arn_key in (("mapRoles", "rolearn"), ("mapUsers", "userarn")):
+    for key, arn_key in keys:
         text = _get(data, key)
         if not isinstance(text, str) or text == SENSITIVE:
             continue
@@ -122,12 +125,22 @@ def _mappings(obj: Any) -> dict[str, set[str]]:
     return found
 
 
+def _unknown_map_keys(config_map: ResourceChange) -> tuple[tuple[str, str], ...]:
+    """The mapping keys whose new value is known only after apply (a node role created in the same plan)."""
+    if config_map.action == "delete":
+        return ()
+    data = _get(config_map.after_unknown(), "data")
+    return tuple(k for k in MAP_KEYS if data is True or _get(data, k[0]) is True)
+
+
 def aws_auth_mappings(context: RuleContext) -> Iterator[Finding]:
     for config_map in context.of_type(*CONFIG_MAP_TYPES):
         if config_map.action not in ("update", "replace", "delete") or not _is_aws_auth(config_map):
             continue
-        before = _mappings(config_map.before_value())
-        after = {} if config_map.action == "delete" else _mappings(config_map.after_value())
+        unknown = _unknown_map_keys(config_map)
+        known = tuple(k for k in MAP_KEYS if k not in unknown)
+        before = _mappings(config_map.before_value(), known)
+        after = {} if config_map.action == "delete" else _mappings(config_map.after_value(), known)
         lost_nodes = sorted(
             arn for arn, groups in before.items() if groups & NODE_GROUPS and not after.get(arn, set()) & NODE_GROUPS
         )
@@ -144,6 +157,15 @@ def aws_auth_mappings(context: RuleContext) -> Iterator[Finding]:
             yield Finding(
                 (config_map.address,),
                 "admin (system:masters) mappings removed: " + ", ".join(f"`{a}`" for a in lost_admins),
+            )
+        unchecked = _mappings(config_map.before_value(), unknown) if unknown else {}
+        if unchecked:
+            keys = ", ".join(f"`{key}`" for key, _ in unknown)
+            yield Finding(
+                (config_map.address,),
+                f"the new {keys} is known only after apply: whether its {len(unchecked)} mapped principal(s) keep "
+                "their mapping cannot be checked",
+                "medium",
             )
 
 
