@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -316,7 +317,7 @@ EDITS = (
         _chain(_roles("admin"), _without("terraform_data.apps")),
         (
             Expect("aws-auth-mapping-removed", "critical", AWS_AUTH, f"nodes stop joining): `{NODE_ROLE}`"),
-            Expect("namespace-deleted", "high", "kubernetes_namespace_v1.apps", "everything in the namespace"),
+            Expect("namespace-deleted", "high", "kubernetes_namespace_v1.apps", "namespace `apps`"),
         ),
         worst="critical",
         kinds={"aws_auth": "kubernetes_config_map_v1_data", "apps": "kubernetes_namespace_v1"},
@@ -381,6 +382,10 @@ def _derived_plan(base: AppliedConfig, edit: Edit) -> tuple[Path, dict[str, Any]
     return path, plan
 
 
+def _display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in line)
+
+
 def _exit_code(worst: str, gate: str) -> int:
     return 3 if SEVERITIES.index(worst) <= SEVERITIES.index(gate) else 0
 
@@ -402,6 +407,12 @@ def test_rule_fires_on_the_real_plan_of_the_edit(base: AppliedConfig, edit: Edit
         naming = [d for d in dangers if address in d["addresses"]]
         assert naming and all(d["severity"] == "low" for d in naming), naming
     assert min(SEVERITIES.index(d["severity"]) for d in dangers) == SEVERITIES.index(edit.worst), dangers
+
+    terminal = run_ekstf("review", path, env={"COLUMNS": "100"})
+    assert terminal.returncode == 0, terminal.stderr
+    assert max(map(_display_width, terminal.stdout.splitlines())) <= 100
+    for expect in edit.expected:
+        assert expect.rule in terminal.stdout
 
     for gate in ("critical", "high", "medium"):
         result = run_ekstf("review", path, "--format", "json", "--fail-on", gate)

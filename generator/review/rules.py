@@ -140,6 +140,12 @@ def _with_reason(resource: ResourceChange, *parts: str) -> str:
     return "; ".join(part for part in (*parts, _replace_detail(resource)) if part)
 
 
+def _namespace_detail(resource: ResourceChange) -> str:
+    metadata = _get(resource.before_value(), "metadata")
+    name = _get(metadata[0], "name") if isinstance(metadata, list) and metadata else None
+    return _with_reason(resource, f"namespace `{name}`" if isinstance(name, str) else "")
+
+
 def _secret_detail(resource: ResourceChange) -> str:
     before = resource.before_value()
     window = _get(before, "recovery_window_in_days")
@@ -494,6 +500,7 @@ RULES: tuple[Rule, ...] = (
         "everything in the namespace is deleted with it: workloads, secrets, volume claims",
         ["kubernetes_namespace", "kubernetes_namespace_v1"],
         DESTROYING,
+        _namespace_detail,
     ),
     type_rule(
         "secret-deleted",
