@@ -100,6 +100,7 @@ def test_lists_are_diffed_by_value(tmp_path: Path) -> None:
         ("vpc_config[0].subnet_ids[1]", "subnet-b", None)
     ]
     assert '  - vpc_config[0].subnet_ids[1]: "subnet-b"' in _review(tmp_path, "markdown")
+    assert '    - vpc_config[0].subnet_ids[1]: "subnet-b"\n' in _review(tmp_path, "terminal", env={"NO_COLOR": "1"})
 
 
 def test_json_and_yaml_strings_are_diffed_by_structure(tmp_path: Path) -> None:

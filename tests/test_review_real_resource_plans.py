@@ -445,3 +445,12 @@ def test_the_derived_kubernetes_change_keeps_terraforms_shape(base: AppliedConfi
         source["change"]["before"]["input"]["data"]["mapRoles"],
     )
     assert derived["change"]["after_unknown"] == source["change"]["after_unknown"]["input"]
+
+
+def test_the_terminal_marks_the_removed_mapping(base: AppliedConfig) -> None:
+    edit = next(e for e in EDITS if e.name == "aws-auth-nodes-removed-namespace-deleted")
+    path, _ = _derived_plan(base, edit)
+    terminal = run_ekstf("review", path, env={"COLUMNS": "200"}).stdout
+    # The node mapping (first in mapRoles) is removed, the admin one kept: one "-" line, no positional "→".
+    assert '    - data.mapRoles (yaml)[0]: {"groups":["system:bootstrappers","system:nodes"]' in terminal
+    assert "data.mapRoles (yaml)[1]" not in terminal

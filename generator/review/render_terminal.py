@@ -7,7 +7,7 @@ not rich: importing rich costs more than reviewing a 1 MB plan.
 
 from __future__ import annotations
 
-from generator.review.diff import collapse_unknown, format_value, unknown_summary
+from generator.review.diff import AttributeDiff, collapse_unknown, format_value, unknown_summary
 from generator.review.escape import terminal as safe
 from generator.review.model import ACTIONS, Review
 from generator.review.render_markdown import ACTION_ORDER, UNKNOWN_HEADROOM, verdict
@@ -49,6 +49,17 @@ def terminal_width(default: int = 120) -> int:
         except OSError:
             continue
     return default
+
+
+def _diff_line(d: AttributeDiff) -> str:
+    """`+ path: new` (added), `- path: old` (removed: a list element, a map key) or `path: old → new`, as the
+    markdown diff marks them."""
+    before, after = safe(format_value(d.before, 120)), safe(format_value(d.after, 120))
+    if d.before is None and not d.unknown:
+        return f"+ {safe(d.path)}: {after}"
+    if d.after is None and not d.unknown:
+        return f"- {safe(d.path)}: {before}"
+    return f"{safe(d.path)}: {before} → {after}"
 
 
 def render_terminal(review: Review, *, color: bool = True, width: int | None = None) -> str:
@@ -150,8 +161,7 @@ def render_terminal(review: Review, *, color: bool = True, width: int | None = N
             if collapsed:
                 say(safe(unknown_summary(collapsed)), CYAN, "    ")
             for d in known[:MAX_ATTRIBUTES]:
-                before, after = safe(format_value(d.before, 120)), safe(format_value(d.after, 120))
-                say(f"{safe(d.path)}: {before} → {after}", CYAN if d.unknown else "", "    ")
+                say(_diff_line(d), CYAN if d.unknown else "", "    ")
             if len(known) > MAX_ATTRIBUTES or len(entries) > limit:
                 say("… more attributes not shown", DIM, "    ")
 
