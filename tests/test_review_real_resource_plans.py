@@ -89,12 +89,39 @@ resource "aws_security_group" "web" {{
   vpc_id = aws_vpc.main.id
 }}
 
+# Inline ingress blocks (one set-typed attribute): removing a block is an update of the group.
+resource "aws_security_group" "api_clients" {{
+  name   = "platform-api-clients"
+  vpc_id = aws_vpc.main.id
+  ingress {{
+    description = "office"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["192.0.2.0/24"]
+  }}
+  ingress {{
+    description = "vpc"
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }}
+  ingress {{
+    description = "bastion ssh"
+    from_port   = 22
+    to_port     = 22
+    protocol    = "tcp"
+    cidr_blocks = ["10.0.0.0/16"]
+  }}
+}}
+
 resource "aws_eks_cluster" "platform" {{
   name     = "platform"
   role_arn = aws_iam_role.control_plane.arn
   vpc_config {{
     subnet_ids         = aws_subnet.private[*].id
-    security_group_ids = [aws_security_group.control_plane.id]
+    security_group_ids = [aws_security_group.control_plane.id, aws_security_group.api_clients.id]
   }}
 }}
 
@@ -222,6 +249,10 @@ def _without(*addresses: str) -> Callable[[str], str]:
     return change
 
 
+def _without_ingress(description: str) -> Callable[[str], str]:
+    return lambda text: edited(text, rf'^  ingress \{{\n    description = "{description}"\n(.*\n)*?  \}}\n', "")
+
+
 def _roles(*roles: str) -> Callable[[str], str]:
     listed = ", ".join(SPOT_MAPPING if role == "spot" else f"local.{role}_role" for role in roles)
     return lambda text: edited(text, r"^  map_roles  = \[.*\]$", f"  map_roles  = [{listed}]")
@@ -295,6 +326,13 @@ EDITS = (
         actions={address: "delete" for address in (*HTTPS_RULES, *HARMLESS_RULES, *DELETES)},
     ),
     Edit(
+        "inline-https-narrowed",
+        _without_ingress("office"),
+        (Expect("cluster-https-rule-removed", "high", "aws_security_group.api_clients", "from 192.0.2.0/24"),),
+        worst="high",
+        actions={"aws_security_group.api_clients": "update"},
+    ),
+    Edit(
         "https-rule-replaced",
         lambda text: edited(
             text,
@@ -358,11 +396,12 @@ EDITS = (
             _roles("node", "admin", "ci"),
             _without(*HARMLESS_RULES),
             lambda text: edited(text, r'^  description = "orders database"$', '  description = "orders DB"'),
+            _without_ingress("bastion ssh"),
         ),
         (),
         worst="low",
         low_only=HARMLESS_RULES,
-        actions={AWS_AUTH: "update", DELETES[0]: "update"},
+        actions={AWS_AUTH: "update", DELETES[0]: "update", "aws_security_group.api_clients": "update"},
     ),
 )
 

@@ -249,6 +249,37 @@ def cluster_https_rule(context: RuleContext) -> Iterator[Finding]:
         on_cluster = group in cluster_groups if known else "cluster" in rule.name
         if _covers_https(before) and on_cluster:
             yield Finding((rule.address,), f"HTTPS (443) ingress to {group or 'the cluster security group'} goes away")
+    yield from _inline_https_rules(context, cluster_groups)
+
+
+_SOURCES = ("cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups")
+
+
+def _https_sources(group: Any) -> set[str]:
+    """Who may reach 443 through a security group's inline `ingress` blocks: CIDRs, prefix lists, groups, self."""
+    sources: set[str] = set()
+    for entry in _get(group, "ingress") or ():
+        if _covers_https(entry):
+            sources |= {source for key in _SOURCES for source in _strings(_get(entry, key))}
+            if _get(entry, "self") is True:
+                sources.add("self")
+    return sources
+
+
+def _inline_https_rules(context: RuleContext, cluster_groups: set[str]) -> Iterator[Finding]:
+    """A cluster security group's inline `ingress` blocks losing sources of 443 on an update (the group kept)."""
+    for group in context.of_type("aws_security_group"):
+        if group.action != "update" or _get(group.before_value(), "id") not in cluster_groups:
+            continue
+        after = group.after_value()
+        if _get(group.after_unknown(), "ingress") is True or not isinstance(_get(after, "ingress"), list):
+            continue
+        lost = _https_sources(group.before_value()) - _https_sources(after)
+        if lost:
+            sg_id = _get(group.before_value(), "id")
+            yield Finding(
+                (group.address,), f"HTTPS (443) ingress to {sg_id} no longer allowed from " + ", ".join(sorted(lost))
+            )
 
 
 MAX_ADDON_MINOR_STEP = 1
