@@ -14,12 +14,14 @@ from typing import Any
 
 from generator.errors import UserInputError
 from generator.generate import names
+from generator.generate.hcl import Block, Expr, quote, render_block
+from generator.migrate import common_fields
 from generator.migrate.discovery import LiveCluster
 from generator.migrate.report import Report
+from generator.migrate.spec_paths import SpecNode
 from generator.spec import catalog
 from generator.spec.models import API_VERSION
 
-_LOG_TYPES = {"api", "audit", "authenticator", "controllerManager", "scheduler"}
 _EKSCTL_TAG_PREFIXES = ("alpha.eksctl.io/", "eksctl.cluster.k8s.io/", "aws:", "eksctl.io/")
 _EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
 
@@ -62,7 +64,7 @@ class _Mapper:
         self.imports.append(ImportBlock(address, resource_id, what))
 
     def run(self, kubernetes_version: str | None) -> dict[str, Any]:
-        spec: dict[str, Any] = {"apiVersion": API_VERSION}
+        spec = SpecNode.root({"apiVersion": API_VERSION})
         spec["cluster"] = self.cluster(kubernetes_version)
         spec["vpc"] = self.vpc()
         groups = [self.nodegroup(g) for g in self.live.nodegroups]
@@ -71,15 +73,16 @@ class _Mapper:
         profiles = [self.fargate(p) for p in self.live.fargate_profiles]
         if profiles:
             spec["fargateProfiles"] = profiles
-        spec["addons"] = self.addons()
+        addons = self.addons()
+        spec["addons"] = addons
         accounts = self.irsa()
         if accounts:
             spec["serviceAccounts"] = accounts
         identities = self.pod_identities()
         if identities:
             spec["podIdentities"] = identities
-            if "eks-pod-identity-agent" not in spec["addons"]:
-                spec["addons"]["eks-pod-identity-agent"] = {"version": "latest"}
+            if catalog.POD_IDENTITY_AGENT not in addons:
+                addons[catalog.POD_IDENTITY_AGENT] = {"version": "latest"}
                 self.report.defaulted(("addons",), "addons.eks-pod-identity-agent", "needed by Pod Identity")
         self.stacks()
         for arn, policies in sorted(self.live.role_policies.items()):
@@ -87,15 +90,15 @@ class _Mapper:
             self.report.mapped(
                 ("iam", "roles", arn.rsplit("/", 1)[-1]), "", f"kept by reference; attached policies: {short}"
             )
-        return spec
+        return spec.data
 
     # --- cluster ------------------------------------------------------------------------------------
 
-    def cluster(self, kubernetes_version: str | None) -> dict[str, Any]:
+    def cluster(self, kubernetes_version: str | None) -> SpecNode:
         live, report = self.live, self.report
         raw = live.cluster
         version = str(raw.get("version", catalog.DEFAULT_KUBERNETES_VERSION))
-        cluster: dict[str, Any] = {"name": live.name, "region": live.region, "version": version}
+        cluster = SpecNode("cluster", {"name": live.name, "region": live.region, "version": version})
         report.mapped(("cluster", "name"), "cluster.name")
         report.mapped(("cluster", "version"), "cluster.version")
         if kubernetes_version and kubernetes_version != version:
@@ -113,28 +116,25 @@ class _Mapper:
         if set(tags) != set(raw.get("tags") or {}):
             report.approximated(("cluster", "tags"), "", "eksctl's own tags (alpha.eksctl.io/...) are not carried over")
         vpc_config = raw.get("resourcesVpcConfig", {})
-        cluster["endpoint"] = {
-            "public": bool(vpc_config.get("endpointPublicAccess", True)),
-            "private": bool(vpc_config.get("endpointPrivateAccess", False)),
-        }
-        if vpc_config.get("publicAccessCidrs"):
-            cluster["endpoint"]["publicCidrs"] = list(vpc_config["publicAccessCidrs"])
+        cluster["endpoint"] = common_fields.endpoint(
+            bool(vpc_config.get("endpointPublicAccess", True)),
+            bool(vpc_config.get("endpointPrivateAccess", False)),
+            list(vpc_config.get("publicAccessCidrs") or []),
+        )
         report.mapped(("cluster", "resourcesVpcConfig", "endpoint"), "cluster.endpoint")
         self.imported(names.CLUSTER_ADDRESS, live.name, "the EKS cluster")
         cluster["logging"] = self.logging()
         encryption = raw.get("encryptionConfig") or []
         key_arn = encryption[0].get("provider", {}).get("keyArn") if encryption else None
-        cluster["secretsEncryption"] = {"mode": "existing", "kmsKeyArn": key_arn} if key_arn else {"mode": "off"}
+        cluster["secretsEncryption"] = common_fields.secrets_encryption(key_arn)
         report.mapped(
             ("cluster", "encryptionConfig"), "cluster.secretsEncryption", "existing key" if key_arn else "off"
         )
         network = raw.get("kubernetesNetworkConfig") or {}
-        kube_network: dict[str, Any] = {}
-        if network.get("ipFamily"):
-            kube_network["ipFamily"] = str(network["ipFamily"]).lower()
-        if network.get("serviceIpv4Cidr"):
-            kube_network["serviceCidr"] = network["serviceIpv4Cidr"]
-        if kube_network:
+        kube_network = common_fields.kubernetes_network(
+            str(network["ipFamily"]) if network.get("ipFamily") else None, network.get("serviceIpv4Cidr")
+        )
+        if kube_network is not None:
             cluster["kubernetesNetwork"] = kube_network
             report.mapped(("cluster", "kubernetesNetworkConfig"), "cluster.kubernetesNetwork")
         mode = str((raw.get("accessConfig") or {}).get("authenticationMode", "API_AND_CONFIG_MAP"))
@@ -165,7 +165,7 @@ class _Mapper:
                 "eksctl's role kept (replacing it would replace the cluster)",
             )
         if (raw.get("upgradePolicy") or {}).get("supportType"):
-            cluster["upgradePolicy"] = {"supportType": raw["upgradePolicy"]["supportType"]}
+            cluster["upgradePolicy"] = common_fields.upgrade_policy(raw["upgradePolicy"]["supportType"])
             report.mapped(("cluster", "upgradePolicy"), "cluster.upgradePolicy")
         if (raw.get("zonalShiftConfig") or {}).get("enabled") is not None:
             cluster["zonalShift"] = bool(raw["zonalShiftConfig"]["enabled"])
@@ -179,31 +179,31 @@ class _Mapper:
             report.approximated(("iam", "oidcProvider"), "", "the cluster has no IAM OIDC provider: ekstf creates one")
         return cluster
 
-    def logging(self) -> dict[str, Any]:
+    def logging(self) -> SpecNode:
         live, report = self.live, self.report
         types: list[str] = []
         for setting in (live.cluster.get("logging") or {}).get("clusterLogging", []):
             if setting.get("enabled"):
-                types += [t for t in setting.get("types", []) if t in _LOG_TYPES]
-        logging: dict[str, Any] = {"types": sorted(set(types), key=list(catalog.LOG_TYPES).index)}
+                types += setting.get("types", [])
         report.mapped(("cluster", "logging"), "cluster.logging.types")
         group = live.log_group
+        retention_days = None
         if group is not None:
             retention = group.get("retentionInDays")
             if retention:
-                logging["retentionDays"] = int(retention)
+                retention_days = int(retention)
                 report.mapped(("logs", "retentionInDays"), "cluster.logging.retentionDays")
             else:
-                logging["retentionDays"] = 3653
+                retention_days = 3653
                 report.approximated(
                     ("logs", "retentionInDays"),
                     "cluster.logging.retentionDays",
                     "never-expiring logs → 10 years (3653 days)",
                 )
             self.imported(names.CLUSTER_LOG_GROUP_ADDRESS, str(group["logGroupName"]), "the control-plane log group")
-        return logging
+        return common_fields.logging(types, retention_days)
 
-    def access_entries(self) -> list[dict[str, Any]]:
+    def access_entries(self) -> list[SpecNode]:
         live, report = self.live, self.report
         if live.access_entries is None:
             return []
@@ -218,10 +218,10 @@ class _Mapper:
                     ("accessEntries", arn), "", "created by EKS for a node group / Fargate profile; not managed"
                 )
                 continue
-            if entry_type not in ("STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX"):
+            if entry_type not in common_fields.ACCESS_ENTRY_TYPES:
                 report.unsupported(("accessEntries", arn), f"{entry_type} access entries are not in the ekstf spec")
                 continue
-            spec_entry: dict[str, Any] = {"principalArn": arn}
+            spec_entry = SpecNode("cluster.accessEntries[]", {"principalArn": arn})
             if entry_type != "STANDARD":
                 spec_entry["type"] = entry_type
             groups = [g for g in entry.get("kubernetesGroups", []) if entry_type == "STANDARD"]
@@ -236,11 +236,8 @@ class _Mapper:
             for policy in policies:
                 policy_arn = str(policy["policyArn"])
                 scope = policy.get("accessScope") or {}
-                item: dict[str, Any] = {"policy": policy_arn.removeprefix(catalog.ACCESS_POLICY_PREFIX)}
-                if scope.get("type") == "namespace":
-                    item["scope"] = "namespace"
-                    item["namespaces"] = list(scope.get("namespaces", []))
-                spec_policies.append(item)
+                namespaces = list(scope.get("namespaces", [])) if scope.get("type") == "namespace" else None
+                spec_policies.append(common_fields.access_policy(policy_arn, namespaces))
                 self.imported(
                     names.access_policy_association_address(key, names.access_policy_key(policy_arn)),
                     f"{live.name}#{arn}#{policy_arn}",
@@ -254,10 +251,10 @@ class _Mapper:
 
     # --- network --------------------------------------------------------------------------------------
 
-    def vpc(self) -> dict[str, Any]:
+    def vpc(self) -> SpecNode:
         live, report = self.live, self.report
         config = live.cluster.get("resourcesVpcConfig", {})
-        vpc: dict[str, Any] = {"id": config.get("vpcId")}
+        vpc = SpecNode("vpc", {"id": config.get("vpcId")})
         public: list[str] = []
         private: list[str] = []
         for subnet in sorted(live.subnets, key=lambda s: (s.get("AvailabilityZone", ""), s["SubnetId"])):
@@ -289,19 +286,22 @@ class _Mapper:
 
     # --- compute -----------------------------------------------------------------------------------------
 
-    def nodegroup(self, raw: dict[str, Any]) -> dict[str, Any]:
+    def nodegroup(self, raw: dict[str, Any]) -> SpecNode:
         live, report = self.live, self.report
         name = str(raw["nodegroupName"])
         scaling = raw.get("scalingConfig") or {}
-        group: dict[str, Any] = {
-            "name": name,
-            # The imported group keeps its exact name (a `<name>-<suffix>` name would replace it).
-            "namePrefix": False,
-            "instanceTypes": list(raw.get("instanceTypes") or ["m5.large"]),
-            "minSize": int(scaling.get("minSize", 1)),
-            "maxSize": int(scaling.get("maxSize", 1)),
-            "desiredSize": int(scaling.get("desiredSize", scaling.get("minSize", 1))),
-        }
+        group = SpecNode(
+            "managedNodeGroups[]",
+            {
+                "name": name,
+                # The imported group keeps its exact name (a `<name>-<suffix>` name would replace it).
+                "namePrefix": False,
+                "instanceTypes": list(raw.get("instanceTypes") or ["m5.large"]),
+                "minSize": int(scaling.get("minSize", 1)),
+                "maxSize": int(scaling.get("maxSize", 1)),
+                "desiredSize": int(scaling.get("desiredSize", scaling.get("minSize", 1))),
+            },
+        )
         capacity = raw.get("capacityType")
         if capacity and capacity != "ON_DEMAND":
             group["capacityType"] = capacity
@@ -311,15 +311,18 @@ class _Mapper:
         if raw.get("labels"):
             group["labels"] = dict(sorted(raw["labels"].items()))
         taints = [
-            {
-                k: v
-                for k, v in {
-                    "key": t["key"],
-                    "value": t.get("value"),
-                    "effect": _EFFECTS.get(t["effect"], t["effect"]),
-                }.items()
-                if v
-            }
+            SpecNode(
+                "managedNodeGroups[].taints[]",
+                {
+                    k: v
+                    for k, v in {
+                        "key": t["key"],
+                        "value": t.get("value"),
+                        "effect": _EFFECTS.get(t["effect"], t["effect"]),
+                    }.items()
+                    if v
+                },
+            )
             for t in raw.get("taints") or []
         ]
         if taints:
@@ -330,9 +333,10 @@ class _Mapper:
         group["subnets"] = list(raw.get("subnets", []))
         template = raw.get("launchTemplate") or {}
         if template.get("id"):
-            group["launchTemplate"] = {"id": template["id"]}
+            reference = SpecNode("managedNodeGroups[].launchTemplate", {"id": template["id"]})
             if template.get("version"):
-                group["launchTemplate"]["version"] = str(template["version"])
+                reference["version"] = str(template["version"])
+            group["launchTemplate"] = reference
             report.mapped(
                 ("nodegroups", name, "launchTemplate"),
                 "managedNodeGroups[].launchTemplate",
@@ -356,22 +360,24 @@ class _Mapper:
             group["nodeRepair"] = bool(raw["nodeRepairConfig"]["enabled"])
         remote = raw.get("remoteAccess") or {}
         if remote.get("ec2SshKey") and not template.get("id"):
-            group["ssh"] = {"keyName": remote["ec2SshKey"]}
+            ssh = SpecNode("managedNodeGroups[].ssh", {"keyName": remote["ec2SshKey"]})
             if remote.get("sourceSecurityGroups"):
-                group["ssh"]["sourceSecurityGroupIds"] = list(remote["sourceSecurityGroups"])
+                ssh["sourceSecurityGroupIds"] = list(remote["sourceSecurityGroups"])
+            group["ssh"] = ssh
         report.mapped(("nodegroups", name), "managedNodeGroups[]", "imported")
         self.imported(names.managed_node_group_address(name), f"{live.name}:{name}", f"managed node group {name}")
         return group
 
-    def fargate(self, raw: dict[str, Any]) -> dict[str, Any]:
+    def fargate(self, raw: dict[str, Any]) -> SpecNode:
         name = str(raw["fargateProfileName"])
-        profile: dict[str, Any] = {
-            "name": name,
-            "selectors": [
-                {k: v for k, v in {"namespace": s.get("namespace"), "labels": s.get("labels")}.items() if v}
-                for s in raw.get("selectors", [])
-            ],
-        }
+        selectors = [
+            SpecNode(
+                "fargateProfiles[].selectors[]",
+                {k: v for k, v in {"namespace": s.get("namespace"), "labels": s.get("labels")}.items() if v},
+            )
+            for s in raw.get("selectors", [])
+        ]
+        profile = SpecNode("fargateProfiles[]", {"name": name, "selectors": selectors})
         if raw.get("subnets"):
             profile["subnets"] = list(raw["subnets"])
         tags = _user_tags(raw.get("tags"))
@@ -387,14 +393,14 @@ class _Mapper:
 
     # --- addons and workload IAM ----------------------------------------------------------------------------
 
-    def addons(self) -> dict[str, Any]:
+    def addons(self) -> SpecNode:
         live, report = self.live, self.report
-        addons: dict[str, Any] = {}
+        addons = SpecNode("addons")
         if live.addons is None:
             return addons
         for raw in sorted(live.addons, key=lambda a: str(a["addonName"])):
             name = str(raw["addonName"])
-            addon: dict[str, Any] = {"version": str(raw.get("addonVersion") or "latest")}
+            addon = SpecNode(("addons", name), {"version": str(raw.get("addonVersion") or "latest")})
             if raw.get("serviceAccountRoleArn"):
                 addon["serviceAccountRoleArn"] = raw["serviceAccountRoleArn"]
             if raw.get("configurationValues"):
@@ -419,14 +425,13 @@ class _Mapper:
             report.mapped(("addons", name), f"addons.{name}", "imported at its current version")
         return addons
 
-    def irsa(self) -> list[dict[str, Any]]:
+    def irsa(self) -> list[SpecNode]:
         accounts = []
         for role in self.live.irsa_roles:
-            account: dict[str, Any] = {
-                "name": role.service_account,
-                "namespace": role.namespace,
-                "roleName": role.role_name,
-            }
+            account = SpecNode(
+                "serviceAccounts[]",
+                {"name": role.service_account, "namespace": role.namespace, "roleName": role.role_name},
+            )
             if role.policy_arns:
                 account["policyArns"] = list(role.policy_arns)
             statements = []
@@ -440,11 +445,14 @@ class _Mapper:
                         actions = item.get("Action", [])
                         resources = item.get("Resource", "*")
                         statements.append(
-                            {
-                                "effect": item.get("Effect", "Allow"),
-                                "actions": actions if isinstance(actions, list) else [actions],
-                                "resources": resources if isinstance(resources, list) else [resources],
-                            }
+                            SpecNode(
+                                "serviceAccounts[].statements[]",
+                                {
+                                    "effect": item.get("Effect", "Allow"),
+                                    "actions": actions if isinstance(actions, list) else [actions],
+                                    "resources": resources if isinstance(resources, list) else [resources],
+                                },
+                            )
                         )
                     else:
                         self.report.unsupported(
@@ -465,14 +473,16 @@ class _Mapper:
             self.report.mapped(("irsa", role.role_name), "serviceAccounts[]", f"imported (stack {role.stack})")
         return accounts
 
-    def pod_identities(self) -> list[dict[str, Any]]:
+    def pod_identities(self) -> list[SpecNode]:
         identities = []
         for raw in self.live.pod_identities or []:
             if raw.get("ownerArn"):
                 self.report.mapped(("podIdentityAssociations", raw["associationId"]), "", "owned by an addon")
                 continue
             namespace, account = str(raw["namespace"]), str(raw["serviceAccount"])
-            identity: dict[str, Any] = {"namespace": namespace, "serviceAccount": account, "roleArn": raw["roleArn"]}
+            identity = SpecNode(
+                "podIdentities[]", {"namespace": namespace, "serviceAccount": account, "roleArn": raw["roleArn"]}
+            )
             if raw.get("targetRoleArn"):
                 identity["targetRoleArn"] = raw["targetRoleArn"]
             if raw.get("disableSessionTags") is not None:
@@ -516,8 +526,12 @@ def imports_tf(mapping: LiveMapping, cluster: str) -> str:
         "",
     ]
     for block in mapping.imports:
-        identifier = json.dumps(block.id).replace("${", "$${").replace("%{", "%%{")
-        lines += [f"# {block.what}", "import {", f"  to = {block.address}", f"  id = {identifier}", "}", ""]
+        # The address comes from `names`; the id is quoted (never a heredoc) by the generator's HCL writer.
+        lines += [
+            f"# {block.what}",
+            render_block(Block("import", {"to": Expr(block.address), "id": Expr(quote(block.id))})),
+            "",
+        ]
     return "\n".join(lines)
 
 
