@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, overload
 
 from generator.errors import Problem, UserInputError
 from generator.migrate.document import EksctlDocument
@@ -19,6 +19,38 @@ _DIGITS = re.compile(r"[-+]?[0-9]{1,12}")
 _ID_NAMES = {"vpc": "VPC", "subnet": "subnet", "sg": "security group", "ami": "AMI", "lt": "launch template"}
 
 
+@dataclass(frozen=True)
+class SubnetAlias:
+    """One subnet under eksctl's vpc.subnets.<kind>: an alias (or AZ key) with what the file says about it."""
+
+    kind: Literal["private", "public"]
+    alias: str
+    id: str | None = None
+    az: str | None = None
+    cidr: str | None = None
+    # Set while mapping an existing VPC: the id the spec uses, or (no id given) how eksctl would look it up.
+    resolved: str | None = None
+    lookup: str | None = None
+
+    # Read-only mapping access for callers written against the former dict[str, str] records.
+    @overload
+    def get(self, key: str) -> str | None: ...
+    @overload
+    def get(self, key: str, default: str) -> str: ...
+    def get(self, key: str, default: str | None = None) -> str | None:
+        value = getattr(self, key) if key in _SUBNET_ALIAS_FIELDS else None
+        return default if value is None else str(value)
+
+    def __getitem__(self, key: str) -> str:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+_SUBNET_ALIAS_FIELDS = frozenset(f.name for f in fields(SubnetAlias))
+
+
 @dataclass
 class Context:
     doc: EksctlDocument
@@ -29,18 +61,18 @@ class Context:
     region: str = ""
     cluster_name: str = ""
     existing_vpc: bool = False
-    # "private/eu-west-1a" → {alias, kind, id, az, cidr, resolved}: eksctl may use one alias in both kinds.
-    subnet_aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    # "private/eu-west-1a" → its alias record: eksctl may use one alias in both kinds.
+    subnet_aliases: dict[str, SubnetAlias] = field(default_factory=dict)
     vpc_azs: list[str] | None = None
     # (namespace, name) of each iam.serviceAccounts entry → where it was written.
     service_account_paths: dict[tuple[str, str], KeyPath] = field(default_factory=dict)
     # Values eksctl would refuse to parse: the migration stops with all of them (exit 2).
     problems: list[Problem] = field(default_factory=list)
 
-    def alias(self, name: str, kind: str | None = None) -> dict[str, str] | None:
+    def alias(self, name: str, kind: str | None = None) -> SubnetAlias | None:
         """The subnet eksctl calls `name` (an alias or AZ key under vpc.subnets), preferring the given kind."""
-        matches = [a for a in self.subnet_aliases.values() if a["alias"] == name]
-        preferred = [a for a in matches if a["kind"] == kind]
+        matches = [a for a in self.subnet_aliases.values() if a.alias == name]
+        preferred = [a for a in matches if a.kind == kind]
         found = preferred or matches
         return found[0] if found else None
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
-from typing import Any
+from dataclasses import replace
+from typing import Any, Literal
 
-from generator.migrate.context import Context
+from generator.migrate import common_fields
+from generator.migrate.context import Context, SubnetAlias
 from generator.migrate.map_outpost import LOCAL_CLUSTER_NOTE, is_local_cluster, map_outpost
+from generator.migrate.spec_paths import SpecNode
 from generator.spec import catalog
 from generator.spec.positions import KeyPath
 
 EKSCTL_DEFAULT_VPC_CIDR = "192.168.0.0/16"
-ALL_LOG_TYPES = list(catalog.LOG_TYPES)
 _NAT = {"highlyavailable": "per-az", "single": "single", "disable": "none"}
 _AUTH_MODES = {"API", "API_AND_CONFIG_MAP"}
 _MASTERS = "system:masters"
@@ -22,8 +24,7 @@ _NODE_GROUPS = {"system:bootstrappers", "system:nodes"}
 
 def map_cluster(ctx: Context, spec: dict[str, Any]) -> None:
     report = ctx.report
-    cluster: dict[str, Any] = {}
-    spec["cluster"] = cluster
+    cluster = SpecNode.root(spec).child("cluster")
     name = ctx.str_(("metadata", "name")) or ""
     cluster["name"] = name
     ctx.cluster_name = name
@@ -56,7 +57,7 @@ def map_cluster(ctx: Context, spec: dict[str, Any]) -> None:
     _unsupported_sections(ctx)
 
 
-def _version(ctx: Context, cluster: dict[str, Any]) -> None:
+def _version(ctx: Context, cluster: SpecNode) -> None:
     report = ctx.report
     path: KeyPath = ("metadata", "version")
     written = ctx.str_(path)
@@ -109,7 +110,7 @@ def _uses_al2(ctx: Context) -> bool:
     return False
 
 
-def _endpoint(ctx: Context, cluster: dict[str, Any]) -> None:
+def _endpoint(ctx: Context, cluster: SpecNode) -> None:
     report = ctx.report
     base: KeyPath = ("vpc", "clusterEndpoints")
     private_cluster = ctx.bool_(("privateCluster", "enabled")) is True
@@ -133,12 +134,7 @@ def _endpoint(ctx: Context, cluster: dict[str, Any]) -> None:
     if is_local_cluster(ctx):
         _local_endpoint(ctx, cluster)
         return
-    endpoint: dict[str, Any] = {}
-    for key, value, default, spec_key in (
-        ("publicAccess", public, True, "public"),
-        ("privateAccess", private, False, "private"),
-    ):
-        endpoint[spec_key] = default if value is None else value
+    for key, default, spec_key in (("publicAccess", True, "public"), ("privateAccess", False, "private")):
         if ctx.has((*base, key)):
             note = "privateCluster decides" if private_cluster else ""
             report.add(
@@ -148,44 +144,41 @@ def _endpoint(ctx: Context, cluster: dict[str, Any]) -> None:
             report.defaulted((*base, key), f"cluster.endpoint.{spec_key}", f"eksctl default {str(default).lower()}")
     cidrs = ctx.strs(("vpc", "publicAccessCIDRs"))
     if cidrs:
-        endpoint["publicCidrs"] = cidrs
         report.mapped(("vpc", "publicAccessCIDRs"), "cluster.endpoint.publicCidrs")
-    cluster["endpoint"] = endpoint
+    cluster["endpoint"] = common_fields.endpoint(
+        True if public is None else public, False if private is None else private, cidrs
+    )
 
 
-def _logging(ctx: Context, cluster: dict[str, Any]) -> None:
+def _logging(ctx: Context, cluster: SpecNode) -> None:
     report = ctx.report
     base: KeyPath = ("cloudWatch", "clusterLogging")
     types = ctx.strs((*base, "enableTypes"))
-    logging: dict[str, Any] = {}
+    chosen: list[str] = []
     if types is None:
-        logging["types"] = []
         report.defaulted(
             (*base, "enableTypes"), "cluster.logging.types", "[]: eksctl enables no control-plane logs by default"
         )
     else:
-        chosen: list[str] = []
         for index, log_type in enumerate(types):
             if log_type in ("all", "*"):
-                chosen = list(ALL_LOG_TYPES)
-            elif log_type in ALL_LOG_TYPES:
+                chosen = list(catalog.LOG_TYPES)
+            elif log_type in catalog.LOG_TYPES:
                 chosen.append(log_type)
             else:
                 report.unsupported((*base, "enableTypes", index), f"unknown log type {log_type!r}")
-        logging["types"] = sorted(set(chosen), key=ALL_LOG_TYPES.index)
         report.mapped((*base, "enableTypes"), "cluster.logging.types")
     retention = ctx.int_((*base, "logRetentionInDays"))
     if retention is not None:
-        logging["retentionDays"] = retention
         report.mapped((*base, "logRetentionInDays"), "cluster.logging.retentionDays")
-    elif logging["types"]:
+    elif chosen:
         report.defaulted(
             (*base, "logRetentionInDays"), "cluster.logging.retentionDays", "90 days (eksctl kept logs forever)"
         )
-    cluster["logging"] = logging
+    cluster["logging"] = common_fields.logging(chosen, retention)
 
 
-def _local_endpoint(ctx: Context, cluster: dict[str, Any]) -> None:
+def _local_endpoint(ctx: Context, cluster: SpecNode) -> None:
     """eksctl creates a local cluster with private-only endpoint access, whatever clusterEndpoints says."""
     base: KeyPath = ("vpc", "clusterEndpoints")
     for key, spec_key in (("publicAccess", "public"), ("privateAccess", "private")):
@@ -197,43 +190,41 @@ def _local_endpoint(ctx: Context, cluster: dict[str, Any]) -> None:
             ctx.report.defaulted((*base, key), f"cluster.endpoint.{spec_key}", f"{LOCAL_CLUSTER_NOTE} is private-only")
     if ctx.has(("vpc", "publicAccessCIDRs")):
         ctx.report.unsupported(("vpc", "publicAccessCIDRs"), f"{LOCAL_CLUSTER_NOTE} has no public endpoint")
-    cluster["endpoint"] = {"public": False, "private": True}
+    cluster["endpoint"] = common_fields.endpoint(public=False, private=True)
 
 
-def _encryption(ctx: Context, cluster: dict[str, Any]) -> None:
+def _encryption(ctx: Context, cluster: SpecNode) -> None:
     key_arn = ctx.str_(("secretsEncryption", "keyARN"))
+    cluster["secretsEncryption"] = common_fields.secrets_encryption(key_arn)
     if key_arn:
-        cluster["secretsEncryption"] = {"mode": "existing", "kmsKeyArn": key_arn}
         ctx.report.mapped(("secretsEncryption", "keyARN"), "cluster.secretsEncryption.kmsKeyArn", "mode existing")
     else:
-        cluster["secretsEncryption"] = {"mode": "off"}
         ctx.report.defaulted(
             ("secretsEncryption",), "cluster.secretsEncryption.mode", "off: eksctl adds no KMS envelope encryption"
         )
 
 
-def _network(ctx: Context, cluster: dict[str, Any]) -> None:
+def _network(ctx: Context, cluster: SpecNode) -> None:
     report = ctx.report
     base: KeyPath = ("kubernetesNetworkConfig",)
-    network: dict[str, Any] = {}
     family = ctx.str_((*base, "ipFamily"))
     if family is not None:
         if family.lower() in ("ipv4", "ipv6"):
-            network["ipFamily"] = family.lower()
             report.mapped((*base, "ipFamily"), "cluster.kubernetesNetwork.ipFamily")
         else:
             report.unsupported((*base, "ipFamily"), f"unknown IP family {family!r} (IPv4 or IPv6)")
+            family = None
     service = ctx.str_((*base, "serviceIPv4CIDR"))
     if service:
-        network["serviceCidr"] = service
         report.mapped((*base, "serviceIPv4CIDR"), "cluster.kubernetesNetwork.serviceCidr")
     if ctx.has((*base, "serviceIPv6CIDR")):
         report.unsupported((*base, "serviceIPv6CIDR"), "EKS assigns the IPv6 service range itself; nothing to set")
-    if network:
+    network = common_fields.kubernetes_network(family, service)
+    if network is not None:
         cluster["kubernetesNetwork"] = network
 
 
-def _access(ctx: Context, cluster: dict[str, Any]) -> None:
+def _access(ctx: Context, cluster: SpecNode) -> None:
     report = ctx.report
     base: KeyPath = ("accessConfig",)
     if is_local_cluster(ctx):
@@ -263,8 +254,8 @@ def _access(ctx: Context, cluster: dict[str, Any]) -> None:
         )
     else:
         report.mapped((*base, "bootstrapClusterCreatorAdminPermissions"), "cluster.creatorAdmin")
-    entries: list[dict[str, Any]] = []
-    by_arn: dict[str, dict[str, Any]] = {}
+    entries: list[SpecNode] = []
+    by_arn: dict[str, SpecNode] = {}
     for index, raw in enumerate(ctx.list_((*base, "accessEntries"))):
         entry = _access_entry(ctx, (*base, "accessEntries", index), raw)
         if entry is not None:
@@ -286,7 +277,7 @@ def _access(ctx: Context, cluster: dict[str, Any]) -> None:
         cluster["accessEntries"] = entries
 
 
-def _local_access(ctx: Context, cluster: dict[str, Any]) -> None:
+def _local_access(ctx: Context, cluster: SpecNode) -> None:
     """EKS accepts only CONFIG_MAP for a local cluster and bootstraps the creator's admin itself (no access entries)."""
     report = ctx.report
     base: KeyPath = ("accessConfig",)
@@ -311,7 +302,7 @@ def _local_access(ctx: Context, cluster: dict[str, Any]) -> None:
         )
 
 
-def _merge_entry(into: dict[str, Any], other: dict[str, Any]) -> None:
+def _merge_entry(into: SpecNode, other: SpecNode) -> None:
     for key in ("kubernetesGroups", "policies"):
         merged = into.get(key, []) + [v for v in other.get(key, []) if v not in into.get(key, [])]
         if merged:
@@ -320,7 +311,7 @@ def _merge_entry(into: dict[str, Any], other: dict[str, Any]) -> None:
         into["username"] = other["username"]
 
 
-def _access_entry(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] | None:
+def _access_entry(ctx: Context, path: KeyPath, raw: Any) -> SpecNode | None:
     report = ctx.report
     if not isinstance(raw, dict):
         report.unsupported(path, "an access entry must be a mapping")
@@ -329,11 +320,11 @@ def _access_entry(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] | Non
     if not arn:
         report.unsupported(path, "an access entry needs principalARN")
         return None
-    entry: dict[str, Any] = {"principalArn": arn}
+    entry = SpecNode("cluster.accessEntries[]", {"principalArn": arn})
     report.mapped((*path, "principalARN"), "cluster.accessEntries[].principalArn")
     entry_type = (ctx.str_((*path, "type")) or "STANDARD").upper()
     if ctx.has((*path, "type")):
-        if entry_type in ("STANDARD", "EC2_LINUX", "EC2_WINDOWS", "FARGATE_LINUX"):
+        if entry_type in common_fields.ACCESS_ENTRY_TYPES:
             report.mapped((*path, "type"), "cluster.accessEntries[].type")
         elif entry_type == "EC2":
             report.approximated(
@@ -372,25 +363,24 @@ def _access_entry(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] | Non
     return entry
 
 
-def _access_policy(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] | None:
+def _access_policy(ctx: Context, path: KeyPath, raw: Any) -> SpecNode | None:
     report = ctx.report
     arn = ctx.str_((*path, "policyARN")) if isinstance(raw, dict) else None
     if not arn:
         report.unsupported(path, "an access policy needs policyARN")
         return None
-    policy: dict[str, Any] = {"policy": arn.removeprefix(catalog.ACCESS_POLICY_PREFIX)}
     report.mapped((*path, "policyARN"), "cluster.accessEntries[].policies[].policy")
     scope = (ctx.str_((*path, "accessScope", "type")) or "cluster").lower()
+    namespaces = None
     if scope == "namespace":
-        policy["scope"] = "namespace"
-        policy["namespaces"] = ctx.strs((*path, "accessScope", "namespaces")) or []
+        namespaces = ctx.strs((*path, "accessScope", "namespaces")) or []
         report.mapped((*path, "accessScope"), "cluster.accessEntries[].policies[].scope")
     elif ctx.has((*path, "accessScope")):
         report.mapped((*path, "accessScope"), "cluster.accessEntries[].policies[].scope", "cluster")
-    return policy
+    return common_fields.access_policy(arn, namespaces)
 
 
-def _identity_mapping(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] | None:
+def _identity_mapping(ctx: Context, path: KeyPath, raw: Any) -> SpecNode | None:
     report = ctx.report
     if not isinstance(raw, dict):
         report.unsupported(path, "an identity mapping must be a mapping")
@@ -420,7 +410,7 @@ def _identity_mapping(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] |
     if not arn:
         report.unsupported(path, "an identity mapping needs arn")
         return None
-    entry: dict[str, Any] = {"principalArn": arn}
+    entry = SpecNode("cluster.accessEntries[]", {"principalArn": arn})
     report.mapped((*path, "arn"), "cluster.accessEntries[].principalArn", "aws-auth mapping → access entry")
     groups = ctx.strs((*path, "groups")) or []
     if _NODE_GROUPS & set(groups):
@@ -433,7 +423,7 @@ def _identity_mapping(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] |
         return entry
     other = [g for g in groups if g != _MASTERS]
     if _MASTERS in groups:
-        entry["policies"] = [{"policy": "AmazonEKSClusterAdminPolicy"}]
+        entry["policies"] = [common_fields.access_policy("AmazonEKSClusterAdminPolicy", None)]
         report.approximated(
             (*path, "groups"),
             "cluster.accessEntries[].policies",
@@ -454,7 +444,7 @@ def _identity_mapping(ctx: Context, path: KeyPath, raw: Any) -> dict[str, Any] |
     return entry
 
 
-def _small_features(ctx: Context, cluster: dict[str, Any]) -> None:
+def _small_features(ctx: Context, cluster: SpecNode) -> None:
     report = ctx.report
     zonal = ctx.bool_(("zonalShiftConfig", "enabled"))
     if zonal is not None:
@@ -463,14 +453,14 @@ def _small_features(ctx: Context, cluster: dict[str, Any]) -> None:
     support = ctx.str_(("upgradePolicy", "supportType"))
     if support:
         if support.upper() in ("STANDARD", "EXTENDED"):
-            cluster["upgradePolicy"] = {"supportType": support.upper()}
+            cluster["upgradePolicy"] = common_fields.upgrade_policy(support.upper())
             report.mapped(("upgradePolicy", "supportType"), "cluster.upgradePolicy.supportType")
         else:
             report.unsupported(("upgradePolicy", "supportType"), f"unknown support type {support!r}")
     tier = ctx.str_(("controlPlaneScalingConfig", "tier"))
     if tier:
         if tier in ("standard", "tier-xl", "tier-2xl", "tier-4xl"):
-            cluster["controlPlaneScaling"] = {"tier": tier}
+            cluster["controlPlaneScaling"] = SpecNode("cluster.controlPlaneScaling", {"tier": tier})
             report.mapped(("controlPlaneScalingConfig", "tier"), "cluster.controlPlaneScaling.tier")
         else:
             report.unsupported(("controlPlaneScalingConfig", "tier"), f"unknown tier {tier!r}")
@@ -526,12 +516,11 @@ def _unsupported_sections(ctx: Context) -> None:
 
 def map_vpc(ctx: Context, spec: dict[str, Any]) -> None:
     report = ctx.report
-    vpc: dict[str, Any] = {}
-    spec["vpc"] = vpc
+    vpc = SpecNode.root(spec).child("vpc")
     vpc_id = ctx.str_(("vpc", "id"))
     aliases = _subnet_aliases(ctx)
     ctx.subnet_aliases = aliases
-    any_subnet_id = any(a.get("id") for a in aliases.values())
+    any_subnet_id = any(a.id for a in aliases.values())
     if vpc_id or any_subnet_id:
         ctx.existing_vpc = True
         if vpc_id:
@@ -546,40 +535,41 @@ def map_vpc(ctx: Context, spec: dict[str, Any]) -> None:
     _vpc_common(ctx, vpc)
 
 
-def _subnet_aliases(ctx: Context) -> dict[str, dict[str, str]]:
-    aliases: dict[str, dict[str, str]] = {}
-    for kind in ("private", "public"):
+def _subnet_aliases(ctx: Context) -> dict[str, SubnetAlias]:
+    aliases: dict[str, SubnetAlias] = {}
+    kinds: tuple[Literal["private", "public"], ...] = ("private", "public")
+    for kind in kinds:
         mapping = ctx.dict_(("vpc", "subnets", kind)) or {}
         for alias, spec in mapping.items():
             path: KeyPath = ("vpc", "subnets", kind, alias)
-            entry = {"kind": kind, "alias": str(alias)}
-            if isinstance(spec, dict):
-                for key in ("id", "az", "cidr"):
-                    value = ctx.str_((*path, key))
-                    if value:
-                        entry[key] = value
-            if "az" not in entry and re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d+[a-z]", str(alias)):
-                entry["az"] = str(alias)
-            aliases[f"{kind}/{alias}"] = entry
+            given = (
+                {key: ctx.str_((*path, key)) or None for key in ("id", "az", "cidr")} if isinstance(spec, dict) else {}
+            )
+            az = given.get("az")
+            if az is None and re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d+[a-z]", str(alias)):
+                az = str(alias)
+            aliases[f"{kind}/{alias}"] = SubnetAlias(
+                kind=kind, alias=str(alias), id=given.get("id"), az=az, cidr=given.get("cidr")
+            )
     return aliases
 
 
-def _existing_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str, str]]) -> None:
+def _existing_vpc(ctx: Context, vpc: SpecNode, aliases: dict[str, SubnetAlias]) -> None:
     report = ctx.report
     if ctx.has(("vpc", "cidr")):
         report.mapped(("vpc", "cidr"), "", "the existing VPC keeps its CIDR; nothing to set")
     for kind in ("private", "public"):
         ids: list[str] = []
-        for entry in aliases.values():
-            if entry["kind"] != kind:
+        for key, entry in list(aliases.items()):
+            if entry.kind != kind:
                 continue
-            alias = entry["alias"]
+            alias = entry.alias
             path: KeyPath = ("vpc", "subnets", kind, alias)
-            if not entry.get("id"):
-                _subnet_looked_up(ctx, vpc, entry, path)
+            if not entry.id:
+                aliases[key] = replace(entry, lookup=_subnet_looked_up(ctx, vpc, entry, path))
                 continue
-            subnet_id = ctx.aws_id((*path, "id"), entry["id"], "subnet")
-            entry["resolved"] = subnet_id
+            subnet_id = ctx.aws_id((*path, "id"), entry.id, "subnet")
+            aliases[key] = replace(entry, resolved=subnet_id)
             ids.append(subnet_id)
             report.mapped((*path, "id"), f"vpc.{kind}SubnetIds")
             for key in ("az", "cidr"):
@@ -587,7 +577,7 @@ def _existing_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str
                     report.mapped((*path, key), "", f"the subnet's own {key}; nothing to set")
         if ids:
             vpc[f"{kind}SubnetIds"] = ids
-        looked_up = [e["alias"] for e in aliases.values() if e["kind"] == kind and e.get("lookup")]
+        looked_up = [e.alias for e in aliases.values() if e.kind == kind and e.lookup]
         if kind == "private" and looked_up and len(ids) < 2:
             report.warn(
                 f"only {len(ids)} private subnet id(s) left after leaving out {', '.join(looked_up)} (no id): "
@@ -606,23 +596,24 @@ def _existing_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str
         report.mapped(("vpc", "controlPlaneSubnetIDs"), "vpc.controlPlaneSubnetIds")
 
 
-def _subnet_looked_up(ctx: Context, vpc: dict[str, Any], entry: dict[str, str], path: KeyPath) -> None:
+def _subnet_looked_up(ctx: Context, vpc: SpecNode, entry: SubnetAlias, path: KeyPath) -> str:
     """A subnet of an existing VPC given without an id: eksctl finds it at run time, the spec cannot.
 
-    It is left out of the subnet lists (never written as a placeholder); the report says how to add it.
+    It is left out of the subnet lists (never written as a placeholder); the report says how to add it. Returns
+    how eksctl would look it up.
     """
-    kind, alias = entry["kind"], entry["alias"]
-    criteria = [f"CIDR {entry['cidr']}" if entry.get("cidr") else "", f"in {entry['az']}" if entry.get("az") else ""]
+    kind, alias = entry.kind, entry.alias
+    criteria = [f"CIDR {entry.cidr}" if entry.cidr else "", f"in {entry.az}" if entry.az else ""]
     described = " ".join(c for c in criteria if c) or f"named {alias}"
     lookup = f"eksctl looks up the subnet with {described} in {vpc.get('id', 'the VPC of the other subnets')}"
     users = [f"vpc.{kind}SubnetIds", *_subnet_users(ctx, alias)]
-    entry["lookup"] = lookup
     ctx.report.approximated(
         path,
         f"vpc.{kind}SubnetIds",
         f"{lookup}; the spec names subnets by id only: add its id to {' and to '.join(users)}",
     )
     ctx.report.warn(f"{ctx.doc.loaded.location(path)}: subnet {alias} has no id and was left out: {lookup}")
+    return lookup
 
 
 def _subnet_users(ctx: Context, alias: str) -> list[str]:
@@ -636,7 +627,7 @@ def _subnet_users(ctx: Context, alias: str) -> list[str]:
     return users
 
 
-def _new_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str, str]]) -> None:
+def _new_vpc(ctx: Context, vpc: SpecNode, aliases: dict[str, SubnetAlias]) -> None:
     report = ctx.report
     cidr = ctx.str_(("vpc", "cidr"))
     vpc["cidr"] = cidr or EKSCTL_DEFAULT_VPC_CIDR
@@ -650,7 +641,7 @@ def _new_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str, str
         "one public and one private subnet per AZ, each the VPC prefix + 3 (a /19 in a /16), public first",
     ) if not aliases else None
     azs = ctx.strs(("availabilityZones",))
-    subnet_azs = sorted({a["az"] for a in aliases.values() if a.get("az")})
+    subnet_azs = sorted({a.az for a in aliases.values() if a.az})
     if azs:
         vpc["availabilityZones"] = azs
         report.mapped(("availabilityZones",), "vpc.availabilityZones")
@@ -664,10 +655,10 @@ def _new_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str, str
     if aliases:
         prefixes = set()
         for entry in aliases.values():
-            path: KeyPath = ("vpc", "subnets", entry["kind"], entry["alias"])
-            if entry.get("cidr"):
+            path: KeyPath = ("vpc", "subnets", entry.kind, entry.alias)
+            if entry.cidr:
                 with contextlib.suppress(ValueError):
-                    prefixes.add(ipaddress.ip_network(entry["cidr"], strict=False).prefixlen)
+                    prefixes.add(ipaddress.ip_network(entry.cidr, strict=False).prefixlen)
             report.approximated(
                 path,
                 "vpc.availabilityZones",
@@ -694,7 +685,7 @@ def _new_vpc(ctx: Context, vpc: dict[str, Any], aliases: dict[str, dict[str, str
         )
 
 
-def _vpc_common(ctx: Context, vpc: dict[str, Any]) -> None:
+def _vpc_common(ctx: Context, vpc: SpecNode) -> None:
     report = ctx.report
     groups = ctx.strs(("vpc", "controlPlaneSecurityGroupIDs")) or []
     if groups:

@@ -7,9 +7,8 @@ The other mappers ask `is_local_cluster` to apply those defaults; this module ma
 
 from __future__ import annotations
 
-from typing import Any
-
 from generator.migrate.context import Context
+from generator.migrate.spec_paths import SpecNode
 from generator.spec.positions import KeyPath
 
 LOCAL_CLUSTER_NOTE = "a local cluster on Outposts"
@@ -21,14 +20,14 @@ def is_local_cluster(ctx: Context) -> bool:
     return isinstance(ctx.get(_BASE), dict)
 
 
-def map_outpost(ctx: Context, cluster: dict[str, Any]) -> None:
+def map_outpost(ctx: Context, cluster: SpecNode) -> None:
     if not ctx.has(_BASE):
         return
     report = ctx.report
     if not is_local_cluster(ctx):
         report.unsupported(_BASE, "expected a mapping with controlPlaneOutpostARN; skipped")
         return
-    outpost: dict[str, Any] = {}
+    outpost = SpecNode("cluster.outpost")
     arn = ctx.str_((*_BASE, "controlPlaneOutpostARN"))
     if arn:
         outpost["arns"] = [arn]
