@@ -23,7 +23,7 @@ _LIVE_STACK_STATUSES = [
 ]
 
 
-@dataclass
+@dataclass(frozen=True)
 class IrsaRole:
     role_name: str
     role_arn: str
@@ -34,7 +34,7 @@ class IrsaRole:
     stack: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stack:
     name: str
     status: str
