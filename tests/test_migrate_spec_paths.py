@@ -18,6 +18,7 @@ from generator.migrate.live_spec import build
 from generator.migrate.spec_paths import SpecNode, SpecPathError, check_path, check_value, format_path, key_paths
 from generator.spec import models
 
+_MINIMAL = "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: demo, region: eu-west-1}\n"
 REAL = sorted((REPO_ROOT / "tests" / "fixtures" / "eksctl-real").glob("*.yaml"))
 
 
@@ -71,10 +72,7 @@ def test_a_renamed_model_field_fails_the_mapper_where_it_writes(monkeypatch: pyt
 
     monkeypatch.setattr(spec_paths, "_fields", renamed)
     spec_paths._resolve.cache_clear()
-    text = (
-        "apiVersion: eksctl.io/v1alpha5\nkind: ClusterConfig\nmetadata: {name: demo, region: eu-west-1}\n"
-        "cloudWatch: {clusterLogging: {enableTypes: [api], logRetentionInDays: 30}}\n"
-    )
+    text = _MINIMAL + "cloudWatch: {clusterLogging: {enableTypes: [api], logRetentionInDays: 30}}\n"
     try:
         with pytest.raises(SpecPathError, match=r"spec path cluster\.logging\.retentionDays"):
             migrate_text(text)
@@ -82,6 +80,19 @@ def test_a_renamed_model_field_fails_the_mapper_where_it_writes(monkeypatch: pyt
         monkeypatch.undo()
         spec_paths._resolve.cache_clear()
     assert "retentionDays: 30" in migrate_text(text).spec_text
+
+
+def test_plain_data_the_other_mappers_write_is_checked_before_the_spec_is_written(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from generator.migrate import api
+
+    def misspelt(ctx: Any, spec: dict[str, Any], needs: Any) -> None:
+        spec["podIdentitys"] = []
+
+    monkeypatch.setattr(api, "map_workloads", misspelt)
+    with pytest.raises(SpecPathError, match=r"spec path podIdentitys"):
+        migrate_text(_MINIMAL)
 
 
 def _bad_paths(spec: dict[str, Any]) -> Iterator[str]:
@@ -216,3 +227,4 @@ def test_every_key_path_the_live_mapper_writes_is_in_the_model() -> None:
         assert expected in written, expected  # the cluster above reaches every optional write
     assert list(_bad_paths(spec)) == []
     check_value((), spec)
+    assert spec["managedNodeGroups"][0]["taints"] == [{"key": "k", "value": "v", "effect": "NoSchedule"}]

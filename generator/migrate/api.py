@@ -17,6 +17,7 @@ from generator.migrate.map_cluster import map_cluster, map_vpc
 from generator.migrate.map_nodes import map_node_groups
 from generator.migrate.map_workloads import map_workloads
 from generator.migrate.report import Report
+from generator.migrate.spec_paths import check_value
 from generator.migrate.spec_yaml_writer import spec_yaml
 from generator.spec.models import API_VERSION
 
@@ -65,6 +66,7 @@ def migrate_document(
     map_vpc(ctx, spec)
     needs = map_node_groups(ctx, spec)
     map_workloads(ctx, spec, needs)
+    check_value((), spec)  # what the node group and workload mappers wrote as plain data
     ctx.raise_problems()
     ctx.report.note_sample_ids()
     ctx.report.cover(document.data)

@@ -105,7 +105,7 @@ def _known_keys(annotations: tuple[Any, ...]) -> list[str]:
     return sorted({key for a in annotations if _is_model(a) for key in _fields(a)})
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # keyed by path, and free keys (tags, addon names) vary with the input
 def _resolve(path: SpecPath) -> tuple[Any, ...]:
     annotations: tuple[Any, ...] = (Spec,)
     for depth, key in enumerate(path):
