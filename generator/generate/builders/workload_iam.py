@@ -13,7 +13,6 @@ from typing import Any
 from generator.errors import Problem, UserInputError
 from generator.generate import names
 from generator.generate.builders.common import (
-    AWS_POLICY,
     WorkloadIdentity,
     manifest_metadata,
     manifest_namespaces,
@@ -64,14 +63,8 @@ def _companions(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
     return args
 
 
-# wellKnownPolicies that are AWS managed policies (used by IRSA and Pod Identity alike).
-MANAGED_WELL_KNOWN = {"imageBuilder": AWS_POLICY + "AmazonEC2ContainerRegistryPowerUser"}
-POD_IDENTITY_WELL_KNOWN = {
-    **MANAGED_WELL_KNOWN,
-    "ebsCSI": AWS_POLICY + "service-role/AmazonEBSCSIDriverPolicy",
-    "efsCSI": AWS_POLICY + "service-role/AmazonEFSCSIDriverPolicy",
-    "vpcCNI": AWS_POLICY + "AmazonEKS_CNI_Policy",
-}
+# Re-exported for generator/migrate/map_workloads.py until it reads catalog.POD_IDENTITY_WELL_KNOWN_POLICIES itself.
+POD_IDENTITY_WELL_KNOWN = catalog.POD_IDENTITY_WELL_KNOWN_POLICIES
 
 
 def _policies(identity: WorkloadIdentity, managed: dict[str, str]) -> dict[str, str] | None:
@@ -116,7 +109,7 @@ def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModule:
             "namespace_service_accounts": [f"{identity.namespace}:{identity.service_account}"],
         }
     }
-    args["policies"] = _policies(identity, MANAGED_WELL_KNOWN)
+    args["policies"] = _policies(identity, catalog.WELL_KNOWN_MANAGED_POLICIES)
     statements = _statements(identity)
     if statements:
         args["create_inline_policy"] = True
@@ -130,7 +123,7 @@ def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModu
     if not identity.creates_role:
         return {"module": identity.module, "identity": identity, "arguments": None, "association": association}
     role = identity.role
-    unsupported = [p for p in role.well_known_policies if p not in POD_IDENTITY_WELL_KNOWN]
+    unsupported = [p for p in role.well_known_policies if p not in catalog.POD_IDENTITY_WELL_KNOWN_POLICIES]
     if unsupported:
         raise UserInputError(
             Problem(
@@ -148,7 +141,7 @@ def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModu
                 "principals": [{"type": "Service", "identifiers": ["pods.eks.amazonaws.com"]}],
             }
         },
-        "policies": _policies(identity, POD_IDENTITY_WELL_KNOWN),
+        "policies": _policies(identity, catalog.POD_IDENTITY_WELL_KNOWN_POLICIES),
     }
     statements = _statements(identity)
     if statements:
