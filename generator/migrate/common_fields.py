@@ -10,9 +10,15 @@ from collections.abc import Iterable
 
 from generator.migrate.spec_paths import SpecNode
 from generator.spec import catalog
-from generator.spec.models import AccessEntry
+from generator.spec.models import AccessEntry, TaintEffect
 
 ACCESS_ENTRY_TYPES: tuple[str, ...] = typing.get_args(AccessEntry.model_fields["type"].annotation)
+_TAINT_EFFECTS = {effect.lower(): effect for effect in typing.get_args(TaintEffect)}
+
+
+def taint_effect(effect: str) -> str | None:
+    """The spec's spelling of a taint effect given as eksctl (NoSchedule) or the EKS API (NO_SCHEDULE) writes it."""
+    return _TAINT_EFFECTS.get(effect.replace("_", "").lower())
 
 
 def log_types(types: Iterable[str]) -> list[str]:

@@ -23,7 +23,6 @@ from generator.spec import catalog
 from generator.spec.models import API_VERSION
 
 _EKSCTL_TAG_PREFIXES = ("alpha.eksctl.io/", "eksctl.cluster.k8s.io/", "aws:", "eksctl.io/")
-_EFFECTS = {"NO_SCHEDULE": "NoSchedule", "NO_EXECUTE": "NoExecute", "PREFER_NO_SCHEDULE": "PreferNoSchedule"}
 
 
 @dataclass(frozen=True)
@@ -318,7 +317,7 @@ class _Mapper:
                     for k, v in {
                         "key": t["key"],
                         "value": t.get("value"),
-                        "effect": _EFFECTS.get(t["effect"], t["effect"]),
+                        "effect": common_fields.taint_effect(str(t["effect"])) or t["effect"],
                     }.items()
                     if v
                 },
