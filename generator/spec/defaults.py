@@ -1,4 +1,8 @@
-"""Defaults that depend on other fields: filled only where the user left a field unset."""
+"""Defaults that depend on other fields: filled only where the user left a field unset.
+
+`complete` runs before validation (spec/validation.py checks the completed spec), so it must accept any spec the
+models accept, including ones validation then refuses.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,10 @@ def complete(spec: Spec) -> Spec:
     """The spec with every derived default filled in (the input is not modified)."""
     vpc = spec.vpc
     if not vpc.existing and vpc.subnet_prefix_length is None:
-        prefix = ipaddress.ip_network(vpc.cidr).prefixlen + 3
+        try:
+            prefix = ipaddress.ip_network(vpc.cidr).prefixlen + 3
+        except ValueError:
+            prefix = None  # not a CIDR: validation reports it (defaults run before validation)
         vpc = vpc.model_copy(update={"subnet_prefix_length": prefix})
     backend = spec.terraform.backend
     if backend.type == "s3":

@@ -1,4 +1,4 @@
-"""Load `ekstf.yaml`: YAML with positions → strict models → cross-field checks → completed defaults.
+"""Load `ekstf.yaml`: YAML with positions → strict models → completed defaults → checks of the completed spec.
 
 Every problem names the file, line and column, the key path, what was expected and a hint; all problems
 are collected before failing.
@@ -56,11 +56,14 @@ def _load(loaded: LoadedYaml) -> LoadedSpec:
         spec = Spec.model_validate(loaded.data)
     except ValidationError as error:
         raise UserInputError(pydantic_problems(error, loaded, Spec)) from None
+    # Defaults first, then validation of what will be generated (as eksctl and kops do); checks of what the user
+    # wrote explicitly read `loaded`, which also gives every problem its position.
+    completed = complete(spec)
     collector = ProblemCollector()
-    collector.extend(validate_spec(spec, loaded))
-    collector.extend(constraint_problems(spec, loaded))
+    collector.extend(validate_spec(completed, loaded))
+    collector.extend(constraint_problems(completed, loaded))
     collector.raise_if_errors()
-    return LoadedSpec(spec=complete(spec), warnings=collector.warnings, source=loaded)
+    return LoadedSpec(spec=completed, warnings=collector.warnings, source=loaded)
 
 
 def pydantic_problems(error: ValidationError, loaded: LoadedYaml, root: type[BaseModel]) -> list[Problem]:

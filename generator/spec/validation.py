@@ -1,4 +1,8 @@
-"""Checks across fields of a structurally valid spec; every problem carries its key path and position."""
+"""Checks across fields of a structurally valid, completed spec; every problem carries its key path and position.
+
+The spec given here has its defaults filled in (spec/defaults.py). Checks about what the user wrote themselves
+(a key set explicitly, a value a default then replaced) read the YAML as written: `given`, `raw` and `written`.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,13 @@ import contextlib
 import ipaddress
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from generator.errors import Problem, Severity
 from generator.spec import catalog
-from generator.spec.models import NodeGroupBase, Spec, Vpc, WorkloadRole
+from generator.spec.models import Cluster, Disk, NodeGroupBase, Spec, Vpc, WorkloadRole
 from generator.spec.positions import KeyPath, LoadedYaml, format_key_path
 from generator.suggest import did_you_mean
 
@@ -21,6 +27,7 @@ _FREE_TEXT_KEYS = {"userData", "configuration", "tags", "labels", "statements", 
 ID_KINDS = {"vpc-": "VPC", "subnet-": "subnet", "sg-": "security group", "ami-": "AMI", "lt-": "launch template"}
 _HEX_ID = re.compile(r"[0-9a-f]{8}|[0-9a-f]{17}")
 _ADDON_VERSION = re.compile(r"^(latest|v?\d+\.\d+\.\d+(-eksbuild\.\d+)?)$")
+M = TypeVar("M", bound=BaseModel)
 
 
 class _Checks:
@@ -51,6 +58,25 @@ class _Checks:
             node = node[part]
         return True
 
+    def raw(self, *path: str | int) -> Any:
+        """The YAML value the user wrote at this key path (None when absent)."""
+        node: Any = self.loaded.data
+        for part in path:
+            if isinstance(part, int):
+                if not isinstance(node, list) or part >= len(node):
+                    return None
+            elif not isinstance(node, dict) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+    def written(self, model: type[M], *path: str | int) -> M | None:
+        """The section at this key path as the user wrote it, before defaults were filled in (None when absent)."""
+        try:
+            return model.model_validate(self.raw(*path))
+        except ValidationError:
+            return None
+
 
 def find_placeholders(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, str]]:
     """Unresolved template placeholders (`${VAR}`, `{{var}}`, `<vpc-id>`, `__X__`) outside free text."""
@@ -68,6 +94,7 @@ def find_placeholders(data: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, 
 
 
 def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
+    """Every problem of `spec`, the completed spec (defaults.complete) loaded from `loaded`."""
     checks = _Checks(loaded)
     for path, placeholder in find_placeholders(loaded.data):
         checks.error(
@@ -84,6 +111,7 @@ def validate_spec(spec: Spec, loaded: LoadedYaml) -> list[Problem]:
     _check_fargate_only(spec, checks)
     _check_access(spec, checks)
     _check_workload_roles(spec, checks)
+    _check_well_known_policies(spec, checks)
     _check_policy_companions(spec, checks)
     _check_identifiers(spec, checks)
     _check_addons(spec, checks)
@@ -122,7 +150,9 @@ def _check_cluster(spec: Spec, checks: _Checks) -> None:
             "the public endpoint is open to the whole internet" + ("" if given else " (the default publicCidrs)"),
             hint="restrict cluster.endpoint.publicCidrs to your office/VPN/CI ranges, or set `public: false`",
         )
-    encryption = cluster.secrets_encryption
+    # mode and kmsKeyArn as written: a local cluster's completed spec has encryption turned off.
+    written = checks.written(Cluster, "cluster")
+    encryption = (written or cluster).secrets_encryption
     if encryption.mode == "existing" and not encryption.kms_key_arn:
         checks.error(
             ("cluster", "secretsEncryption", "kmsKeyArn"),
@@ -215,17 +245,19 @@ def _check_local_cluster(spec: Spec, checks: _Checks) -> None:
     def forbid(path: KeyPath, what: str, hint: str = _LOCAL_CLUSTER_HINT) -> None:
         checks.error(path, f"a local cluster on Outposts cannot have {what}", hint=hint)
 
-    endpoint = cluster.endpoint
+    # The completed spec has the values a local cluster requires; what the user wrote is in the YAML.
+    written = checks.written(Cluster, "cluster") or cluster
+    endpoint = written.endpoint
     if endpoint.public and checks.given("cluster", "endpoint", "public"):
         forbid(("cluster", "endpoint", "public"), "a public API endpoint", "local clusters are private-only: remove it")
     if checks.given("cluster", "endpoint", "private") and not endpoint.private:
         forbid(("cluster", "endpoint", "private"), "the private endpoint turned off", "remove `private: false`")
     if checks.given("cluster", "endpoint", "publicCidrs"):
         forbid(("cluster", "endpoint", "publicCidrs"), "public endpoint CIDRs", "remove them: the endpoint is private")
-    if checks.given("cluster", "authenticationMode") and cluster.authentication_mode != "CONFIG_MAP":
+    if checks.given("cluster", "authenticationMode") and written.authentication_mode != "CONFIG_MAP":
         forbid(
             ("cluster", "authenticationMode"),
-            f"authentication mode {cluster.authentication_mode}",
+            f"authentication mode {written.authentication_mode}",
             "EKS accepts only CONFIG_MAP (aws-auth) for a local cluster: remove the key",
         )
     if cluster.access_entries:
@@ -234,13 +266,13 @@ def _check_local_cluster(spec: Spec, checks: _Checks) -> None:
             "access entries",
             "a CONFIG_MAP cluster has none: map IAM principals in the aws-auth ConfigMap instead",
         )
-    if cluster.creator_admin and checks.given("cluster", "creatorAdmin"):
+    if written.creator_admin and checks.given("cluster", "creatorAdmin"):
         forbid(
             ("cluster", "creatorAdmin"),
             "a creator access entry",
             "EKS itself gives the creator admin on a local cluster: remove the key",
         )
-    if checks.given("cluster", "secretsEncryption") and cluster.secrets_encryption.mode != "off":
+    if checks.given("cluster", "secretsEncryption") and written.secrets_encryption.mode != "off":
         forbid(("cluster", "secretsEncryption"), "KMS secrets encryption", "set `mode: off` or remove the key")
     if cluster.kubernetes_network.ip_family == "ipv6":
         forbid(("cluster", "kubernetesNetwork", "ipFamily"), "IPv6", "use ipv4")
@@ -266,9 +298,10 @@ def _check_local_cluster(spec: Spec, checks: _Checks) -> None:
             "EKS add-ons",
             "EKS installs vpc-cni, kube-proxy and CoreDNS itself; install others with Helm or manifests",
         )
-    for index, group in enumerate(spec.node_groups):
-        if checks.given("nodeGroups", index, "disk", "type") and group.disk.type != "gp2":
-            forbid(("nodeGroups", index, "disk", "type"), f"{group.disk.type} volumes", "Outposts offer EBS gp2 only")
+    for index in range(len(spec.node_groups)):
+        disk = checks.written(Disk, "nodeGroups", index, "disk")
+        if checks.given("nodeGroups", index, "disk", "type") and disk is not None and disk.type != "gp2":
+            forbid(("nodeGroups", index, "disk", "type"), f"{disk.type} volumes", "Outposts offer EBS gp2 only")
     if not spec.vpc.existing:
         checks.warn(
             ("vpc",),
@@ -402,8 +435,8 @@ def _check_vpc(spec: Spec, checks: _Checks) -> list[str] | None:
     if network is not None:
         if not isinstance(network, ipaddress.IPv4Network) or not 16 <= network.prefixlen <= 24:
             checks.error(("vpc", "cidr"), f"VPC CIDR {vpc.cidr} must be IPv4 between /16 and /24")
-        else:
-            prefix = vpc.subnet_prefix_length or network.prefixlen + 3
+        elif vpc.subnet_prefix_length is not None:
+            prefix = vpc.subnet_prefix_length
             needed = 2 * count
             available = 2 ** (prefix - network.prefixlen) if prefix > network.prefixlen else 0
             if needed > available:
@@ -506,7 +539,7 @@ def _check_node_groups(spec: Spec, checks: _Checks, vpc_azs: list[str] | None) -
         _check_sizes(checks, base, group)
         _check_group_version(checks, base, group, minor)
         _check_ami(checks, base, group, int((group.version or spec.cluster.version).split(".")[1]))
-        _check_disk(checks, base, group)
+        _check_disk(checks, base, group, spec.cluster.outpost is not None)
         _check_subnets(spec, checks, base, group, vpc_azs)
         if group.ssh is not None:
             _check_ssh(checks, (*base, "ssh"), group)
@@ -560,8 +593,8 @@ def _check_windows(spec: Spec, checks: _Checks) -> None:
         )
     if spec.cluster.kubernetes_network.ip_family == "ipv6":
         checks.warn(first, "EKS does not support Windows pods on IPv6 clusters", hint="use an IPv4 cluster")
-    keeps_defaults = spec.addons is None or spec.addons_defaults == "keep"
-    if not keeps_defaults and "vpc-cni" not in (spec.addons or {}):
+    # An `addons` map the user wrote can leave vpc-cni out (a local cluster's EKS-installed one is not an addon).
+    if checks.raw("addons") is not None and "vpc-cni" not in (spec.addons or {}):
         checks.warn(
             first,
             "Windows pods get IP addresses only with Windows IPAM, which ekstf turns on in the vpc-cni addon; "
@@ -571,14 +604,14 @@ def _check_windows(spec: Spec, checks: _Checks) -> None:
 
 
 def _check_sizes(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
-    desired = group.desired_size if group.desired_size is not None else group.min_size
+    desired = group.desired_size
     if group.min_size > group.max_size:
         checks.error(
             (*base, "minSize"),
             f"minSize {group.min_size} is greater than maxSize {group.max_size}",
             expected="minSize <= desiredSize <= maxSize",
         )
-    elif not group.min_size <= desired <= group.max_size:
+    elif desired is not None and not group.min_size <= desired <= group.max_size:
         checks.error(
             (*base, "desiredSize"),
             f"desiredSize {desired} is outside minSize {group.min_size} .. maxSize {group.max_size}",
@@ -587,7 +620,11 @@ def _check_sizes(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
 
 
 def _check_ami(checks: _Checks, base: KeyPath, group: NodeGroupBase, minor: int) -> None:
-    if group.ami is not None and group.ami_type is not None and group.ami_type != "CUSTOM":
+    # The completed amiType is CUSTOM with a custom AMI and derived from the instance types otherwise: the checks
+    # of the amiType itself are about the one the user wrote.
+    written = checks.written(type(group), *base)
+    ami_type_given = checks.given(*base, "amiType")
+    if group.ami is not None and ami_type_given and written is not None and written.ami_type != "CUSTOM":
         checks.error(
             (*base, "amiType"),
             "set either amiType or a custom `ami`, not both",
@@ -603,7 +640,7 @@ def _check_ami(checks: _Checks, base: KeyPath, group: NodeGroupBase, minor: int)
             f"mixes ARM ({', '.join(arm)}) and x86 ({', '.join(x86)}) instance types",
             hint="a node group uses one AMI, so one architecture; split it into two groups",
         )
-    if group.ami_type:
+    if group.ami_type and ami_type_given:
         arch = catalog.ami_arch(group.ami_type)
         if arch == "x86_64" and arm:
             checks.error(
@@ -617,7 +654,7 @@ def _check_ami(checks: _Checks, base: KeyPath, group: NodeGroupBase, minor: int)
                 f"{group.ami_type} is an ARM64 AMI but {', '.join(x86)} are x86_64 instance types",
                 hint="use Graviton instance types (for example m7g.large) or an x86_64 amiType",
             )
-    family = _family(group)
+    family = group.os_family
     if family == "al2" and minor > catalog.AL2_LAST_MINOR:
         checks.error(
             (*base, "amiType" if group.ami is None else "ami"),
@@ -672,20 +709,21 @@ def _check_ami(checks: _Checks, base: KeyPath, group: NodeGroupBase, minor: int)
                 )
 
 
-def _family(group: NodeGroupBase) -> str:
-    if group.ami is not None:
-        return group.ami.family
-    if group.ami_type:
-        return catalog.ami_family(group.ami_type)
-    return "al2023"
-
-
-def _check_disk(checks: _Checks, base: KeyPath, group: NodeGroupBase) -> None:
+def _check_disk(checks: _Checks, base: KeyPath, group: NodeGroupBase, outpost: bool) -> None:
     disk = group.disk
-    if disk.throughput is not None and disk.type != "gp3":
-        checks.error((*base, "disk", "throughput"), "throughput applies to gp3 volumes only")
-    if disk.iops is not None and disk.type == "gp2":
-        checks.error((*base, "disk", "iops"), "gp2 volumes do not take provisioned IOPS", hint="use gp3")
+    # On an Outpost the completed type is gp2 whatever was written. A written other type is refused by the
+    # local-cluster checks, which covers its throughput and iops; an unwritten one is explained here.
+    written = checks.written(Disk, *base, "disk") if outpost else None
+    outpost_type_refused = written is not None and checks.given(*base, "disk", "type") and written.type != "gp2"
+    forced = " (Outposts offer EBS gp2 only, so this volume is gp2)" if outpost and disk.type == "gp2" else ""
+    if disk.throughput is not None and disk.type != "gp3" and not outpost_type_refused:
+        checks.error((*base, "disk", "throughput"), "throughput applies to gp3 volumes only" + forced)
+    if disk.iops is not None and disk.type == "gp2" and not outpost_type_refused:
+        checks.error(
+            (*base, "disk", "iops"),
+            "gp2 volumes do not take provisioned IOPS" + forced,
+            hint="" if forced else "use gp3",
+        )
     if disk.type in ("io1", "io2") and disk.iops is None:
         checks.error((*base, "disk", "iops"), f"{disk.type} volumes need iops")
     if disk.kms_key_id and disk.encrypted:
@@ -765,9 +803,7 @@ _COREDNS_POD_LABELS = {"k8s-app": "kube-dns"}
 
 def _check_fargate_only(spec: Spec, checks: _Checks) -> None:
     """With no EC2 node group, CoreDNS has nowhere to run unless a Fargate profile takes kube-system's DNS pods."""
-    if not spec.fargate_only or (
-        spec.addons is not None and "coredns" not in spec.addons and spec.addons_defaults != "keep"
-    ):
+    if not spec.fargate_only or "coredns" not in (spec.addons or {}):
         return
     for profile in spec.fargate_profiles:
         for selector in profile.selectors:
@@ -890,6 +926,31 @@ def _all_workload_roles(spec: Spec) -> list[tuple[KeyPath, WorkloadRole]]:
     return roles
 
 
+def _check_well_known_policies(spec: Spec, checks: _Checks) -> None:
+    """Well-known policies a role ekstf creates cannot carry: IRSA has no Karpenter controller policy in ekstf,
+    and a Pod Identity role gets AWS managed policies only (catalog.POD_IDENTITY_WELL_KNOWN_POLICIES)."""
+    for path, role in _all_workload_roles(spec):
+        if getattr(role, "role_arn", None):
+            continue  # an existing role: its settings are ignored (warned by _check_existing_resources)
+        pod_identity = path[0] == "podIdentities" or path[-1] == "podIdentity"
+        for index, name in enumerate(role.well_known_policies):
+            policy_path: KeyPath = (*path, "wellKnownPolicies", index)
+            if pod_identity and name not in catalog.POD_IDENTITY_WELL_KNOWN_POLICIES:
+                checks.error(
+                    policy_path,
+                    f"wellKnownPolicies `{name}` has no AWS managed policy to attach to a Pod Identity role",
+                    expected="one of: " + ", ".join(catalog.POD_IDENTITY_WELL_KNOWN_POLICIES),
+                    hint="use an IRSA role (serviceAccounts / addon `irsa`) for this controller, or list policyArns",
+                )
+            elif not pod_identity and name == "karpenterController":
+                checks.error(
+                    policy_path,
+                    "wellKnownPolicies `karpenterController` is not an IRSA policy in ekstf",
+                    hint="enable `karpenter:` instead; its controller role comes from the EKS module's karpenter "
+                    "submodule",
+                )
+
+
 _HOSTED_ZONE_ARN = re.compile(r"^arn:aws[a-z-]*:route53:::hostedzone/[A-Za-z0-9*]+$")
 
 
@@ -927,11 +988,11 @@ def _check_policy_companions(spec: Spec, checks: _Checks) -> None:
 
 
 def _check_addons(spec: Spec, checks: _Checks) -> None:
-    if spec.addons is None:
+    if checks.raw("addons") is None:
         if spec.addons_defaults is not None:
             checks.warn(("addonsDefaults",), "ignored: there is no `addons` map, so the defaults are installed")
     elif spec.addons_defaults is None and spec.cluster.outpost is None:
-        essential = [a for a in catalog.ESSENTIAL_ADDONS if a not in spec.addons]
+        essential = [a for a in catalog.ESSENTIAL_ADDONS if a not in (spec.addons or {})]
         if essential:
             checks.warn(
                 ("addons",),
@@ -971,11 +1032,8 @@ def _check_pod_identity(spec: Spec, checks: _Checks) -> None:
     """Pod Identity works only with the eks-pod-identity-agent addon, and not on Fargate."""
     if spec.cluster.outpost is not None:
         return  # a local cluster has no add-ons at all; reported by the local-cluster checks
-    agent_missing = (
-        spec.addons is not None
-        and catalog.POD_IDENTITY_AGENT not in spec.addons
-        and (spec.addons_defaults != "keep" or spec.fargate_only)
-    )
+    # Only an `addons` map the user wrote can leave the agent out (Fargate-only clusters get no agent by default).
+    agent_missing = checks.raw("addons") is not None and catalog.POD_IDENTITY_AGENT not in (spec.addons or {})
     for path, namespace, what in pod_identity_users(spec):
         if agent_missing:
             checks.error(
@@ -1055,7 +1113,7 @@ def _check_formats(spec: Spec, checks: _Checks) -> None:
                         f"{instance_type!r} is not an EC2 instance type",
                         expected="family.size in lower case, e.g. m6i.large",
                     )
-            ami_type = group.ami_type or ""
+            ami_type = (group.ami_type or "") if checks.given(section, index, "amiType") else ""
             if "NVIDIA" in ami_type or ami_type == "AL2_x86_64_GPU":
                 plain = [t for t in group.instance_types if not catalog.is_gpu_instance_type(t)]
                 if plain:
@@ -1065,17 +1123,7 @@ def _check_formats(spec: Spec, checks: _Checks) -> None:
                         hint="use a STANDARD amiType for these instance types",
                     )
             _check_labels_and_taints(checks, (section, index), group)
-    roles: list[tuple[KeyPath, WorkloadRole]] = [
-        *((("serviceAccounts", i), r) for i, r in enumerate(spec.service_accounts)),
-        *((("podIdentities", i), r) for i, r in enumerate(spec.pod_identities)),
-    ]
-    for name, addon in (spec.addons or {}).items():
-        roles += [
-            (("addons", name, key), role)
-            for key, role in (("irsa", addon.irsa), ("podIdentity", addon.pod_identity))
-            if role
-        ]
-    for path, role in roles:
+    for path, role in _all_workload_roles(spec):
         if role.role_name is not None and not _IAM_ROLE_NAME.fullmatch(role.role_name):
             checks.error(
                 (*path, "roleName"),
