@@ -378,6 +378,24 @@ CASES = [
         "cluster.tags.a",
         "half of a UTF-16 pair",
     ),
+    # Rules the workload IAM builder used to raise without a position: spec errors like every other.
+    Case(
+        "irsa-karpenter-controller",
+        HEAD + "serviceAccounts:\n  - name: sa\n    wellKnownPolicies:\n      - ebsCSI\n      - karpenterController\n",
+        8,
+        9,
+        "serviceAccounts[0].wellKnownPolicies[1]",
+        "enable `karpenter:` instead",
+    ),
+    Case(
+        "pod-identity-unmanaged-well-known-policy",
+        HEAD + "podIdentities:\n  - namespace: app\n    serviceAccount: sa\n    wellKnownPolicies:\n"
+        "      - clusterAutoscaler\n",
+        8,
+        9,
+        "podIdentities[0].wellKnownPolicies[0]",
+        "`clusterAutoscaler` has no AWS managed policy to attach to a Pod Identity role",
+    ),
 ]
 
 
@@ -406,7 +424,9 @@ def test_bad_spec_is_rejected_with_position_key_path_and_hint(case: Case, tmp_pa
     assert case.text in text
 
 
-SMOKE = [c for c in CASES if c.id in {"unknown-key", "wrong-type", "unresolved-placeholder", "too-deep"}]
+SMOKE_IDS = {"unknown-key", "wrong-type", "unresolved-placeholder", "too-deep"}
+SMOKE_IDS |= {"irsa-karpenter-controller", "pod-identity-unmanaged-well-known-policy"}
+SMOKE = [c for c in CASES if c.id in SMOKE_IDS]
 
 
 @pytest.mark.parametrize("command", ["generate", "validate"])

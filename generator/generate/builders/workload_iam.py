@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from generator.errors import Problem, UserInputError
 from generator.generate import names
 from generator.generate.builders.common import (
     WorkloadIdentity,
@@ -95,14 +94,6 @@ def _irsa_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModule:
     for name in role.well_known_policies:
         args.update(IRSA_WELL_KNOWN.get(name, {}))
     args.update(_companions(spec, identity))
-    if "karpenterController" in role.well_known_policies:
-        raise UserInputError(
-            Problem(
-                f"{identity.namespace}/{identity.service_account}: wellKnownPolicies `karpenterController` is "
-                "not an IRSA policy in ekstf",
-                hint="enable `karpenter:` instead; its controller role comes from the EKS module's karpenter submodule",
-            )
-        )
     args["oidc_providers"] = {
         "main": {
             "provider_arn": Expr(f"module.{names.EKS_MODULE}.oidc_provider_arn"),
@@ -123,15 +114,6 @@ def _pod_identity_module(spec: Spec, identity: WorkloadIdentity) -> WorkloadModu
     if not identity.creates_role:
         return {"module": identity.module, "identity": identity, "arguments": None, "association": association}
     role = identity.role
-    unsupported = [p for p in role.well_known_policies if p not in catalog.POD_IDENTITY_WELL_KNOWN_POLICIES]
-    if unsupported:
-        raise UserInputError(
-            Problem(
-                f"{identity.namespace}/{identity.service_account}: wellKnownPolicies {', '.join(unsupported)} "
-                "have no AWS managed policy to attach to a Pod Identity role",
-                hint="use an IRSA role (serviceAccounts / addon `irsa`) for these controllers, or list policyArns",
-            )
-        )
     args: dict[str, Any] = {
         "name": identity.role_name(spec.cluster.name),
         "use_name_prefix": False,
