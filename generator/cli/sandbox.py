@@ -9,6 +9,7 @@ from typing import Any
 
 import typer
 
+from generator import resources
 from generator.cli.output import console_err
 
 FORMATS = ("terminal", "markdown", "json")
@@ -27,7 +28,8 @@ def sandbox_command(
     module_cache: Path | None = typer.Option(
         None,
         "--module-cache",
-        help="Registry modules unpacked as NAME-VERSION/ (e.g. terraform-aws-eks-21.19.0/): no network needed.",
+        help=f"Registry modules unpacked as NAME-VERSION/ (e.g. terraform-aws-eks-{resources.EKS_MODULE_VERSION}/): "
+        "no network needed.",
         metavar="DIR",
     ),
     fmt: str = typer.Option("terminal", "--format", "-f", help="terminal, markdown or json."),

@@ -67,12 +67,6 @@ def spec_groups(spec: Spec) -> list[tuple[str, NodeGroupBase]]:
     return groups
 
 
-def group_family(group: NodeGroupBase) -> str:
-    if group.ami is not None:
-        return group.ami.family
-    return catalog.ami_family(group.ami_type or "AL2023_x86_64_STANDARD")
-
-
 def pinned_addons(spec: Spec) -> dict[str, str]:
     """Addons the spec pins to an exact version (`latest` follows the control plane: module most_recent)."""
     return {name: addon.version for name, addon in (spec.addons or {}).items() if addon.version != "latest"}
@@ -137,7 +131,7 @@ def _skew(spec: Spec, step: Step, group_versions: dict[str, str]) -> list[Findin
 def _ami_families(spec: Spec, step: Step) -> list[Finding]:
     found = []
     for key, group in spec_groups(spec):
-        family = group_family(group)
+        family = group.os_family
         if family == "al2" and minor_of(step.target) > catalog.AL2_LAST_MINOR:
             found.append(
                 Finding(

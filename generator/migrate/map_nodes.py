@@ -32,11 +32,11 @@ _SPOT_STRATEGIES = ("price-capacity-optimized", "capacity-optimized", "capacity-
 
 # iam.withAddonPolicies → a managed policy on the node role.
 _NODE_POLICIES = {
-    "ebs": ("arn:aws:iam::aws:policy/service-role/AmazonEBSCSIDriverPolicy", "mapped", ""),
-    "cloudWatch": ("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", "mapped", ""),
-    "imageBuilder": ("arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPowerUser", "mapped", ""),
+    "ebs": (catalog.MANAGED_POLICY_ARNS["AmazonEBSCSIDriverPolicy"], "mapped", ""),
+    "cloudWatch": (catalog.MANAGED_POLICY_ARNS["CloudWatchAgentServerPolicy"], "mapped", ""),
+    "imageBuilder": (catalog.MANAGED_POLICY_ARNS["AmazonEC2ContainerRegistryPowerUser"], "mapped", ""),
     "xRay": (
-        "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+        catalog.MANAGED_POLICY_ARNS["AWSXRayDaemonWriteAccess"],
         "approximated",
         "the managed AWSXRayDaemonWriteAccess policy instead of eksctl's inline policy",
     ),
@@ -58,9 +58,17 @@ _IRSA = {
     "autoScaler": ("kube-system", "cluster-autoscaler", "clusterAutoscaler"),
     "externalDNS": ("kube-system", "external-dns", "externalDNS"),
     "certManager": ("cert-manager", "cert-manager", "certManager"),
-    "awsLoadBalancerController": ("kube-system", "aws-load-balancer-controller", "loadBalancerController"),
-    "albIngress": ("kube-system", "aws-load-balancer-controller", "loadBalancerController"),
-    "efs": ("kube-system", "efs-csi-controller-sa", "efsCSI"),
+    "awsLoadBalancerController": (
+        "kube-system",
+        catalog.ADDON_SERVICE_ACCOUNTS["aws-load-balancer-controller"],
+        "loadBalancerController",
+    ),
+    "albIngress": (
+        "kube-system",
+        catalog.ADDON_SERVICE_ACCOUNTS["aws-load-balancer-controller"],
+        "loadBalancerController",
+    ),
+    "efs": ("kube-system", catalog.ADDON_SERVICE_ACCOUNTS["aws-efs-csi-driver"], "efsCSI"),
 }
 
 _REASONS = {
@@ -658,7 +666,7 @@ def _family(group: dict[str, Any]) -> str:
     if "ami" in group:
         return str(group["ami"]["family"])
     ami_type = group.get("amiType")
-    return catalog.ami_family(ami_type) if ami_type else "al2023"
+    return catalog.ami_family(ami_type or catalog.DEFAULT_AMI_TYPE)
 
 
 def _override_bootstrap(
@@ -923,7 +931,3 @@ def _pin_azs_for_groups(ctx: Context, spec: dict[str, Any]) -> None:
     ctx.report.warn(
         f"node groups name AZs ({', '.join(wanted)}): the VPC's AZs were pinned to {', '.join(sorted(pinned))}; check them"
     )
-
-
-def dump_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.generate.builders.workload_iam import POD_IDENTITY_WELL_KNOWN
 from generator.migrate.context import Context
 from generator.migrate.map_nodes import WorkloadNeed
 from generator.migrate.map_outpost import LOCAL_CLUSTER_NOTE, is_local_cluster
+from generator.spec import catalog
 from generator.spec.positions import KeyPath
 
 # eksctl wellKnownPolicies → ekstf well-known policy names (terraform-aws-iam attach_* inputs, eks-facts §2).
@@ -22,14 +22,8 @@ WELL_KNOWN = {
     "efsCSIController": "efsCSI",
 }
 DEFAULT_ADDONS = ("coredns", "kube-proxy", "metrics-server", "vpc-cni")
-POD_IDENTITY_AGENT = "eks-pod-identity-agent"
 # Well-known policies of the addons whose default Pod Identity associations eksctl creates.
 _ADDON_DEFAULT_POLICIES = {"vpc-cni": "vpcCNI", "aws-ebs-csi-driver": "ebsCSI", "aws-efs-csi-driver": "efsCSI"}
-_ADDON_SERVICE_ACCOUNTS = {
-    "vpc-cni": "aws-node",
-    "aws-ebs-csi-driver": "ebs-csi-controller-sa",
-    "aws-efs-csi-driver": "efs-csi-controller-sa",
-}
 
 
 def map_workloads(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed]) -> None:
@@ -57,10 +51,11 @@ def _one_role_per_service_account(ctx: Context, spec: dict[str, Any]) -> None:
     }
     for name, addon in spec.get("addons", {}).items():
         irsa = addon.get("irsa")
-        account_name = (irsa or {}).get("serviceAccount") or _ADDON_SERVICE_ACCOUNTS.get(name)
+        account_name = (irsa or {}).get("serviceAccount") or catalog.ADDON_SERVICE_ACCOUNTS.get(name)
         if irsa is None or account_name is None:
             continue
-        same = [a for a in accounts if (a["namespace"], a["name"]) == ("kube-system", account_name)]
+        namespace = catalog.addon_namespace(name)
+        same = [a for a in accounts if (a["namespace"], a["name"]) == (namespace, account_name)]
         for account in same:
             for key in ("wellKnownPolicies", "policyArns", "statements"):
                 merged = list(irsa.get(key, []))
@@ -71,7 +66,7 @@ def _one_role_per_service_account(ctx: Context, spec: dict[str, Any]) -> None:
                 if key in account and key not in irsa:
                     irsa[key] = account[key]
             accounts.remove(account)
-            where = ctx.service_account_paths.get(("kube-system", account_name))
+            where = ctx.service_account_paths.get((namespace, account_name))
             if where is not None:
                 for key in ("serviceAccounts[].name", "serviceAccounts[].namespace"):
                     ctx.report.retarget(where, key, f"addons.{name}.irsa")
@@ -313,10 +308,10 @@ def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str) -> dict[st
         {"arns": "permissionPolicyARNs", "inline": "permissionPolicy", "boundary": "permissionsBoundaryARN"},
         target,
     )
-    kept = [p for p in identity.get("wellKnownPolicies", []) if p in POD_IDENTITY_WELL_KNOWN]
+    kept = [p for p in identity.get("wellKnownPolicies", []) if p in catalog.POD_IDENTITY_WELL_KNOWN_POLICIES]
     for key in ctx.dict_((*path, "wellKnownPolicies")) or {}:
         dropped = WELL_KNOWN.get(key)
-        if dropped in identity.get("wellKnownPolicies", []) and dropped not in POD_IDENTITY_WELL_KNOWN:
+        if dropped in identity.get("wellKnownPolicies", []) and dropped not in catalog.POD_IDENTITY_WELL_KNOWN_POLICIES:
             report.reclassify(
                 (*path, "wellKnownPolicies", key),
                 "unsupported",
@@ -451,10 +446,12 @@ def _addons(ctx: Context, spec: dict[str, Any]) -> None:
         *(["an addon's podIdentityAssociations"] if any("podIdentity" in a for a in addons.values()) else []),
         *(["karpenter"] if spec.get("karpenter", {}).get("enabled") else []),
     ]
-    if users and POD_IDENTITY_AGENT not in addons:
-        addons[POD_IDENTITY_AGENT] = {"version": "latest"}
+    if users and catalog.POD_IDENTITY_AGENT not in addons:
+        addons[catalog.POD_IDENTITY_AGENT] = {"version": "latest"}
         report.defaulted(
-            ("addons",), f"addons.{POD_IDENTITY_AGENT}", f"Pod Identity ({', '.join(users)}) needs the agent addon"
+            ("addons",),
+            f"addons.{catalog.POD_IDENTITY_AGENT}",
+            f"Pod Identity ({', '.join(users)}) needs the agent addon",
         )
     spec["addons"] = dict(sorted(addons.items()))
 
@@ -513,7 +510,7 @@ def _addon(ctx: Context, path: KeyPath, name: str) -> dict[str, Any]:
     if use_default:
         if name in _ADDON_DEFAULT_POLICIES and "podIdentity" not in addon:
             addon["podIdentity"] = {
-                "serviceAccount": _ADDON_SERVICE_ACCOUNTS[name],
+                "serviceAccount": catalog.ADDON_SERVICE_ACCOUNTS[name],
                 "wellKnownPolicies": [_ADDON_DEFAULT_POLICIES[name]],
             }
             report.mapped((*path, "useDefaultPodIdentityAssociations"), f"addons.{name}.podIdentity")

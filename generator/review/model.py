@@ -14,6 +14,8 @@ from generator.review.masking import Masker
 from generator.review.plan_input import ChangeIn, value
 
 ACTIONS = ("create", "update", "replace", "delete", "read", "import", "move", "forget", "no-op")
+# Actions after which the infrastructure is as before (a data source read changes nothing).
+NOT_APPLIED_ACTIONS = frozenset({"no-op", "read"})
 SEVERITIES = ("critical", "high", "medium", "low")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(SEVERITIES)}
 
@@ -216,7 +218,7 @@ class Review:
     @property
     def has_changes(self) -> bool:
         counts = self.counts
-        return any(counts[a] for a in ACTIONS if a not in ("no-op", "read")) or any(
+        return any(counts[a] for a in ACTIONS if a not in NOT_APPLIED_ACTIONS) or any(
             o.action != "no-op" for o in self.outputs
         )
 

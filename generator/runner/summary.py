@@ -11,9 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.fsutil import atomic_write_text
-from generator.review.model import classify_actions
-
-_NOT_APPLIED = frozenset({"no-op", "read"})
+from generator.review.model import NOT_APPLIED_ACTIONS, classify_actions
 
 
 def changing_resources(plan: dict[str, Any]) -> int:
@@ -23,7 +21,7 @@ def changing_resources(plan: dict[str, Any]) -> int:
         if change.get("mode") == "data":
             continue
         action, _ = classify_actions(list((change.get("change") or {}).get("actions") or []))
-        if action not in _NOT_APPLIED:
+        if action not in NOT_APPLIED_ACTIONS:
             count += 1
     return count
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator import resources
 from generator.engine.base import CommandResult, Engine, OutputLine
 from generator.errors import Interrupted, Problem, UserInputError
 from generator.review.model import Review
@@ -84,7 +85,7 @@ def _check_options(options: SandboxOptions) -> None:
                 Problem(
                     f"{cache} holds no registry module packages",
                     key_path="--module-cache",
-                    expected="directories named NAME-VERSION, e.g. terraform-aws-eks-21.19.0/",
+                    expected=f"directories named NAME-VERSION, e.g. terraform-aws-eks-{resources.EKS_MODULE_VERSION}/",
                     hint="unpack each registry module's release archive there",
                 )
             )

@@ -12,6 +12,7 @@ from typing import Any
 from generator.sandbox.contracts import UNKNOWN
 from generator.sandbox.schemas import NESTING_GROUP, NESTING_MAP, NESTING_SINGLE, BlockShape, NestedShape
 from generator.sandbox.values import CtyType
+from generator.spec import catalog
 
 ACCOUNT_ID = "123456789012"
 
@@ -455,7 +456,7 @@ _SPECIAL: dict[tuple[str, str], Any] = {
     ("aws_eks_cluster", "bootstrap_self_managed_addons"): lambda f, o: True,
     ("aws_eks_node_group", "version"): _node_group_version,
     ("aws_eks_node_group", "release_version"): _release_version,
-    ("aws_eks_node_group", "ami_type"): lambda f, o: "AL2023_x86_64_STANDARD",
+    ("aws_eks_node_group", "ami_type"): lambda f, o: catalog.DEFAULT_AMI_TYPE,
     ("aws_eks_node_group", "capacity_type"): lambda f, o: "ON_DEMAND",
     ("aws_eks_node_group", "node_group_name"): lambda f, o: (
         (o.get("node_group_name_prefix") + f.unique_suffix())

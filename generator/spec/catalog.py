@@ -158,6 +158,8 @@ ESSENTIAL_ADDONS = {
 
 LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
 LOG_TYPES: tuple[LogType, ...] = get_args(LogType)
+# What ekstf sends to CloudWatch unless the spec says otherwise: the API and who did what (audit, authenticator).
+DEFAULT_LOG_TYPES: tuple[LogType, ...] = ("api", "audit", "authenticator")
 
 # AWS managed IAM policies ekstf attaches, by name (node roles, addon roles, well-known policies).
 AWS_MANAGED_POLICY_PREFIX = "arn:aws:iam::aws:policy/"

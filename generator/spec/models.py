@@ -22,7 +22,9 @@ from pydantic import (
 )
 from pydantic.alias_generators import to_camel
 
+from generator import resources
 from generator.spec import catalog
+from generator.spec.catalog import LogType
 
 API_VERSION: Literal["ekstf.io/v1alpha1"] = "ekstf.io/v1alpha1"
 
@@ -77,11 +79,8 @@ class Endpoint(SpecModel):
     )
 
 
-LogType = Literal["api", "audit", "authenticator", "controllerManager", "scheduler"]
-
-
 def _default_log_types() -> list[LogType]:
-    return ["api", "audit", "authenticator"]
+    return list(catalog.DEFAULT_LOG_TYPES)
 
 
 class Logging(SpecModel):
@@ -421,7 +420,7 @@ class NodeGroupBase(SpecModel):
         """al2023, bottlerocket, al2 or windows: decides the user data, device names and networking needs."""
         if self.ami is not None:
             return self.ami.family
-        return catalog.ami_family(self.ami_type or "AL2023_x86_64_STANDARD")
+        return catalog.ami_family(self.ami_type or catalog.DEFAULT_AMI_TYPE)
 
     name_prefix: bool = Field(
         True,
@@ -604,9 +603,9 @@ class Backend(SpecModel):
 
 
 class ModuleVersions(SpecModel):
-    eks: str = Field("21.19.0", description="terraform-aws-modules/eks/aws version (21.x).")
-    vpc: str = Field("6.6.0", description="terraform-aws-modules/vpc/aws version.")
-    iam: str = Field("6.5.0", description="terraform-aws-modules/iam/aws version.")
+    eks: str = Field(resources.EKS_MODULE_VERSION, description="terraform-aws-modules/eks/aws version (21.x).")
+    vpc: str = Field(resources.VPC_MODULE_VERSION, description="terraform-aws-modules/vpc/aws version.")
+    iam: str = Field(resources.IAM_MODULE_VERSION, description="terraform-aws-modules/iam/aws version.")
 
 
 class ProviderVersions(SpecModel):

@@ -12,8 +12,6 @@ from generator.generate.hcl import NULL, Call, Expr
 from generator.spec import catalog
 from generator.spec.models import AccessEntry, Spec
 
-_LOG_TYPES = {"controllerManager": "controllerManager"}
-
 
 def eks(spec: Spec) -> EksContext:
     cluster = spec.cluster
@@ -154,7 +152,7 @@ def _control_plane(spec: Spec) -> dict[str, Any]:
     else:
         args["create_kms_key"] = False
         args["encryption_config"] = NULL
-    args["enabled_log_types"] = [_LOG_TYPES.get(t, t) for t in cluster.logging.types]
+    args["enabled_log_types"] = list(cluster.logging.types)
     # No log types: no empty log group, unless the spec keeps one by giving its retention (an adopted cluster's).
     if cluster.logging.types or "retention_days" in cluster.logging.model_fields_set:
         args["cloudwatch_log_group_retention_in_days"] = cluster.logging.retention_days

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from generator.generate import names
 from generator.generate.hcl import Expr
@@ -10,7 +11,6 @@ from generator.spec import catalog
 from generator.spec.models import Addon, ManagedNodeGroup, NodeGroupBase, Spec, WorkloadRole
 
 MANAGED_BY_TAG = {"ManagedBy": "ekstf"}
-AWS_POLICY = "arn:aws:iam::aws:policy/"
 
 
 def private_subnets(spec: Spec) -> Expr:
@@ -36,16 +36,9 @@ def group_subnets(spec: Spec, group: NodeGroupBase) -> Expr | list[str] | list[E
     return private_subnets(spec) if group.subnets == "private" else public_subnets(spec)
 
 
-def ami_family(group: NodeGroupBase) -> str:
-    """al2023 / bottlerocket / al2 / windows: decides device names and user data."""
-    if group.ami is not None:
-        return group.ami.family
-    return catalog.ami_family(group.ami_type or "AL2023_x86_64_STANDARD")
-
-
 def root_device_name(group: NodeGroupBase) -> str:
     """Bottlerocket keeps the OS on /dev/xvda and containers/images on the data volume /dev/xvdb."""
-    family = ami_family(group)
+    family = group.os_family
     if family == "bottlerocket":
         return "/dev/xvdb"
     if family == "windows":
@@ -60,7 +53,7 @@ def cluster_tags(spec: Spec) -> dict[str, str]:
 
 def bottlerocket_admin_for_ssh(group: NodeGroupBase) -> bool:
     """Bottlerocket nodes with an SSH key need the admin host container, unless the user's TOML configures it."""
-    if group.ssh is None or not group.ssh.key_name or ami_family(group) != "bottlerocket":
+    if group.ssh is None or not group.ssh.key_name or group.os_family != "bottlerocket":
         return False
     toml = group.user_data.bottlerocket_toml if group.user_data else None
     return not (toml and "host-containers.admin" in toml)
@@ -92,11 +85,14 @@ def needs_user_data(group: NodeGroupBase, self_managed: bool) -> bool:
     )
 
 
+IdentityKind = Literal["irsa", "pod_identity"]
+
+
 @dataclass(frozen=True)
 class WorkloadIdentity:
     """One IAM role for pods: from serviceAccounts, podIdentities, or an addon's irsa/podIdentity."""
 
-    kind: str  # "irsa" or "pod_identity"
+    kind: IdentityKind
     namespace: str
     service_account: str
     role: WorkloadRole
@@ -139,7 +135,7 @@ def addon_identity(name: str, addon: Addon) -> WorkloadIdentity | None:
         return None
     service_account = role.service_account or catalog.ADDON_SERVICE_ACCOUNTS.get(name, name)
     namespace = catalog.addon_namespace(name)
-    kind = "irsa" if addon.irsa is not None else "pod_identity"
+    kind: IdentityKind = "irsa" if addon.irsa is not None else "pod_identity"
     return WorkloadIdentity(kind, namespace, service_account, role, addon=name)
 
 

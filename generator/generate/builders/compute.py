@@ -11,8 +11,6 @@ from typing import Any
 
 from generator.generate import names
 from generator.generate.builders.common import (
-    AWS_POLICY,
-    ami_family,
     bottlerocket_admin_for_ssh,
     cluster_tags,
     group_subnets,
@@ -30,6 +28,7 @@ from generator.generate.builders.contexts import (
     SshRule,
 )
 from generator.generate.hcl import Block, Expr
+from generator.spec import catalog
 from generator.spec.models import ManagedNodeGroup, NodeGroupBase, SelfManagedNodeGroup, Spec
 
 USER_DATA_MODULE_SOURCE = "./modules/node-user-data"
@@ -40,10 +39,10 @@ BOTTLEROCKET_ADMIN_TOML = "[settings.host-containers.admin]\nenabled = true\n"
 NO_MODULE_USER_DATA_TEMPLATE = Expr('"${path.root}/modules/node-user-data/templates/no-module-user-data.tpl"')
 _TAGGED_RESOURCES = ("instance", "volume", "network-interface")
 _SELF_MANAGED_POLICIES = {
-    "AmazonEKSWorkerNodePolicy": AWS_POLICY + "AmazonEKSWorkerNodePolicy",
-    "AmazonEC2ContainerRegistryPullOnly": AWS_POLICY + "AmazonEC2ContainerRegistryPullOnly",
-    "AmazonSSMManagedInstanceCore": AWS_POLICY + "AmazonSSMManagedInstanceCore",
-    "AmazonEKS_CNI_Policy": AWS_POLICY + "AmazonEKS_CNI_Policy",
+    "AmazonEKSWorkerNodePolicy": catalog.MANAGED_POLICY_ARNS["AmazonEKSWorkerNodePolicy"],
+    "AmazonEC2ContainerRegistryPullOnly": catalog.MANAGED_POLICY_ARNS["AmazonEC2ContainerRegistryPullOnly"],
+    "AmazonSSMManagedInstanceCore": catalog.MANAGED_POLICY_ARNS["AmazonSSMManagedInstanceCore"],
+    "AmazonEKS_CNI_Policy": catalog.MANAGED_POLICY_ARNS["AmazonEKS_CNI_Policy"],
 }
 
 
@@ -52,7 +51,7 @@ def _ref(address: str, attribute: str) -> Expr:
 
 
 def _additional_policies(group: NodeGroupBase) -> dict[str, str]:
-    policies = {"AmazonSSMManagedInstanceCore": AWS_POLICY + "AmazonSSMManagedInstanceCore"}
+    policies = {"AmazonSSMManagedInstanceCore": catalog.MANAGED_POLICY_ARNS["AmazonSSMManagedInstanceCore"]}
     for index, arn in enumerate(group.iam.additional_policy_arns):
         policies[f"additional_{index}"] = arn
     return policies
@@ -213,7 +212,7 @@ def _self_managed(spec: Spec, group: SelfManagedNodeGroup) -> dict[str, Any]:
 def _access_ami_type(group: NodeGroupBase) -> str:
     if group.ami_type and group.ami_type != "CUSTOM":
         return str(group.ami_type)
-    return "WINDOWS_CORE_2022_x86_64" if ami_family(group) == "windows" else "AL2023_x86_64_STANDARD"
+    return catalog.DEFAULT_WINDOWS_AMI_TYPE if group.os_family == "windows" else catalog.DEFAULT_AMI_TYPE
 
 
 # --- launch_templates.tf ------------------------------------------------------------------------------
@@ -331,7 +330,7 @@ def _mixed(group: NodeGroupBase) -> bool:
 def _user_data_module(spec: Spec, group: NodeGroupBase, self_managed: bool) -> ModuleCall:
     eks = names.EKS_MODULE
     full = self_managed or group.ami is not None
-    args: dict[str, Any] = {"ami_family": ami_family(group), "full_bootstrap": full}
+    args: dict[str, Any] = {"ami_family": group.os_family, "full_bootstrap": full}
     if full:
         args.update(
             {
@@ -373,7 +372,7 @@ def _ami_parameter(spec: Spec, group: NodeGroupBase) -> AmiParameter:
     return {
         "name": names.ami_parameter_data(group.name).split(".", 2)[2],
         "parameter": ami_ssm_parameter(
-            group.ami_type or "AL2023_x86_64_STANDARD", group.version or spec.cluster.version
+            group.ami_type or catalog.DEFAULT_AMI_TYPE, group.version or spec.cluster.version
         ),
     }
 

@@ -4,9 +4,10 @@ node role and its access entry)."""
 from __future__ import annotations
 
 from generator.generate import names
-from generator.generate.builders.common import AWS_POLICY, karpenter_enabled
+from generator.generate.builders.common import karpenter_enabled
 from generator.generate.builders.contexts import KarpenterContext
 from generator.generate.hcl import Expr
+from generator.spec import catalog
 from generator.spec.models import Spec
 
 
@@ -26,7 +27,7 @@ def karpenter(spec: Spec) -> KarpenterContext | None:
             "node_iam_role_use_name_prefix": False,
             "node_iam_role_name": f"{cluster}-karpenter-node"[:64],
             "node_iam_role_additional_policies": {
-                "AmazonSSMManagedInstanceCore": AWS_POLICY + "AmazonSSMManagedInstanceCore"
+                "AmazonSSMManagedInstanceCore": catalog.MANAGED_POLICY_ARNS["AmazonSSMManagedInstanceCore"]
             },
         },
     }

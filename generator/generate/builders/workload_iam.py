@@ -62,10 +62,6 @@ def _companions(spec: Spec, identity: WorkloadIdentity) -> dict[str, Any]:
     return args
 
 
-# Re-exported for generator/migrate/map_workloads.py until it reads catalog.POD_IDENTITY_WELL_KNOWN_POLICIES itself.
-POD_IDENTITY_WELL_KNOWN = catalog.POD_IDENTITY_WELL_KNOWN_POLICIES
-
-
 def _policies(identity: WorkloadIdentity, managed: dict[str, str]) -> dict[str, str] | None:
     policies: dict[str, str] = {}
     for name in identity.role.well_known_policies:
