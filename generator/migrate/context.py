@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field, fields
-from typing import Any, Literal, overload
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from generator.errors import Problem, UserInputError
 from generator.migrate.document import EksctlDocument
@@ -31,24 +31,6 @@ class SubnetAlias:
     # Set while mapping an existing VPC: the id the spec uses, or (no id given) how eksctl would look it up.
     resolved: str | None = None
     lookup: str | None = None
-
-    # Read-only mapping access for callers written against the former dict[str, str] records.
-    @overload
-    def get(self, key: str) -> str | None: ...
-    @overload
-    def get(self, key: str, default: str) -> str: ...
-    def get(self, key: str, default: str | None = None) -> str | None:
-        value = getattr(self, key) if key in _SUBNET_ALIAS_FIELDS else None
-        return default if value is None else str(value)
-
-    def __getitem__(self, key: str) -> str:
-        value = self.get(key)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-
-_SUBNET_ALIAS_FIELDS = frozenset(f.name for f in fields(SubnetAlias))
 
 
 @dataclass

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from generator.migrate import common_fields
 from generator.migrate.context import Context
 from generator.migrate.map_outpost import is_local_cluster
 from generator.spec import catalog
@@ -27,7 +28,6 @@ _WINDOWS_APPROX = {
     "WindowsServer2004CoreContainer": "WINDOWS_CORE_2019_x86_64",
     "WindowsServer20H2CoreContainer": "WINDOWS_CORE_2019_x86_64",
 }
-_EFFECTS = {"noschedule": "NoSchedule", "noexecute": "NoExecute", "prefernoschedule": "PreferNoSchedule"}
 _SPOT_STRATEGIES = ("price-capacity-optimized", "capacity-optimized", "capacity-optimized-prioritized", "lowest-price")
 
 # iam.withAddonPolicies → a managed policy on the node role.
@@ -467,7 +467,7 @@ def _taints(ctx: Context, path: KeyPath) -> list[dict[str, Any]]:
 
 
 def _taint(ctx: Context, path: KeyPath, key: str, value: str | None, effect: str) -> dict[str, Any] | None:
-    normal = _EFFECTS.get(effect.replace("_", "").lower())
+    normal = common_fields.taint_effect(effect)
     if normal is None:
         ctx.report.unsupported(path, f"unknown taint effect {effect!r} (NoSchedule, NoExecute, PreferNoSchedule)")
         return None
@@ -490,17 +490,15 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
         for index, ref in enumerate(subnets):
             alias = ctx.alias(ref, "private" if private else "public")
             if ctx.existing_vpc:
-                if alias is not None and alias.get("lookup"):
+                if alias is not None and alias.lookup:
                     skipped.append(ref)
-                    report.approximated(
-                        (*path, "subnets", index), f"{section}[].subnets", f"left out: {alias['lookup']}"
-                    )
+                    report.approximated((*path, "subnets", index), f"{section}[].subnets", f"left out: {alias.lookup}")
                 elif alias is not None:
-                    ids.append(alias.get("resolved", ref))
+                    ids.append(alias.resolved or ref)
                 else:
                     ids.append(ctx.aws_id((*path, "subnets", index), ref, "subnet"))
-            elif alias is not None and alias.get("az"):
-                from_azs.append(alias["az"])
+            elif alias is not None and alias.az:
+                from_azs.append(alias.az)
             elif re.fullmatch(r"[a-z]{2}(-gov)?-[a-z]+-\d+[a-z]", ref):
                 from_azs.append(ref)
         if ids:
@@ -515,7 +513,7 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
             report.unsupported((*path, "subnets"), "subnet references could not be resolved in a new VPC")
     if "subnets" not in group:
         if private is None:
-            has_public = not ctx.existing_vpc or any(a["kind"] == "public" for a in ctx.subnet_aliases.values())
+            has_public = not ctx.existing_vpc or any(a.kind == "public" for a in ctx.subnet_aliases.values())
             group["subnets"] = "public" if has_public else "private"
             report.defaulted(
                 (*path, "privateNetworking"),
@@ -526,7 +524,7 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
             )
         else:
             group["subnets"] = "private" if private else "public"
-            if not private and ctx.existing_vpc and not any(a["kind"] == "public" for a in ctx.subnet_aliases.values()):
+            if not private and ctx.existing_vpc and not any(a.kind == "public" for a in ctx.subnet_aliases.values()):
                 group["subnets"] = "private"
                 report.approximated(
                     (*path, "privateNetworking"), f"{section}[].subnets", "the VPC has no public subnets"
@@ -546,9 +544,9 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
         if ctx.existing_vpc:
             kind = group["subnets"] if isinstance(group["subnets"], str) else None
             ids = [
-                a.get("resolved", "")
+                a.resolved
                 for a in ctx.subnet_aliases.values()
-                if a.get("az") in azs and (kind is None or a["kind"] == kind) and a.get("resolved")
+                if a.az in azs and (kind is None or a.kind == kind) and a.resolved
             ]
             if ids and not isinstance(group["subnets"], list):
                 group["subnets"] = ids

@@ -600,12 +600,10 @@ def _profile_subnets(ctx: Context, path: KeyPath, subnets: list[str], profile: d
     ids = []
     for index, ref in enumerate(subnets):
         alias = ctx.alias(ref, "private")
-        if alias is not None and alias.get("lookup"):
-            ctx.report.approximated(
-                (*path, "subnets", index), "fargateProfiles[].subnets", f"left out: {alias['lookup']}"
-            )
-        elif alias is not None and alias.get("resolved"):
-            ids.append(alias["resolved"])
+        if alias is not None and alias.lookup:
+            ctx.report.approximated((*path, "subnets", index), "fargateProfiles[].subnets", f"left out: {alias.lookup}")
+        elif alias is not None and alias.resolved:
+            ids.append(alias.resolved)
         else:
             ids.append(ctx.aws_id((*path, "subnets", index), ref, "subnet"))
     if ids:
