@@ -94,6 +94,21 @@ def test_the_known_optional_computed_blocks_are_there() -> None:
     assert behaviour_for("aws_eks_cluster").defaults["vpc_config.endpoint_public_access"] is True
 
 
+def test_the_data_and_registry_types_beside_the_cluster_plan_as_the_provider_does() -> None:
+    secret = behaviour_for("aws_secretsmanager_secret")
+    assert ("name",) in secret.force_new and secret.defaults["recovery_window_in_days"] == 30
+    assert "replica" in secret.computed_blocks
+    assert ("name",) in behaviour_for("aws_ecr_repository").force_new
+    assert "force_delete" not in behaviour_for("aws_ecr_repository").defaults  # no Default: plans as null
+    assert ("cluster_identifier",) in behaviour_for("aws_rds_cluster").force_new
+    instance = behaviour_for("aws_db_instance")
+    assert ("engine",) in instance.force_new and instance.defaults["skip_final_snapshot"] is False
+    # Since provider v5 a new identifier renames the instance in place (the id is the DBI resource id).
+    assert ("identifier",) not in instance.force_new and ("identifier_prefix",) not in instance.force_new
+    for rule in ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"):
+        assert behaviour_for(rule).force_new == (("security_group_id",),)
+
+
 def test_unreviewed_and_unknown_types_have_no_behaviour() -> None:
     assert behaviour_for("aws_no_such_thing") == ResourceBehaviour()
     for type_name in not_yet_reviewed_types():
