@@ -106,6 +106,9 @@ _ARN_SERVICES = {
     "aws_vpc_security_group_egress_rule": ("ec2", "security-group-rule/{id}"),
     "aws_placement_group": ("ec2", "placement-group/{name}"),
     "aws_instance": ("ec2", "instance/{id}"),
+    "aws_secretsmanager_secret": ("secretsmanager", "secret:{name}-{suffix6}"),
+    "aws_db_instance": ("rds", "db:{identifier}"),
+    "aws_rds_cluster": ("rds", "cluster:{cluster_identifier}"),
 }
 
 _GLOBAL_SERVICES = {"iam", "s3"}
@@ -238,12 +241,12 @@ class Fabricator:
         return result
 
     def nested_value(self, name: str, nested: NestedShape, parent: dict[str, Any]) -> Any:
-        element = self.block_value(nested.block, {}, block_name=name)
-        if nested.nesting in (NESTING_SINGLE, NESTING_GROUP):
-            return element
         if nested.nesting == NESTING_MAP:
             return {}
-        return [element]
+        if (self.type_name, name) in _EMPTY_COMPUTED_BLOCKS:
+            return None if nested.nesting in (NESTING_SINGLE, NESTING_GROUP) else []
+        element = self.block_value(nested.block, {}, block_name=name)
+        return element if nested.nesting in (NESTING_SINGLE, NESTING_GROUP) else [element]
 
     def block_value(self, shape: BlockShape, known: dict[str, Any], *, block_name: str = "") -> dict[str, Any]:
         value: dict[str, Any] = {}
@@ -377,6 +380,7 @@ class Fabricator:
             "url_host": url.removeprefix("https://"),
             "uuid": self.uuid("arn"),
             "hex17": self.hex("arn"),
+            "suffix6": self.hex("arn", 6),
         }
         for key, item in obj.items():
             if isinstance(item, str) and key not in fields:
@@ -415,7 +419,17 @@ def _service_of(type_name: str) -> str:
 
 def _fill_order(name: str) -> tuple[int, str]:
     """Names and ids first: ARNs and derived values are built from them."""
-    order = {"name": 0, "bucket": 0, "node_group_name": 0, "fargate_profile_name": 0, "key_id": 1, "id": 2, "arn": 3}
+    order = {
+        "name": 0,
+        "bucket": 0,
+        "node_group_name": 0,
+        "fargate_profile_name": 0,
+        "identifier": 0,
+        "cluster_identifier": 0,
+        "key_id": 1,
+        "id": 2,
+        "arn": 3,
+    }
     return (order.get(name, 4), name)
 
 
@@ -444,6 +458,134 @@ def _release_version(f: Fabricator, obj: dict[str, Any]) -> str:
     version = version if isinstance(version, str) else _cluster_version(f, obj)
     return f"{version}.0-20261201"
 
+
+def _generated_name(default_prefix: str, name_key: str) -> Any:
+    """A name the provider makes up when neither NAME nor NAME_prefix is set: prefix + Terraform's unique suffix."""
+
+    def make(f: Fabricator, obj: dict[str, Any]) -> str:
+        prefix = obj.get(f"{name_key}_prefix")
+        return (prefix if isinstance(prefix, str) else default_prefix) + f.unique_suffix(name_key)
+
+    return make
+
+
+def _prefix_of(name_key: str) -> Any:
+    """NAME_prefix as the provider reads it back (create.NamePrefixFromName): the prefix of a generated name, else ""."""
+
+    def read(f: Fabricator, obj: dict[str, Any]) -> str:
+        name = _text(obj.get(name_key))
+        generated = len(name) > _SUFFIX_LENGTH and name[-_SUFFIX_LENGTH:].isdigit()
+        return name[:-_SUFFIX_LENGTH] if generated else ""
+
+    return read
+
+
+_SUFFIX_LENGTH = 26  # Terraform's PrefixedUniqueId suffix (unique_suffix)
+
+# engine prefix → (default port, the version AWS picks when engine_version is left out); first match wins
+_RDS_ENGINES: tuple[tuple[str, int, str], ...] = (
+    ("aurora-postgresql", 5432, "16.6"),
+    ("aurora-mysql", 3306, "8.0.mysql_aurora.3.08.0"),
+    ("postgres", 5432, "17.4"),
+    ("mysql", 3306, "8.0.40"),
+    ("mariadb", 3306, "11.4.5"),
+    ("oracle", 1521, "19.0.0.0.ru-2025-01.rur-2025-01.r1"),
+    ("sqlserver", 1433, "16.00.4175.1.v1"),
+    ("db2", 50000, "11.5.9.0.sb00000000.r1"),
+)
+
+
+def _rds_engine(obj: dict[str, Any]) -> tuple[int, str]:
+    engine = _text(obj.get("engine"))
+    return next(
+        ((port, version) for prefix, port, version in _RDS_ENGINES if engine.startswith(prefix)), (3306, "8.0.40")
+    )
+
+
+def _rds_port(f: Fabricator, obj: dict[str, Any]) -> int:
+    port = obj.get("port")
+    return port if isinstance(port, int) and not isinstance(port, bool) else _rds_engine(obj)[0]
+
+
+def _rds_version(f: Fabricator, obj: dict[str, Any]) -> str:
+    return _rds_engine(obj)[1]
+
+
+def _rds_version_actual(f: Fabricator, obj: dict[str, Any]) -> str:
+    configured = _text(obj.get("engine_version"))
+    if not configured:
+        return _rds_version(f, obj)
+    return configured if "." in configured else f"{configured}.1"  # a major version alone: AWS picks its latest minor
+
+
+def _rds_host(f: Fabricator) -> str:
+    """`<12 characters>.<region>.rds.<suffix>`: the part of an RDS endpoint AWS derives from the account and region."""
+    account = hashlib.sha256(f"{ACCOUNT_ID}|{f.context.region}|rds".encode()).hexdigest()[:12]
+    return f"{account}.{f.context.region}.rds.{dns_suffix(f.context.partition)}"
+
+
+def _db_address(f: Fabricator, obj: dict[str, Any]) -> str:
+    return f"{_text(obj.get('identifier')).lower()}.{_rds_host(f)}"
+
+
+def _cluster_endpoint(kind: str) -> Any:
+    return lambda f, o: f"{_text(o.get('cluster_identifier')).lower()}.{kind}-{_rds_host(f)}"
+
+
+def _rds_family(obj: dict[str, Any], version: str) -> tuple[str, str]:
+    """(engine, major version) as AWS names the default parameter and option groups: postgres17, mysql8.0."""
+    engine = _text(obj.get("engine"))
+    parts = version.split(".")
+    major = parts[0] if engine.startswith(("postgres", "aurora-postgresql")) else ".".join(parts[:2])
+    return engine, major
+
+
+def _kms_key_if_encrypted(f: Fabricator, obj: dict[str, Any]) -> str:
+    return f.arn("kms", f"key/{f.uuid('kms')}") if obj.get("storage_encrypted") is True else ""
+
+
+def _constant(value: Any) -> Any:
+    return lambda f, o: value
+
+
+# What RDS reports for an attribute the configuration leaves out, the same for instances and clusters.
+_RDS_VALUES: dict[str, Any] = {
+    "backup_retention_period": 1,
+    "backup_window": "03:00-03:30",
+    "preferred_backup_window": "03:00-03:30",
+    "maintenance_window": "sun:05:00-sun:05:30",
+    "preferred_maintenance_window": "sun:05:00-sun:05:30",
+    "ca_cert_identifier": "rds-ca-rsa2048-g1",
+    "ca_certificate_identifier": "rds-ca-rsa2048-g1",
+    "db_subnet_group_name": "default",
+    "network_type": "IPV4",
+    "backup_target": "region",
+    "engine_lifecycle_support": "open-source-rds-extended-support",
+    "database_insights_mode": "standard",
+    "performance_insights_retention_period": 0,
+    "character_set_name": "",
+    "nchar_character_set_name": "",
+    "timezone": "",
+    "replica_mode": "",
+    "domain_fqdn": "",
+    "db_name": "",
+    "database_name": "",
+    "db_system_id": "",
+    "snapshot_identifier": "",
+    "monitoring_role_arn": "",
+    "master_user_secret_kms_key_id": "",
+    "performance_insights_kms_key_id": "",
+    "cluster_scalability_type": "standard",
+}
+
+_RDS_SPECIAL: dict[str, Any] = {
+    **{name: _constant(value) for name, value in _RDS_VALUES.items()},
+    "port": _rds_port,
+    "engine_version": _rds_version,
+    "engine_version_actual": _rds_version_actual,
+    "kms_key_id": _kms_key_if_encrypted,
+    "hosted_zone_id": lambda f, o: "Z" + f.hex("zone", 13).upper(),
+}
 
 _SPECIAL: dict[tuple[str, str], Any] = {
     ("aws_eks_cluster", "endpoint"): lambda f, o: f.cluster_endpoint(),
@@ -490,6 +632,42 @@ _SPECIAL: dict[tuple[str, str], Any] = {
     ),
     ("aws_cloudwatch_log_group", "retention_in_days"): lambda f, o: 0,
     ("aws_autoscaling_group", "availability_zones"): lambda f, o: [availability_zones(f.context.region)[0][0]],
+    ("aws_secretsmanager_secret", "name"): _generated_name("terraform-", "name"),
+    ("aws_secretsmanager_secret", "name_prefix"): _prefix_of("name"),
+    ("aws_secretsmanager_secret", "policy"): lambda f, o: "",
+    ("aws_ecr_repository", "registry_id"): lambda f, o: ACCOUNT_ID,
+    ("aws_ecr_repository", "repository_url"): lambda f, o: (
+        f"{ACCOUNT_ID}.dkr.ecr.{f.context.region}.{dns_suffix(f.context.partition)}/{_text(o.get('name'))}"
+    ),
+    **{("aws_db_instance", name): value for name, value in _RDS_SPECIAL.items()},
+    ("aws_db_instance", "identifier"): _generated_name("terraform-", "identifier"),
+    ("aws_db_instance", "identifier_prefix"): _prefix_of("identifier"),
+    ("aws_db_instance", "id"): lambda f, o: "db-" + f.hex("dbi", 26).upper(),  # the DBI resource id
+    ("aws_db_instance", "resource_id"): lambda f, o: "db-" + f.hex("dbi", 26).upper(),
+    ("aws_db_instance", "address"): _db_address,
+    ("aws_db_instance", "endpoint"): lambda f, o: f"{_db_address(f, o)}:{_rds_port(f, o)}",
+    ("aws_db_instance", "status"): lambda f, o: "available",
+    ("aws_db_instance", "storage_type"): lambda f, o: "gp2",
+    ("aws_db_instance", "parameter_group_name"): lambda f, o: "default.{}{}".format(
+        *_rds_family(o, _text(o.get("engine_version")) or _rds_version(f, o))
+    ),
+    ("aws_db_instance", "option_group_name"): lambda f, o: "default:{}-{}".format(
+        *_rds_family(o, _text(o.get("engine_version")) or _rds_version(f, o))
+    ).replace(".", "-"),
+    ("aws_db_instance", "license_model"): lambda f, o: (
+        "postgresql-license" if _text(o.get("engine")).startswith("postgres") else "general-public-license"
+    ),
+    **{("aws_rds_cluster", name): value for name, value in _RDS_SPECIAL.items()},
+    ("aws_rds_cluster", "cluster_identifier"): _generated_name("tf-", "cluster_identifier"),
+    ("aws_rds_cluster", "cluster_identifier_prefix"): _prefix_of("cluster_identifier"),
+    ("aws_rds_cluster", "cluster_resource_id"): lambda f, o: "cluster-" + f.hex("cluster", 26).upper(),
+    ("aws_rds_cluster", "endpoint"): _cluster_endpoint("cluster"),
+    ("aws_rds_cluster", "reader_endpoint"): _cluster_endpoint("cluster-ro"),
+    ("aws_rds_cluster", "availability_zones"): lambda f, o: [name for name, _ in availability_zones(f.context.region)],
+    ("aws_rds_cluster", "storage_type"): lambda f, o: "" if _text(o.get("engine")).startswith("aurora") else "gp3",
+    ("aws_rds_cluster", "db_cluster_parameter_group_name"): lambda f, o: "default.{}{}".format(
+        *_rds_family(o, _text(o.get("engine_version")) or _rds_version(f, o))
+    ),
     ("time_sleep", "id"): lambda f, o: f.timestamp(),
     ("null_resource", "id"): lambda f, o: str(int(f.hex("id", 15), 16)),
 }
@@ -517,12 +695,17 @@ _ID_MAKERS: dict[str, Any] = {
     "aws_eks_identity_provider_config": lambda f, o: f"{_text(o.get('cluster_name'))}:{f.hex('idp', 8)}",
     "aws_autoscaling_schedule": lambda f, o: _text(o.get("scheduled_action_name")) or f.hex("id", 12),
     "aws_cloudwatch_event_target": lambda f, o: f"{_text(o.get('rule'))}-{_text(o.get('target_id'))}",
+    "aws_secretsmanager_secret": lambda f, o: f.object_arn(o),
+    "aws_rds_cluster": lambda f, o: _text(o.get("cluster_identifier")) or f.hex("id", 20),
 }
 
 
 def _kubernetes_network_config(f: Fabricator) -> dict[str, Any]:
     return {"service_ipv4_cidr": "172.20.0.0/16", "ip_family": "ipv4", "service_ipv6_cidr": ""}
 
+
+# Optional+Computed blocks AWS reports empty unless configured (a secret replicates to no region by default).
+_EMPTY_COMPUTED_BLOCKS = frozenset({("aws_secretsmanager_secret", "replica")})
 
 _BLOCK_DEFAULTS: dict[tuple[str, str], Any] = {
     ("aws_eks_cluster", "kubernetes_network_config"): _kubernetes_network_config,
