@@ -390,6 +390,53 @@ EDITS = (
         worst="medium",
         actions={AWS_AUTH: "update", "aws_iam_role.spot_nodes": "create"},
     ),
+    # A new name, identifier or encryption setting the provider cannot change in place (ForceNew): replaced.
+    Edit(
+        "secret-renamed",
+        lambda text: edited(text, r'^  name        = "platform/db"$', '  name        = "platform/orders-db"'),
+        (Expect("secret-deleted", "high", DELETES[0], "`platform/db`; recoverable for 30 days; forced by `name`"),),
+        worst="high",
+        actions={DELETES[0]: "replace"},
+    ),
+    Edit(
+        "ecr-repository-renamed",
+        lambda text: edited(text, r'^  name = "platform/app"$', '  name = "platform/web"'),
+        (Expect("ecr-repository-deleted", "high", DELETES[2], "without force_delete the delete fails"),),
+        worst="high",
+        actions={DELETES[2]: "replace"},
+    ),
+    Edit(
+        "database-encrypted",
+        lambda text: edited(
+            text, r"^  skip_final_snapshot = true$", "  skip_final_snapshot = true\n  storage_encrypted   = true"
+        ),
+        (
+            Expect(
+                "database-deleted",
+                "high",
+                DELETES[1],
+                "no final snapshot, the data is lost; forced by `storage_encrypted`",
+            ),
+        ),
+        worst="high",
+        actions={DELETES[1]: "replace"},
+    ),
+    Edit(
+        "rds-cluster-renamed",
+        lambda text: edited(
+            text, r'^  cluster_identifier        = "analytics"$', '  cluster_identifier        = "analytics-v2"'
+        ),
+        (
+            Expect(
+                "database-deleted",
+                "high",
+                DELETES[3],
+                "final snapshot `analytics-final`; forced by `cluster_identifier`",
+            ),
+        ),
+        worst="high",
+        actions={DELETES[3]: "replace"},
+    ),
     Edit(
         "harmless",
         _chain(
@@ -493,3 +540,67 @@ def test_the_terminal_marks_the_removed_mapping(base: AppliedConfig) -> None:
     # The node mapping (first in mapRoles) is removed, the admin one kept: one "-" line, no positional "→".
     assert '    - data.mapRoles (yaml)[0]: {"groups":["system:bootstrappers","system:nodes"]' in terminal
     assert "data.mapRoles (yaml)[1]" not in terminal
+
+
+def test_renaming_the_db_instance_identifier_renames_it_in_place(base: AppliedConfig) -> None:
+    # Since provider v5 `identifier` is not ForceNew: the id is the DBI resource id and ModifyDBInstance renames.
+    text = edited(BASE_TF, r'^  identifier          = "orders"$', '  identifier          = "orders-v2"')
+    path, plan = base.plan_edit("db-identifier-renamed", text)
+    change = next(r for r in plan["resource_changes"] if r["address"] == DELETES[1])
+    assert change["change"]["actions"] == ["update"]
+    assert (change["change"]["before"]["identifier"], change["change"]["after"]["identifier"]) == (
+        "orders",
+        "orders-v2",
+    )
+    assert not [d for d in review_json(path)["dangers"] if d["rule"] == "database-deleted"]
+
+
+def _applied_values(base: AppliedConfig) -> dict[str, dict[str, Any]]:
+    """The state after the base apply, by address (as the prior state of a plan of the unchanged configuration)."""
+    _, plan = base.plan_edit("unchanged", BASE_TF)
+    resources = plan["prior_state"]["values"]["root_module"]["resources"]
+    return {r["address"]: r["values"] for r in resources}
+
+
+def test_the_values_aws_computes_have_their_real_shapes(base: AppliedConfig) -> None:
+    values = _applied_values(base)
+    account, region = "123456789012", "eu-west-1"
+
+    secret = values[DELETES[0]]
+    assert re.fullmatch(rf"arn:aws:secretsmanager:{region}:{account}:secret:platform/db-[0-9a-f]{{6}}", secret["arn"])
+    assert secret["id"] == secret["arn"]
+    assert (secret["name_prefix"], secret["policy"], secret["replica"]) == ("", "", [])
+    assert secret["recovery_window_in_days"] == 30  # the SDKv2 Default, planned as the provider does
+
+    repository = values[DELETES[2]]
+    assert repository["registry_id"] == account
+    assert repository["repository_url"] == f"{account}.dkr.ecr.{region}.amazonaws.com/platform/app"
+    assert repository["arn"] == f"arn:aws:ecr:{region}:{account}:repository/platform/app"
+    assert (repository["image_tag_mutability"], repository["force_delete"]) == ("MUTABLE", None)
+
+    instance = values[DELETES[1]]
+    host = rf"[0-9a-z]{{12}}\.{region}\.rds\.amazonaws\.com"
+    assert re.fullmatch(rf"orders\.{host}", instance["address"])
+    assert instance["endpoint"] == f"{instance['address']}:5432" and instance["port"] == 5432  # postgres
+    assert re.fullmatch(r"\d+\.\d+", instance["engine_version"])
+    assert instance["engine_version_actual"] == instance["engine_version"]
+    assert re.fullmatch(r"db-[0-9A-F]{26}", instance["id"]) and instance["resource_id"] == instance["id"]
+    assert instance["arn"] == f"arn:aws:rds:{region}:{account}:db:orders"
+    assert (instance["status"], instance["kms_key_id"], instance["db_name"]) == ("available", "", "")
+    assert instance["parameter_group_name"] == f"default.postgres{instance['engine_version'].split('.')[0]}"
+
+    cluster = values[DELETES[3]]
+    assert re.fullmatch(rf"analytics\.cluster-{host}", cluster["endpoint"])
+    assert re.fullmatch(rf"analytics\.cluster-ro-{host}", cluster["reader_endpoint"])
+    assert cluster["endpoint"].split(".", 2)[2] == instance["address"].split(".", 2)[2]  # one host per account/region
+    assert cluster["port"] == 5432 and cluster["id"] == "analytics"
+    assert cluster["arn"] == f"arn:aws:rds:{region}:{account}:cluster:analytics"
+    assert cluster["availability_zones"] == [f"{region}a", f"{region}b", f"{region}c"]
+    assert cluster["engine_mode"] == "provisioned"
+
+
+def test_a_second_plan_of_the_applied_data_resources_changes_nothing(base: AppliedConfig) -> None:
+    _, plan = base.plan_edit("unchanged", BASE_TF)
+    actions = {r["address"]: r["change"]["actions"] for r in plan["resource_changes"]}
+    for address in DELETES:
+        assert actions[address] == ["no-op"], (address, actions[address])
