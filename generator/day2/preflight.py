@@ -139,7 +139,7 @@ def _ami_families(spec: Spec, step: Step) -> list[Finding]:
                     "ami-family-not-offered",
                     f"node group {group.name!r} runs Amazon Linux 2, which has no EKS AMIs for Kubernetes "
                     f"{step.target} (AL2 ends at 1.{catalog.AL2_LAST_MINOR})",
-                    fix=f"move the group to AL2023 (amiType: AL2023_x86_64_STANDARD, or the ARM/GPU variant) or "
+                    fix=f"move the group to AL2023 (amiType: {catalog.DEFAULT_AMI_TYPE}, or the ARM/GPU variant) or "
                     f"Bottlerocket before upgrading its nodes past 1.{catalog.AL2_LAST_MINOR}",
                     subject=f"{key}.amiType",
                     step=step.label,
