@@ -274,6 +274,8 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mo
 _SHARED_SCOPES = frozenset({"module", "package", "class"})
 
 
+# tryfirst: xdist's own hook turns the marker into the `@group` suffix of the node id it schedules by.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under `-n N --dist loadgroup` (make test), the tests of a module that share a module-scoped fixture
     (a terraform apply, every example generated once) go to one worker, so the fixture is built once, not once
