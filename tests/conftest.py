@@ -268,25 +268,3 @@ def aws(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Mo
     for key, value in moto_server.env().items():
         monkeypatch.setenv(key, value)
     yield moto_server
-
-
-# --- xdist: one worker per module-scoped fixture ----------------------------------------------------
-_SHARED_SCOPES = frozenset({"module", "package", "class"})
-
-
-# tryfirst: xdist's own hook turns the marker into the `@group` suffix of the node id it schedules by.
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under `-n N --dist loadgroup` (make test), the tests of a module that share a module-scoped fixture
-    (a terraform apply, every example generated once) go to one worker, so the fixture is built once, not once
-    per worker; every other test is spread one by one."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        if item.get_closest_marker("xdist_group") is not None:
-            continue
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        if any(defs and defs[-1].scope in _SHARED_SCOPES for defs in info.name2fixturedefs.values()):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
