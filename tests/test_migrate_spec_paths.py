@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,15 @@ from conftest import REPO_ROOT, shared_files
 from pydantic import BaseModel
 
 from generator.errors import EkstfError
-from generator.migrate import spec_paths
+from generator.migrate import common_fields, spec_paths
 from generator.migrate.api import migrate_file, migrate_text
+from generator.migrate.context import Context
 from generator.migrate.discovery import IrsaRole, LiveCluster
+from generator.migrate.document import load_document
 from generator.migrate.live_spec import build
+from generator.migrate.map_cluster import map_cluster, map_vpc
+from generator.migrate.map_nodes import map_node_groups
+from generator.migrate.map_workloads import map_workloads
 from generator.migrate.spec_paths import SpecNode, SpecPathError, check_path, check_value, format_path, key_paths
 from generator.spec import models
 
@@ -228,3 +234,162 @@ def test_every_key_path_the_live_mapper_writes_is_in_the_model() -> None:
     assert list(_bad_paths(spec)) == []
     check_value((), spec)
     assert spec["managedNodeGroups"][0]["taints"] == [{"key": "k", "value": "v", "effect": "NoSchedule"}]
+
+
+# --- the node group and workload mappers write through SpecNode too ----------------------------------------
+
+
+def _rename_field(monkeypatch: pytest.MonkeyPatch, model: type[BaseModel], old: str, new: str) -> None:
+    """As if `model`'s field `old` had been renamed to `new` (checks from now on see the new name)."""
+    fields = spec_paths._fields
+
+    def renamed(candidate: type[BaseModel]) -> dict[str, Any]:
+        found = dict(fields(candidate))
+        if issubclass(candidate, model) and old in found:
+            found[new] = found.pop(old)
+        return found
+
+    monkeypatch.setattr(spec_paths, "_fields", renamed)
+    spec_paths._resolve.cache_clear()
+
+
+@pytest.fixture
+def clean_path_cache() -> Iterator[None]:
+    spec_paths._resolve.cache_clear()
+    yield
+    spec_paths._resolve.cache_clear()
+
+
+_NODE_CASES = [
+    (models.NodeGroupBase, "imdsHopLimit", "managedNodeGroups: [{name: ng}]", "managedNodeGroups[].imdsHopLimit"),
+    (models.Disk, "encrypted", "managedNodeGroups: [{name: ng}]", "managedNodeGroups[].disk.encrypted"),
+    (
+        models.Taint,
+        "effect",
+        "managedNodeGroups: [{name: ng, taints: [{key: a, effect: NoSchedule}]}]",
+        "managedNodeGroups[].taints[].effect",
+    ),
+    (
+        models.UpdateConfig,
+        "maxUnavailable",
+        "managedNodeGroups: [{name: ng, updateConfig: {maxUnavailable: 2}}]",
+        "managedNodeGroups[].updateConfig.maxUnavailable",
+    ),
+    (
+        models.InstancesDistribution,
+        "spotAllocationStrategy",
+        "nodeGroups: [{name: ng, instancesDistribution: {instanceTypes: [m5.large]}}]",
+        "nodeGroups[].instancesDistribution.spotAllocationStrategy",
+    ),
+    (models.Kubelet, "maxPods", "nodeGroups: [{name: ng, maxPodsPerNode: 20}]", "nodeGroups[].kubelet.maxPods"),
+    (
+        models.Vpc,
+        "availabilityZones",
+        "managedNodeGroups: [{name: ng, availabilityZones: [eu-west-1a]}]",
+        "vpc.availabilityZones",
+    ),
+]
+_WORKLOAD_CASES = [
+    (
+        models.FargateSelector,
+        "namespace",
+        "fargateProfiles: [{name: fp, selectors: [{namespace: default}]}]",
+        "fargateProfiles[].selectors[].namespace",
+    ),
+    (
+        models.PolicyStatement,
+        "actions",
+        "iam: {serviceAccounts: [{metadata: {name: app}, attachPolicy: {Statement: [{Effect: Allow, Action: 's3:*'}]}}]}",
+        "serviceAccounts[].statements[].actions",
+    ),
+    (models.Addon, "version", "addons: []", "addons.coredns.version"),
+    (
+        models.WorkloadRole,
+        "wellKnownPolicies",
+        "addons: [{name: aws-ebs-csi-driver, wellKnownPolicies: {ebsCSIController: true}}]",
+        "addons.aws-ebs-csi-driver.irsa.wellKnownPolicies",
+    ),
+    (
+        models.PodIdentity,
+        "serviceAccount",
+        "iam: {podIdentityAssociations: [{namespace: default, serviceAccountName: app, roleARN: "
+        "'arn:aws:iam::111122223333:role/app'}]}",
+        "podIdentities[].serviceAccount",
+    ),
+    (models.Karpenter, "enabled", "karpenter: {version: '1.0'}", "karpenter.enabled"),
+    (
+        models.Cluster,
+        "serviceRoleArn",
+        "iam: {serviceRoleARN: 'arn:aws:iam::111122223333:role/c'}",
+        "cluster.serviceRoleArn",
+    ),
+]
+
+
+def _cluster_mapped(body: str) -> tuple[Context, dict[str, Any]]:
+    ctx = Context(doc=load_document(text=_MINIMAL + body + "\n"))
+    spec: dict[str, Any] = {"apiVersion": models.API_VERSION}
+    map_cluster(ctx, spec)
+    map_vpc(ctx, spec)
+    return ctx, spec
+
+
+@pytest.mark.usefixtures("clean_path_cache")
+@pytest.mark.parametrize(("model", "field", "body", "path"), _NODE_CASES, ids=[c[3] for c in _NODE_CASES])
+def test_a_renamed_field_fails_inside_the_node_group_mapper(
+    monkeypatch: pytest.MonkeyPatch, model: type[BaseModel], field: str, body: str, path: str
+) -> None:
+    ctx, spec = _cluster_mapped(body)
+    _rename_field(monkeypatch, model, field, field + "Renamed")
+    with pytest.raises(SpecPathError, match=rf"spec path {re.escape(path)}: the spec model has no '{field}'"):
+        map_node_groups(ctx, spec)  # not later, at the migration's final check of the whole spec
+
+
+@pytest.mark.usefixtures("clean_path_cache")
+@pytest.mark.parametrize(("model", "field", "body", "path"), _WORKLOAD_CASES, ids=[c[3] for c in _WORKLOAD_CASES])
+def test_a_renamed_field_fails_inside_the_workload_mapper(
+    monkeypatch: pytest.MonkeyPatch, model: type[BaseModel], field: str, body: str, path: str
+) -> None:
+    ctx, spec = _cluster_mapped(body)
+    needs = map_node_groups(ctx, spec)
+    _rename_field(monkeypatch, model, field, field + "Renamed")
+    with pytest.raises(SpecPathError, match=rf"spec path {re.escape(path)}: the spec model has no '{field}'"):
+        map_workloads(ctx, spec, needs)
+
+
+@pytest.mark.usefixtures("clean_path_cache")
+def test_a_renamed_field_of_a_shared_writer_fails_in_the_live_mapper_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    _rename_field(monkeypatch, models.Taint, "effect", "effectRenamed")
+    with pytest.raises(SpecPathError, match=r"spec path managedNodeGroups\[\]\.taints\[\]\.effect"):
+        build(_live_cluster())
+
+
+def test_a_self_managed_group_takes_no_managed_only_key() -> None:
+    group = SpecNode("nodeGroups[]")
+    for key in ("capacityType", "updateConfig", "launchTemplate", "nodeRepair"):
+        with pytest.raises(SpecPathError, match=rf"spec path nodeGroups\[\]\.{key}: the spec model has no"):
+            group[key] = None
+    managed = SpecNode("managedNodeGroups[]")
+    with pytest.raises(SpecPathError, match=r"managedNodeGroups\[\]\.instancesDistribution"):
+        managed["instancesDistribution"] = {}
+
+
+def test_a_shared_writer_given_a_misspelt_parent_path_fails() -> None:
+    with pytest.raises(
+        SpecPathError, match=r"spec path managedNodeGroup\[\]\.taints\[\]: the spec model has no 'managedNodeGroup'"
+    ):
+        common_fields.taint(("managedNodeGroup", "[]"), "k", None, "NoSchedule", value_before_effect=False)
+    with pytest.raises(
+        SpecPathError, match=r"spec path serviceAccount\[\]\.statements\[\]: the spec model has no 'serviceAccount'"
+    ):
+        common_fields.policy_statement(("serviceAccount", "[]"), {"Action": "s3:*"})
+
+
+def test_a_node_over_data_already_written_checks_it_and_writes_in_place() -> None:
+    spec: dict[str, Any] = {"vpc": {"azCount": 3}}
+    vpc = SpecNode.at("vpc", spec["vpc"])
+    vpc.pop("azCount")
+    vpc["availabilityZones"] = ["eu-west-1a"]
+    assert spec == {"vpc": {"availabilityZones": ["eu-west-1a"]}}
+    with pytest.raises(SpecPathError, match=r"spec path vpc\.azCuont"):
+        SpecNode.at("vpc", {"azCuont": 3})

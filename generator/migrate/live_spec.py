@@ -8,7 +8,6 @@ associations and IRSA roles. Addresses come from `generator.generate.names`.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,7 +80,7 @@ class _Mapper:
         if identities:
             spec["podIdentities"] = identities
             if catalog.POD_IDENTITY_AGENT not in addons:
-                addons[catalog.POD_IDENTITY_AGENT] = {"version": "latest"}
+                addons[catalog.POD_IDENTITY_AGENT] = common_fields.addon(catalog.POD_IDENTITY_AGENT, "latest", None)
                 self.report.defaulted(("addons",), "addons.eks-pod-identity-agent", "needed by Pod Identity")
         self.stacks()
         for arn, policies in sorted(self.live.role_policies.items()):
@@ -220,9 +219,7 @@ class _Mapper:
             if entry_type not in common_fields.ACCESS_ENTRY_TYPES:
                 report.unsupported(("accessEntries", arn), f"{entry_type} access entries are not in the ekstf spec")
                 continue
-            spec_entry = SpecNode("cluster.accessEntries[]", {"principalArn": arn})
-            if entry_type != "STANDARD":
-                spec_entry["type"] = entry_type
+            spec_entry = common_fields.access_entry(arn, entry_type)
             groups = [g for g in entry.get("kubernetesGroups", []) if entry_type == "STANDARD"]
             if groups:
                 spec_entry["kubernetesGroups"] = groups
@@ -296,10 +293,13 @@ class _Mapper:
                 # The imported group keeps its exact name (a `<name>-<suffix>` name would replace it).
                 "namePrefix": False,
                 "instanceTypes": list(raw.get("instanceTypes") or ["m5.large"]),
-                "minSize": int(scaling.get("minSize", 1)),
-                "maxSize": int(scaling.get("maxSize", 1)),
-                "desiredSize": int(scaling.get("desiredSize", scaling.get("minSize", 1))),
             },
+        )
+        common_fields.scaling(
+            group,
+            int(scaling.get("minSize", 1)),
+            int(scaling.get("maxSize", 1)),
+            int(scaling.get("desiredSize", scaling.get("minSize", 1))),
         )
         capacity = raw.get("capacityType")
         if capacity and capacity != "ON_DEMAND":
@@ -308,19 +308,14 @@ class _Mapper:
         if ami_type and ami_type in catalog.AMI_TYPES and ami_type != "CUSTOM":
             group["amiType"] = ami_type
         if raw.get("labels"):
-            group["labels"] = dict(sorted(raw["labels"].items()))
+            group["labels"] = common_fields.node_labels(raw["labels"])
         taints = [
-            SpecNode(
-                "managedNodeGroups[].taints[]",
-                {
-                    k: v
-                    for k, v in {
-                        "key": t["key"],
-                        "value": t.get("value"),
-                        "effect": common_fields.taint_effect(str(t["effect"])) or t["effect"],
-                    }.items()
-                    if v
-                },
+            common_fields.taint(
+                group.path,
+                str(t["key"]),
+                t.get("value"),
+                common_fields.taint_effect(str(t["effect"])) or str(t["effect"]),
+                value_before_effect=True,
             )
             for t in raw.get("taints") or []
         ]
@@ -332,10 +327,8 @@ class _Mapper:
         group["subnets"] = list(raw.get("subnets", []))
         template = raw.get("launchTemplate") or {}
         if template.get("id"):
-            reference = SpecNode("managedNodeGroups[].launchTemplate", {"id": template["id"]})
-            if template.get("version"):
-                reference["version"] = str(template["version"])
-            group["launchTemplate"] = reference
+            version = template.get("version")
+            group["launchTemplate"] = common_fields.launch_template(template["id"], str(version) if version else None)
             report.mapped(
                 ("nodegroups", name, "launchTemplate"),
                 "managedNodeGroups[].launchTemplate",
@@ -351,10 +344,13 @@ class _Mapper:
                 "eksctl's node role kept by reference",
             )
         update = raw.get("updateConfig") or {}
-        if update.get("maxUnavailablePercentage"):
-            group["updateConfig"] = {"maxUnavailablePercentage": int(update["maxUnavailablePercentage"])}
-        elif update.get("maxUnavailable"):
-            group["updateConfig"] = {"maxUnavailable": int(update["maxUnavailable"])}
+        # EKS reports the one it has; a 0 or absent value is no setting.
+        config = common_fields.update_config(
+            int(update["maxUnavailable"]) if update.get("maxUnavailable") else None,
+            int(update["maxUnavailablePercentage"]) if update.get("maxUnavailablePercentage") else None,
+        )
+        if config is not None:
+            group["updateConfig"] = config
         if (raw.get("nodeRepairConfig") or {}).get("enabled") is not None:
             group["nodeRepair"] = bool(raw["nodeRepairConfig"]["enabled"])
         remote = raw.get("remoteAccess") or {}
@@ -370,11 +366,7 @@ class _Mapper:
     def fargate(self, raw: dict[str, Any]) -> SpecNode:
         name = str(raw["fargateProfileName"])
         selectors = [
-            SpecNode(
-                "fargateProfiles[].selectors[]",
-                {k: v for k, v in {"namespace": s.get("namespace"), "labels": s.get("labels")}.items() if v},
-            )
-            for s in raw.get("selectors", [])
+            common_fields.fargate_selector(s.get("namespace"), s.get("labels")) for s in raw.get("selectors", [])
         ]
         profile = SpecNode("fargateProfiles[]", {"name": name, "selectors": selectors})
         if raw.get("subnets"):
@@ -399,19 +391,17 @@ class _Mapper:
             return addons
         for raw in sorted(live.addons, key=lambda a: str(a["addonName"])):
             name = str(raw["addonName"])
-            addon = SpecNode(("addons", name), {"version": str(raw.get("addonVersion") or "latest")})
-            if raw.get("serviceAccountRoleArn"):
-                addon["serviceAccountRoleArn"] = raw["serviceAccountRoleArn"]
+            addon = common_fields.addon(
+                name, str(raw.get("addonVersion") or "latest"), raw.get("serviceAccountRoleArn")
+            )
             if raw.get("configurationValues"):
-                try:
-                    parsed = json.loads(raw["configurationValues"])
-                except ValueError:
-                    parsed = None
-                if isinstance(parsed, dict):
+                parsed = common_fields.addon_configuration(raw["configurationValues"])
+                if parsed is not None:
                     addon["configuration"] = parsed
                 else:
                     report.unsupported(
-                        ("addons", name, "configurationValues"), "not JSON: copy it into the spec by hand"
+                        ("addons", name, "configurationValues"),
+                        "not a JSON or YAML object: copy it into the spec by hand",
                     )
             if raw.get("podIdentityAssociations"):
                 report.unsupported(
@@ -440,19 +430,10 @@ class _Mapper:
                     if isinstance(document.get("Statement"), list)
                     else [document.get("Statement")]
                 ):
-                    if isinstance(item, dict) and not set(item) - {"Sid", "Effect", "Action", "Resource"}:
-                        actions = item.get("Action", [])
-                        resources = item.get("Resource", "*")
-                        statements.append(
-                            SpecNode(
-                                "serviceAccounts[].statements[]",
-                                {
-                                    "effect": item.get("Effect", "Allow"),
-                                    "actions": actions if isinstance(actions, list) else [actions],
-                                    "resources": resources if isinstance(resources, list) else [resources],
-                                },
-                            )
-                        )
+                    # The live mapper has never carried Sids over; keeping them would change its output.
+                    statement = common_fields.policy_statement(account.path, item, keep_sid=False)
+                    if statement is not None:
+                        statements.append(statement)
                     else:
                         self.report.unsupported(
                             ("irsa", role.role_name, "inlinePolicy"),

@@ -10,6 +10,7 @@ from typing import Any
 from generator.migrate import common_fields
 from generator.migrate.context import Context
 from generator.migrate.map_outpost import is_local_cluster
+from generator.migrate.spec_paths import ITEM, SpecNode
 from generator.spec import catalog
 from generator.spec.positions import KeyPath
 
@@ -110,6 +111,7 @@ _REASONS = {
 
 
 def map_node_groups(ctx: Context, spec: dict[str, Any]) -> list[WorkloadNeed]:
+    root = SpecNode.root(spec)
     needs: list[WorkloadNeed] = []
     for section, managed in (("managedNodeGroups", True), ("nodeGroups", False)):
         groups = []
@@ -122,16 +124,16 @@ def map_node_groups(ctx: Context, spec: dict[str, Any]) -> list[WorkloadNeed]:
                 continue
             groups.append(_group(ctx, path, managed, needs))
         if groups:
-            spec[section] = groups
-    _pin_azs_for_groups(ctx, spec)
+            root[section] = groups
+    _pin_azs_for_groups(ctx, root)
     return needs
 
 
-def _group(ctx: Context, path: KeyPath, managed: bool, needs: list[WorkloadNeed]) -> dict[str, Any]:
+def _group(ctx: Context, path: KeyPath, managed: bool, needs: list[WorkloadNeed]) -> SpecNode:
     report = ctx.report
     section = path[0]
     name = ctx.str_((*path, "name")) or ""
-    group: dict[str, Any] = {"name": name}
+    group = SpecNode((str(section), ITEM), {"name": name})
     if managed:
         # eksctl gives managed node groups exactly this name; keeping it lets `ekstf` adopt an existing group.
         group["namePrefix"] = False
@@ -152,7 +154,7 @@ def _group(ctx: Context, path: KeyPath, managed: bool, needs: list[WorkloadNeed]
     return group
 
 
-def _instance_types(ctx: Context, path: KeyPath, managed: bool, group: dict[str, Any]) -> list[str]:
+def _instance_types(ctx: Context, path: KeyPath, managed: bool, group: SpecNode) -> list[str]:
     report = ctx.report
     section = path[0]
     single = ctx.str_((*path, "instanceType"))
@@ -203,12 +205,12 @@ def _instance_types(ctx: Context, path: KeyPath, managed: bool, group: dict[str,
     return types
 
 
-def _distribution(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _distribution(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     report = ctx.report
     base: KeyPath = (*path, "instancesDistribution")
     if not ctx.dict_(base):
         return
-    dist: dict[str, Any] = {}
+    dist = SpecNode((*group.path, "instancesDistribution"))
     for key, spec_key in (
         ("onDemandBaseCapacity", "onDemandBaseCapacity"),
         ("onDemandPercentageAboveBaseCapacity", "onDemandPercentageAboveBaseCapacity"),
@@ -248,7 +250,7 @@ def _distribution(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
     group["instancesDistribution"] = dist
 
 
-def _sizes(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _sizes(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     """eksctl: desired defaults to minSize or 2; minSize to desired; maxSize to desired (or minSize), at least 1."""
     report = ctx.report
     section = path[0]
@@ -269,7 +271,7 @@ def _sizes(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
     if desired > high:
         notes.append(f"desiredCapacity {desired} > maxSize {high}: maxSize raised to {desired}")
         high = desired
-    group["minSize"], group["maxSize"], group["desiredSize"] = max(low, 0), max(high, 1), max(desired, 0)
+    common_fields.scaling(group, max(low, 0), max(high, 1), max(desired, 0))
     for key, spec_key, value in (
         ("desiredCapacity", "desiredSize", group["desiredSize"]),
         ("minSize", "minSize", group["minSize"]),
@@ -283,7 +285,7 @@ def _sizes(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
             report.mapped((*path, key), f"{section}[].{spec_key}")
 
 
-def _ami(ctx: Context, path: KeyPath, group: dict[str, Any], types: list[str]) -> None:
+def _ami(ctx: Context, path: KeyPath, group: SpecNode, types: list[str]) -> None:
     report = ctx.report
     section = path[0]
     family = ctx.str_((*path, "amiFamily"))
@@ -342,10 +344,10 @@ def _ami(ctx: Context, path: KeyPath, group: dict[str, Any], types: list[str]) -
         group["amiType"] = ami_type
 
 
-def _disk(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _disk(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     report = ctx.report
     section = path[0]
-    disk: dict[str, Any] = {}
+    disk = SpecNode((*group.path, "disk"))
     size = ctx.int_((*path, "volumeSize"))
     disk["size"] = size if size is not None and size > 0 else DEFAULT_VOLUME_SIZE
     if size is None:
@@ -406,7 +408,7 @@ def _disk(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
     group["disk"] = disk
 
 
-def _labels_taints_tags(ctx: Context, path: KeyPath, group: dict[str, Any], name: str) -> None:
+def _labels_taints_tags(ctx: Context, path: KeyPath, group: SpecNode, name: str) -> None:
     report = ctx.report
     section = path[0]
     labels = ctx.str_map((*path, "labels")) or {}
@@ -420,7 +422,7 @@ def _labels_taints_tags(ctx: Context, path: KeyPath, group: dict[str, Any], name
         f"{section}[].labels",
         "eksctl's node labels alpha.eksctl.io/cluster-name, -nodegroup-name kept for selectors",
     )
-    group["labels"] = dict(sorted(labels.items()))
+    group["labels"] = common_fields.node_labels(labels)
     taints = _taints(ctx, (*path, "taints"))
     if taints:
         group["taints"] = taints
@@ -430,10 +432,10 @@ def _labels_taints_tags(ctx: Context, path: KeyPath, group: dict[str, Any], name
         report.mapped((*path, "tags"), f"{section}[].tags")
 
 
-def _taints(ctx: Context, path: KeyPath) -> list[dict[str, Any]]:
+def _taints(ctx: Context, path: KeyPath) -> list[SpecNode]:
     report = ctx.report
     raw = ctx.get(path)
-    taints: list[dict[str, Any]] = []
+    taints: list[SpecNode] = []
     if raw is None:
         return taints
     if isinstance(raw, dict):
@@ -466,18 +468,15 @@ def _taints(ctx: Context, path: KeyPath) -> list[dict[str, Any]]:
     return taints
 
 
-def _taint(ctx: Context, path: KeyPath, key: str, value: str | None, effect: str) -> dict[str, Any] | None:
+def _taint(ctx: Context, path: KeyPath, key: str, value: str | None, effect: str) -> SpecNode | None:
     normal = common_fields.taint_effect(effect)
     if normal is None:
         ctx.report.unsupported(path, f"unknown taint effect {effect!r} (NoSchedule, NoExecute, PreferNoSchedule)")
         return None
-    taint: dict[str, Any] = {"key": key, "effect": normal}
-    if value:
-        taint["value"] = value
-    return taint
+    return common_fields.taint((str(path[0]), ITEM), key, value, normal, value_before_effect=False)
 
 
-def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _subnet_selection(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     report = ctx.report
     section = path[0]
     private = ctx.bool_((*path, "privateNetworking"))
@@ -561,7 +560,7 @@ def _subnet_selection(ctx: Context, path: KeyPath, group: dict[str, Any]) -> Non
                 report.mapped((*path, "availabilityZones"), f"{section}[].availabilityZones")
 
 
-def _placement(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _placement(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     _subnet_selection(ctx, path, group)
     report = ctx.report
     section = path[0]
@@ -589,7 +588,7 @@ def _placement(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
             report.approximated((*base, key), "", "the EKS module always attaches its node security group")
 
 
-def _ssh(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _ssh(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     report = ctx.report
     section = path[0]
     base: KeyPath = (*path, "ssh")
@@ -620,7 +619,7 @@ def _ssh(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
         if ctx.has((*base, "allow")) and has_key:
             report.mapped((*base, "allow"), "", "no SSH without an EC2 key pair name; see above")
         return
-    ssh: dict[str, Any] = {"keyName": key_name}
+    ssh = SpecNode((*group.path, "ssh"), {"keyName": key_name})
     report.mapped((*base, "publicKeyName"), f"{section}[].ssh.keyName")
     if allow:
         if sources:
@@ -642,7 +641,7 @@ def _ssh(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
     group["ssh"] = ssh
 
 
-def _imds(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _imds(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     report = ctx.report
     section = path[0]
     pod_imds = ctx.bool_((*path, "disablePodIMDS"))
@@ -660,7 +659,7 @@ def _imds(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
         report.mapped((*path, "disableIMDSv1"), "", "IMDSv2 is always required")
 
 
-def _family(group: dict[str, Any]) -> str:
+def _family(group: SpecNode) -> str:
     if "ami" in group:
         return str(group["ami"]["family"])
     ami_type = group.get("amiType")
@@ -668,7 +667,7 @@ def _family(group: dict[str, Any]) -> str:
 
 
 def _override_bootstrap(
-    ctx: Context, path: KeyPath, group: dict[str, Any], family: str, script: str, user_data: dict[str, Any]
+    ctx: Context, path: KeyPath, group: SpecNode, family: str, script: str, user_data: SpecNode
 ) -> None:
     """eksctl's overrideBootstrapCommand is the whole bootstrap: the spec's bootstrapScript replaces ekstf's own."""
     key: KeyPath = (*path, "overrideBootstrapCommand")
@@ -693,12 +692,12 @@ def _override_bootstrap(
     )
 
 
-def _bootstrap(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
+def _bootstrap(ctx: Context, path: KeyPath, group: SpecNode) -> None:
     report = ctx.report
     section = path[0]
     family = _family(group)
-    user_data: dict[str, Any] = {}
-    kubelet: dict[str, Any] = {}
+    user_data = SpecNode((*group.path, "userData"))
+    kubelet = SpecNode((*group.path, "kubelet"))
     pre = ctx.strs((*path, "preBootstrapCommands"))
     override = ctx.str_((*path, "overrideBootstrapCommand"))
     if family in ("al2023", "al2"):
@@ -733,7 +732,7 @@ def _bootstrap(ctx: Context, path: KeyPath, group: dict[str, Any]) -> None:
         report.mapped((*path, "kubeletExtraConfig"), f"{section}[].kubelet.extraConfig")
     dns = ctx.str_((*path, "clusterDNS"))
     if dns:
-        kubelet.setdefault("extraConfig", {})["clusterDNS"] = [dns]
+        kubelet["extraConfig"] = {**kubelet.get("extraConfig", {}), "clusterDNS": [dns]}
         report.mapped((*path, "clusterDNS"), f"{section}[].kubelet.extraConfig.clusterDNS")
     if user_data:
         group["userData"] = user_data
@@ -762,13 +761,13 @@ def _toml_key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key)
 
 
-def _node_iam(ctx: Context, path: KeyPath, group: dict[str, Any], needs: list[WorkloadNeed]) -> None:
+def _node_iam(ctx: Context, path: KeyPath, group: SpecNode, needs: list[WorkloadNeed]) -> None:
     report = ctx.report
     section = path[0]
     base: KeyPath = (*path, "iam")
     if not ctx.dict_(base):
         return
-    iam: dict[str, Any] = {}
+    iam = SpecNode((*group.path, "iam"))
     arns = list(ctx.strs((*base, "attachPolicyARNs")) or [])
     if arns:
         report.mapped(
@@ -838,19 +837,15 @@ def _node_iam(ctx: Context, path: KeyPath, group: dict[str, Any], needs: list[Wo
         group["iam"] = iam
 
 
-def _misc(ctx: Context, path: KeyPath, group: dict[str, Any], managed: bool) -> None:
+def _misc(ctx: Context, path: KeyPath, group: SpecNode, managed: bool) -> None:
     report = ctx.report
-    path[0]
     update = ctx.dict_((*path, "updateConfig"))
     if update is not None:
-        config: dict[str, Any] = {}
-        for key in ("maxUnavailable", "maxUnavailablePercentage"):
-            value = ctx.int_((*path, "updateConfig", key))
-            if value is not None:
-                config[key] = value
-        if managed and config:
-            if len(config) == 2:
-                config.pop("maxUnavailable")
+        count = ctx.int_((*path, "updateConfig", "maxUnavailable"))
+        percentage = ctx.int_((*path, "updateConfig", "maxUnavailablePercentage"))
+        config = common_fields.update_config(count, percentage)
+        if managed and config is not None:
+            if count is not None and percentage is not None:
                 report.approximated(
                     (*path, "updateConfig"), "managedNodeGroups[].updateConfig", "both set: percentage kept"
                 )
@@ -866,11 +861,10 @@ def _misc(ctx: Context, path: KeyPath, group: dict[str, Any], managed: bool) -> 
         if template is not None:
             template_id = ctx.str_((*path, "launchTemplate", "id"))
             if template_id:
-                spec_template: dict[str, Any] = {"id": ctx.aws_id((*path, "launchTemplate", "id"), template_id, "lt")}
-                version = ctx.str_((*path, "launchTemplate", "version"))
-                if version:
-                    spec_template["version"] = version
-                group["launchTemplate"] = spec_template
+                group["launchTemplate"] = common_fields.launch_template(
+                    ctx.aws_id((*path, "launchTemplate", "id"), template_id, "lt"),
+                    ctx.str_((*path, "launchTemplate", "version")),
+                )
                 report.mapped(
                     (*path, "launchTemplate"),
                     "managedNodeGroups[].launchTemplate",
@@ -901,9 +895,9 @@ def _on_control_plane_outpost(ctx: Context, path: KeyPath) -> bool:
     return arn is not None and is_local_cluster(ctx) and arn == ctx.str_(("outpost", "controlPlaneOutpostARN"))
 
 
-def _pin_azs_for_groups(ctx: Context, spec: dict[str, Any]) -> None:
+def _pin_azs_for_groups(ctx: Context, spec: SpecNode) -> None:
     """Node-group AZs need the VPC's AZs pinned; eksctl picked AZs at random, so pin ones that include them."""
-    vpc = spec.get("vpc", {})
+    vpc = SpecNode.at("vpc", spec.get("vpc", {}))
     if ctx.existing_vpc or "availabilityZones" in vpc:
         return
     wanted = sorted(

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from generator.migrate import common_fields
 from generator.migrate.context import Context
 from generator.migrate.map_nodes import WorkloadNeed
 from generator.migrate.map_outpost import LOCAL_CLUSTER_NOTE, is_local_cluster
+from generator.migrate.spec_paths import ITEM, SpecNode, SpecPath
 from generator.spec import catalog
 from generator.spec.positions import KeyPath
 
@@ -26,7 +27,8 @@ DEFAULT_ADDONS = ("coredns", "kube-proxy", "metrics-server", "vpc-cni")
 _ADDON_DEFAULT_POLICIES = {"vpc-cni": "vpcCNI", "aws-ebs-csi-driver": "ebsCSI", "aws-efs-csi-driver": "efsCSI"}
 
 
-def map_workloads(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed]) -> None:
+def map_workloads(ctx: Context, spec_data: dict[str, Any], needs: list[WorkloadNeed]) -> None:
+    spec = SpecNode.root(spec_data)
     _cluster_iam(ctx, spec)
     _service_accounts(ctx, spec, needs)
     _pod_identities(ctx, spec)
@@ -36,7 +38,7 @@ def map_workloads(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed])
     _one_role_per_service_account(ctx, spec)
 
 
-def _one_role_per_service_account(ctx: Context, spec: dict[str, Any]) -> None:
+def _one_role_per_service_account(ctx: Context, spec: SpecNode) -> None:
     """An addon's IRSA role and a serviceAccounts entry for the same service account become one role.
 
     eksctl lets both ask for it (an addon's wellKnownPolicies and iam.serviceAccounts, or a node group's addon
@@ -50,10 +52,10 @@ def _one_role_per_service_account(ctx: Context, spec: dict[str, Any]) -> None:
         if isinstance(raw, dict)
     }
     for name, addon in spec.get("addons", {}).items():
-        irsa = addon.get("irsa")
-        account_name = (irsa or {}).get("serviceAccount") or catalog.ADDON_SERVICE_ACCOUNTS.get(name)
-        if irsa is None or account_name is None:
+        account_name = (addon.get("irsa") or {}).get("serviceAccount") or catalog.ADDON_SERVICE_ACCOUNTS.get(name)
+        if addon.get("irsa") is None or account_name is None:
             continue
+        irsa = SpecNode.at(("addons", name, "irsa"), addon["irsa"])
         namespace = catalog.addon_namespace(name)
         same = [a for a in accounts if (a["namespace"], a["name"]) == (namespace, account_name)]
         for account in same:
@@ -85,12 +87,12 @@ def _one_role_per_service_account(ctx: Context, spec: dict[str, Any]) -> None:
                 "one role with every policy, the addon's",
             )
     if "serviceAccounts" in spec and not accounts:
-        del spec["serviceAccounts"]
+        spec.pop("serviceAccounts")
 
 
-def _cluster_iam(ctx: Context, spec: dict[str, Any]) -> None:
+def _cluster_iam(ctx: Context, spec: SpecNode) -> None:
     report = ctx.report
-    cluster = spec["cluster"]
+    cluster = SpecNode.at("cluster", spec["cluster"])
     oidc = ctx.bool_(("iam", "withOIDC"))
     if oidc:
         report.mapped(("iam", "withOIDC"), "", "ekstf always creates the cluster's OIDC provider (IRSA)")
@@ -118,31 +120,23 @@ def _cluster_iam(ctx: Context, spec: dict[str, Any]) -> None:
         )
 
 
-def _policy_statements(ctx: Context, path: KeyPath) -> list[dict[str, Any]] | None:
+def _policy_statements(ctx: Context, path: KeyPath, role: SpecPath) -> list[SpecNode] | None:
     """An IAM policy document → spec statements; None (reported) when it uses what the spec cannot express."""
     document = ctx.dict_(path)
     if document is None:
         return None
     raw = document.get("Statement")
     items = raw if isinstance(raw, list) else [raw] if isinstance(raw, dict) else []
-    statements: list[dict[str, Any]] = []
+    statements: list[SpecNode] = []
     for item in items:
-        if not isinstance(item, dict) or set(item) - {"Sid", "Effect", "Action", "Resource"} or "Action" not in item:
+        statement = common_fields.policy_statement(role, item)
+        if statement is None:
             ctx.report.unsupported(
                 path,
                 "this inline policy uses Condition/NotAction/Principal or another form the ekstf spec cannot express: "
                 "create it (aws iam create-policy) and list its ARN in policyArns",
             )
             return None
-        actions = item["Action"] if isinstance(item["Action"], list) else [item["Action"]]
-        resources = item.get("Resource", "*")
-        statement: dict[str, Any] = {
-            "effect": str(item.get("Effect", "Allow")),
-            "actions": [str(a) for a in actions],
-            "resources": [str(r) for r in (resources if isinstance(resources, list) else [resources])],
-        }
-        if item.get("Sid"):
-            statement["sid"] = str(item["Sid"])
         statements.append(statement)
     if not statements:
         ctx.report.unsupported(path, "empty inline policy")
@@ -165,7 +159,7 @@ def _well_known(ctx: Context, path: KeyPath, target: str) -> list[str]:
     return chosen
 
 
-def _role_fields(ctx: Context, path: KeyPath, role: dict[str, Any], keys: dict[str, str], target: str) -> None:
+def _role_fields(ctx: Context, path: KeyPath, role: SpecNode, keys: dict[str, str], target: str) -> None:
     """Shared permission keys of service accounts, pod identities and addons."""
     report = ctx.report
     arns = ctx.strs((*path, keys["arns"])) if "arns" in keys else None
@@ -176,7 +170,7 @@ def _role_fields(ctx: Context, path: KeyPath, role: dict[str, Any], keys: dict[s
     if well_known:
         role["wellKnownPolicies"] = well_known
     if "inline" in keys and ctx.has((*path, keys["inline"])):
-        statements = _policy_statements(ctx, (*path, keys["inline"]))
+        statements = _policy_statements(ctx, (*path, keys["inline"]), role.path)
         if statements:
             role["statements"] = statements
             report.mapped((*path, keys["inline"]), f"{target}.statements")
@@ -191,16 +185,16 @@ def _role_fields(ctx: Context, path: KeyPath, role: dict[str, Any], keys: dict[s
         )
 
 
-def _has_permissions(role: dict[str, Any]) -> bool:
+def _has_permissions(role: SpecNode) -> bool:
     return bool(
         role.get("policyArns") or role.get("wellKnownPolicies") or role.get("statements") or role.get("roleArn")
     )
 
 
-def _service_accounts(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNeed]) -> None:
+def _service_accounts(ctx: Context, spec: SpecNode, needs: list[WorkloadNeed]) -> None:
     report = ctx.report
-    accounts: list[dict[str, Any]] = []
-    by_identity: dict[tuple[str, str], dict[str, Any]] = {}
+    accounts: list[SpecNode] = []
+    by_identity: dict[tuple[str, str], SpecNode] = {}
     for index, raw in enumerate(ctx.list_(("iam", "serviceAccounts"))):
         path: KeyPath = ("iam", "serviceAccounts", index)
         name = ctx.str_((*path, "metadata", "name")) if isinstance(raw, dict) else None
@@ -208,7 +202,7 @@ def _service_accounts(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNe
             report.unsupported(path, "a service account needs metadata.name; skipped")
             continue
         namespace = ctx.str_((*path, "metadata", "namespace"))
-        account: dict[str, Any] = {"name": name, "namespace": namespace or "default"}
+        account = SpecNode("serviceAccounts[]", {"name": name, "namespace": namespace or "default"})
         report.mapped((*path, "metadata", "name"), "serviceAccounts[].name")
         if namespace:
             report.mapped((*path, "metadata", "namespace"), "serviceAccounts[].namespace")
@@ -263,11 +257,15 @@ def _service_accounts(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNe
         identity = (need.namespace, need.service_account)
         found = by_identity.get(identity)
         if found is None:
-            found = {"name": need.service_account, "namespace": need.namespace, "wellKnownPolicies": []}
+            found = SpecNode(
+                "serviceAccounts[]",
+                {"name": need.service_account, "namespace": need.namespace, "wellKnownPolicies": []},
+            )
             by_identity[identity] = found
             accounts.append(found)
-        if need.well_known not in found.setdefault("wellKnownPolicies", []):
-            found["wellKnownPolicies"].append(need.well_known)
+        well_known = found.get("wellKnownPolicies", [])
+        if need.well_known not in well_known:
+            found["wellKnownPolicies"] = [*well_known, need.well_known]
     if accounts:
         spec["serviceAccounts"] = accounts
         report.warn(
@@ -276,18 +274,19 @@ def _service_accounts(ctx: Context, spec: dict[str, Any], needs: list[WorkloadNe
         )
 
 
-def _pod_identities(ctx: Context, spec: dict[str, Any]) -> None:
-    identities: list[dict[str, Any]] = []
+def _pod_identities(ctx: Context, spec: SpecNode) -> None:
+    identities: list[SpecNode] = []
     for index, raw in enumerate(ctx.list_(("iam", "podIdentityAssociations"))):
         path: KeyPath = ("iam", "podIdentityAssociations", index)
-        identity = _pod_identity(ctx, path, raw, "podIdentities[]")
+        identity = _pod_identity(ctx, path, raw, "podIdentities[]", ("podIdentities", ITEM))
         if identity is not None:
             identities.append(identity)
     if identities:
         spec["podIdentities"] = identities
 
 
-def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str) -> dict[str, Any] | None:
+def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str, node_path: SpecPath) -> SpecNode | None:
+    """`target` names the spec key in the report; `node_path` is where the identity is written."""
     report = ctx.report
     addon = target.startswith("addons.")
     namespace = ctx.str_((*path, "namespace")) if isinstance(raw, dict) else None
@@ -295,9 +294,10 @@ def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str) -> dict[st
     if not account or not (namespace or addon):
         report.unsupported(path, "a pod identity association needs namespace and serviceAccountName; skipped")
         return None
-    identity: dict[str, Any] = {"serviceAccount": account}
+    identity = SpecNode(node_path)
     if namespace and not addon:
-        identity = {"namespace": namespace, **identity}
+        identity["namespace"] = namespace
+    identity["serviceAccount"] = account
     if namespace:
         report.mapped((*path, "namespace"), f"{target}.namespace", "the addon's namespace" if addon else "")
     report.mapped((*path, "serviceAccountName"), f"{target}.serviceAccount")
@@ -357,17 +357,17 @@ def _pod_identity(ctx: Context, path: KeyPath, raw: Any, target: str) -> dict[st
     return identity
 
 
-def _fargate(ctx: Context, spec: dict[str, Any]) -> None:
+def _fargate(ctx: Context, spec: SpecNode) -> None:
     report = ctx.report
     default_role = ctx.str_(("iam", "fargatePodExecutionRoleARN"))
-    profiles: list[dict[str, Any]] = []
+    profiles: list[SpecNode] = []
     for index, raw in enumerate(ctx.list_(("fargateProfiles",))):
         path: KeyPath = ("fargateProfiles", index)
         name = ctx.str_((*path, "name")) if isinstance(raw, dict) else None
         if not name:
             report.unsupported(path, "a Fargate profile needs a name; skipped")
             continue
-        profile: dict[str, Any] = {"name": name}
+        profile = SpecNode("fargateProfiles[]", {"name": name})
         report.mapped((*path, "name"), "fargateProfiles[].name")
         selectors = []
         for s_index, selector in enumerate(ctx.list_((*path, "selectors"))):
@@ -376,11 +376,7 @@ def _fargate(ctx: Context, spec: dict[str, Any]) -> None:
             if not namespace:
                 report.unsupported(s_path, "a selector needs a namespace")
                 continue
-            item: dict[str, Any] = {"namespace": namespace}
-            labels = ctx.str_map((*s_path, "labels"))
-            if labels:
-                item["labels"] = labels
-            selectors.append(item)
+            selectors.append(common_fields.fargate_selector(namespace, ctx.str_map((*s_path, "labels"))))
             report.mapped(s_path, "fargateProfiles[].selectors[]")
         if not selectors:
             report.unsupported(path, "a Fargate profile without selectors; skipped")
@@ -413,9 +409,9 @@ def _fargate(ctx: Context, spec: dict[str, Any]) -> None:
         spec["fargateProfiles"] = profiles
 
 
-def _addons(ctx: Context, spec: dict[str, Any]) -> None:
+def _addons(ctx: Context, spec: SpecNode) -> None:
     report = ctx.report
-    addons: dict[str, dict[str, Any]] = {}
+    addons: dict[str, SpecNode] = {}
     disable_defaults = ctx.bool_(("addonsConfig", "disableDefaultAddons"))
     if disable_defaults is not None:
         report.mapped(("addonsConfig", "disableDefaultAddons"), "addons")
@@ -431,7 +427,7 @@ def _addons(ctx: Context, spec: dict[str, Any]) -> None:
     # Auto Mode is not generated (reported unsupported), so the cluster needs eksctl's default addons to work.
     if not disable_defaults:
         for name in DEFAULT_ADDONS:
-            addons[name] = {"version": "latest"}
+            addons[name] = common_fields.addon(name, "latest", None)
         report.defaulted(("addons",), "addons", f"eksctl's default addons: {', '.join(DEFAULT_ADDONS)}")
     for index, raw in enumerate(ctx.list_(("addons",))):
         path: KeyPath = ("addons", index)
@@ -447,16 +443,16 @@ def _addons(ctx: Context, spec: dict[str, Any]) -> None:
         *(["karpenter"] if spec.get("karpenter", {}).get("enabled") else []),
     ]
     if users and catalog.POD_IDENTITY_AGENT not in addons:
-        addons[catalog.POD_IDENTITY_AGENT] = {"version": "latest"}
+        addons[catalog.POD_IDENTITY_AGENT] = common_fields.addon(catalog.POD_IDENTITY_AGENT, "latest", None)
         report.defaulted(
             ("addons",),
             f"addons.{catalog.POD_IDENTITY_AGENT}",
             f"Pod Identity ({', '.join(users)}) needs the agent addon",
         )
-    spec["addons"] = dict(sorted(addons.items()))
+    spec["addons"] = SpecNode("addons", dict(sorted(addons.items())))
 
 
-def _local_cluster_addons(ctx: Context, spec: dict[str, Any]) -> None:
+def _local_cluster_addons(ctx: Context, spec: SpecNode) -> None:
     """eksctl installs no EKS add-ons on a local cluster: EKS installs vpc-cni, kube-proxy and CoreDNS itself."""
     report = ctx.report
     report.defaulted(
@@ -468,24 +464,22 @@ def _local_cluster_addons(ctx: Context, spec: dict[str, Any]) -> None:
         report.unsupported(
             ("addons", index), f"{LOCAL_CLUSTER_NOTE} has no EKS add-ons API: install it with Helm or manifests"
         )
-    spec["addons"] = {}
+    spec["addons"] = SpecNode("addons")
 
 
-def _addon(ctx: Context, path: KeyPath, name: str) -> dict[str, Any]:
+def _addon(ctx: Context, path: KeyPath, name: str) -> SpecNode:
     report = ctx.report
-    addon: dict[str, Any] = {}
     report.mapped((*path, "name"), f"addons.{name}")
     version = ctx.str_((*path, "version"))
-    addon["version"] = version or "latest"
     if version:
         report.mapped((*path, "version"), f"addons.{name}.version")
     else:
         report.defaulted((*path, "version"), f"addons.{name}.version", "latest (eksctl picked the default version)")
     role_arn = ctx.str_((*path, "serviceAccountRoleARN"))
     if role_arn:
-        addon["serviceAccountRoleArn"] = role_arn
         report.mapped((*path, "serviceAccountRoleARN"), f"addons.{name}.serviceAccountRoleArn")
-    irsa: dict[str, Any] = {}
+    addon = common_fields.addon(name, version or "latest", role_arn)
+    irsa = SpecNode(("addons", name, "irsa"))
     _role_fields(
         ctx,
         path,
@@ -496,7 +490,11 @@ def _addon(ctx: Context, path: KeyPath, name: str) -> dict[str, Any]:
     associations = ctx.list_((*path, "podIdentityAssociations"))
     if associations:
         identity = _pod_identity(
-            ctx, (*path, "podIdentityAssociations", 0), associations[0], f"addons.{name}.podIdentity"
+            ctx,
+            (*path, "podIdentityAssociations", 0),
+            associations[0],
+            f"addons.{name}.podIdentity",
+            ("addons", name, "podIdentity"),
         )
         if identity is not None:
             addon["podIdentity"] = identity
@@ -524,7 +522,7 @@ def _addon(ctx: Context, path: KeyPath, name: str) -> dict[str, Any]:
         )
     config = ctx.get((*path, "configurationValues"))
     if config is not None:
-        parsed = _configuration(config)
+        parsed = common_fields.addon_configuration(config)
         if parsed is None:
             report.unsupported(
                 (*path, "configurationValues"), "not a JSON/YAML object; set addons.*.configuration by hand"
@@ -547,29 +545,11 @@ def _addon(ctx: Context, path: KeyPath, name: str) -> dict[str, Any]:
     return addon
 
 
-def _configuration(value: Any) -> dict[str, Any] | None:
-    if isinstance(value, dict):
-        return value
-    if not isinstance(value, str):
-        return None
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        from ruamel.yaml import YAML
-        from ruamel.yaml.error import YAMLError
-
-        try:
-            parsed = YAML(typ="safe").load(value)
-        except (YAMLError, ValueError):
-            return None
-    return parsed if isinstance(parsed, dict) else None
-
-
-def _karpenter(ctx: Context, spec: dict[str, Any]) -> None:
+def _karpenter(ctx: Context, spec: SpecNode) -> None:
     report = ctx.report
     if ctx.dict_(("karpenter",)) is None:
         return
-    spec["karpenter"] = {"enabled": True}
+    spec["karpenter"] = SpecNode("karpenter", {"enabled": True})
     report.mapped(("karpenter",), "karpenter.enabled") if not ctx.get(("karpenter",)) else None
     if ctx.has(("karpenter", "version")):
         report.approximated(
@@ -595,7 +575,7 @@ def _karpenter(ctx: Context, spec: dict[str, Any]) -> None:
         )
 
 
-def _profile_subnets(ctx: Context, path: KeyPath, subnets: list[str], profile: dict[str, Any]) -> None:
+def _profile_subnets(ctx: Context, path: KeyPath, subnets: list[str], profile: SpecNode) -> None:
     """Subnet ids of a profile in an existing VPC; a subnet eksctl would look up by CIDR or AZ is left out."""
     ids = []
     for index, ref in enumerate(subnets):

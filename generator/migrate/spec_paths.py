@@ -183,9 +183,14 @@ class SpecNode:
     @classmethod
     def root(cls, spec: dict[str, Any]) -> SpecNode:
         """The whole spec, written in place: keys already in `spec` are checked too."""
-        check_value((), spec)
-        node = cls()
-        node.data = spec
+        return cls.at((), spec)
+
+    @classmethod
+    def at(cls, path: str | Sequence[str], data: dict[str, Any]) -> SpecNode:
+        """A mapping already written at `path` (by an earlier mapper), written on in place; its keys are checked."""
+        check_value(path, data)
+        node = cls(path)
+        node.data = data
         return node
 
     def __setitem__(self, key: str, value: Any) -> None:
@@ -203,6 +208,10 @@ class SpecNode:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
+
+    def pop(self, key: str, default: Any = None) -> Any:
+        """Remove `key` (a later rule undoing an earlier write); removing never needs a check."""
+        return self.data.pop(key, default)
 
     def child(self, key: str) -> SpecNode:
         """A new, empty mapping written at `key` (list items are made with `SpecNode(path + "[]")`)."""
