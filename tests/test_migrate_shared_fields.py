@@ -211,3 +211,14 @@ def test_access_entry_principal_and_type_match(entry_type: str) -> None:
         "accessEntries"
     ][0]
     assert file_entry == live_entry == common_fields.access_entry(arn, entry_type).data
+
+
+def test_ssh_key_and_source_security_groups_match() -> None:
+    group = "sg-0123456789abcdef1"
+    file_ssh = _file_spec(
+        f"managedNodeGroups:\n  - name: ng\n    ssh: {{publicKeyName: ops, sourceSecurityGroupIds: [{group}]}}\n"
+    )["managedNodeGroups"][0]["ssh"]
+    live_ssh = _live_spec(nodegroups=[_live_group(remoteAccess={"ec2SshKey": "ops", "sourceSecurityGroups": [group]})])[
+        "managedNodeGroups"
+    ][0]["ssh"]
+    assert file_ssh == live_ssh == {"keyName": "ops", "sourceSecurityGroupIds": [group]}

@@ -112,6 +112,14 @@ def scaling(group: SpecNode, min_size: int, max_size: int, desired_size: int) ->
     group["desiredSize"] = desired_size
 
 
+def ssh(group: SpecPath, key_name: str, source_security_group_ids: list[str] | None) -> SpecNode:
+    """SSH to the group's nodes with an EC2 key pair, from these security groups when given."""
+    node = SpecNode((*group, "ssh"), {"keyName": key_name})
+    if source_security_group_ids:
+        node["sourceSecurityGroupIds"] = source_security_group_ids
+    return node
+
+
 def update_config(max_unavailable: int | None, max_unavailable_percentage: int | None) -> SpecNode | None:
     """A managed group's update config; EKS takes one of the two, and the percentage wins when both are given."""
     path = "managedNodeGroups[].updateConfig"

@@ -355,10 +355,9 @@ class _Mapper:
             group["nodeRepair"] = bool(raw["nodeRepairConfig"]["enabled"])
         remote = raw.get("remoteAccess") or {}
         if remote.get("ec2SshKey") and not template.get("id"):
-            ssh = SpecNode("managedNodeGroups[].ssh", {"keyName": remote["ec2SshKey"]})
-            if remote.get("sourceSecurityGroups"):
-                ssh["sourceSecurityGroupIds"] = list(remote["sourceSecurityGroups"])
-            group["ssh"] = ssh
+            group["ssh"] = common_fields.ssh(
+                group.path, str(remote["ec2SshKey"]), list(remote.get("sourceSecurityGroups") or [])
+            )
         report.mapped(("nodegroups", name), "managedNodeGroups[]", "imported")
         self.imported(names.managed_node_group_address(name), f"{live.name}:{name}", f"managed node group {name}")
         return group

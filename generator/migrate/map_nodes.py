@@ -619,13 +619,15 @@ def _ssh(ctx: Context, path: KeyPath, group: SpecNode) -> None:
         if ctx.has((*base, "allow")) and has_key:
             report.mapped((*base, "allow"), "", "no SSH without an EC2 key pair name; see above")
         return
-    ssh = SpecNode((*group.path, "ssh"), {"keyName": key_name})
+    source_groups = (
+        [ctx.aws_id((*base, "sourceSecurityGroupIds", i), sg, "sg") for i, sg in enumerate(sources)]
+        if allow and sources
+        else None
+    )
+    ssh = common_fields.ssh(group.path, key_name, source_groups)
     report.mapped((*base, "publicKeyName"), f"{section}[].ssh.keyName")
     if allow:
         if sources:
-            ssh["sourceSecurityGroupIds"] = [
-                ctx.aws_id((*base, "sourceSecurityGroupIds", i), sg, "sg") for i, sg in enumerate(sources)
-            ]
             report.mapped((*base, "sourceSecurityGroupIds"), f"{section}[].ssh.sourceSecurityGroupIds")
         elif group.get("subnets") == "private" and not ctx.existing_vpc:
             ssh["sourceCidrs"] = [ctx.doc.get(("vpc", "cidr")) or "192.168.0.0/16"]
