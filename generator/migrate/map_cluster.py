@@ -320,7 +320,6 @@ def _access_entry(ctx: Context, path: KeyPath, raw: Any) -> SpecNode | None:
     if not arn:
         report.unsupported(path, "an access entry needs principalARN")
         return None
-    entry = SpecNode("cluster.accessEntries[]", {"principalArn": arn})
     report.mapped((*path, "principalARN"), "cluster.accessEntries[].principalArn")
     entry_type = (ctx.str_((*path, "type")) or "STANDARD").upper()
     if ctx.has((*path, "type")):
@@ -336,8 +335,7 @@ def _access_entry(ctx: Context, path: KeyPath, raw: Any) -> SpecNode | None:
                 (*path, "type"), f"access entry type {entry_type} is not offered by ekstf; entry skipped"
             )
             return None
-    if entry_type != "STANDARD":
-        entry["type"] = entry_type
+    entry = common_fields.access_entry(arn, entry_type)
     groups = ctx.strs((*path, "kubernetesGroups"))
     policies = []
     for p_index, policy in enumerate(ctx.list_((*path, "accessPolicies"))):
@@ -410,11 +408,11 @@ def _identity_mapping(ctx: Context, path: KeyPath, raw: Any) -> SpecNode | None:
     if not arn:
         report.unsupported(path, "an identity mapping needs arn")
         return None
-    entry = SpecNode("cluster.accessEntries[]", {"principalArn": arn})
     report.mapped((*path, "arn"), "cluster.accessEntries[].principalArn", "aws-auth mapping → access entry")
     groups = ctx.strs((*path, "groups")) or []
-    if _NODE_GROUPS & set(groups):
-        entry["type"] = "EC2_LINUX"
+    node_role = bool(_NODE_GROUPS & set(groups))
+    entry = common_fields.access_entry(arn, "EC2_LINUX" if node_role else "STANDARD")
+    if node_role:
         report.approximated(
             (*path, "groups"), "cluster.accessEntries[].type", "node role mapping → an EC2_LINUX access entry"
         )
