@@ -142,7 +142,7 @@ def _node_groups(spec: Spec, eks: Any, report: StatusReport) -> None:
             }
         )
         minimum, maximum, desired = _sizes(group)
-        _differ(report, f"{key}.version", group.version or spec.cluster.version, live.get("version"))
+        _differ(report, f"{key}.version", spec.node_version(group), live.get("version"))
         _differ(report, f"{key}.minSize", minimum, scaling.get("minSize"))
         _differ(report, f"{key}.maxSize", maximum, scaling.get("maxSize"))
         _differ(

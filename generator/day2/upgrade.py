@@ -84,7 +84,7 @@ class UpgradePlan:
 
 
 def _group_versions(spec: Spec) -> dict[str, str]:
-    return {key: group.version or spec.cluster.version for key, group in spec_groups(spec)}
+    return {key: spec.node_version(group) for key, group in spec_groups(spec)}
 
 
 def pending_stages(spec: Spec) -> list[str]:

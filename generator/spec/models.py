@@ -649,6 +649,10 @@ class Spec(SpecModel):
     pod_identities: list[PodIdentity] = Field(default_factory=list, description="Pod Identity associations.")
     terraform: TerraformSettings = Field(default_factory=TerraformSettings, description="Terraform settings.")
 
+    def node_version(self, group: NodeGroupBase) -> str:
+        """The Kubernetes version a node group runs: its own pin, else the control plane's."""
+        return group.version or self.cluster.version
+
     @property
     def fargate_only(self) -> bool:
         """Fargate profiles and no EC2 node group: CoreDNS must run on Fargate, and Pod Identity cannot work."""

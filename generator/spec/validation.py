@@ -538,7 +538,7 @@ def _check_node_groups(spec: Spec, checks: _Checks, vpc_azs: list[str] | None) -
         seen[group.name] = (*base, "name")
         _check_sizes(checks, base, group)
         _check_group_version(checks, base, group, minor)
-        _check_ami(checks, base, group, int((group.version or spec.cluster.version).split(".")[1]))
+        _check_ami(checks, base, group, int(spec.node_version(group).split(".")[1]))
         _check_disk(checks, base, group, spec.cluster.outpost is not None)
         _check_subnets(spec, checks, base, group, vpc_azs)
         if group.ssh is not None:

@@ -371,9 +371,7 @@ def _as_file(text: str | None) -> str | None:
 def _ami_parameter(spec: Spec, group: NodeGroupBase) -> AmiParameter:
     return {
         "name": names.ami_parameter_data(group.name).split(".", 2)[2],
-        "parameter": ami_ssm_parameter(
-            group.ami_type or catalog.DEFAULT_AMI_TYPE, group.version or spec.cluster.version
-        ),
+        "parameter": ami_ssm_parameter(group.ami_type or catalog.DEFAULT_AMI_TYPE, spec.node_version(group)),
     }
 
 
