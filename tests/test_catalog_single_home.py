@@ -91,3 +91,34 @@ def test_allowed_copies_are_still_there() -> None:
     for relative, value in ALLOWED:
         literals = [v for _, v in _string_literals(PACKAGE / relative)]
         assert any(value == v or value in v for v in literals), (relative, value)
+
+
+def _version_fallbacks(tree: ast.AST) -> list[int]:
+    """Lines of `<x>.version or <y>.cluster.version`: a node group's version derived outside Spec.node_version."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or) and len(node.values) == 2:
+            first, second = node.values
+            if (
+                isinstance(first, ast.Attribute)
+                and first.attr == "version"
+                and isinstance(second, ast.Attribute)
+                and second.attr == "version"
+                and isinstance(second.value, ast.Attribute)
+                and second.value.attr == "cluster"
+            ):
+                found.append(node.lineno)
+    return found
+
+
+def test_a_node_groups_version_is_derived_in_one_place() -> None:
+    home = PACKAGE / "spec" / "models.py"
+    copies = [
+        f"{path.relative_to(PACKAGE)}:{line}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path != home
+        for line in _version_fallbacks(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert copies == [], f"use Spec.node_version(group): {copies}"
+    assert _version_fallbacks(ast.parse("v = group.version or spec.cluster.version")) == [1]
+    assert len(_version_fallbacks(ast.parse(home.read_text(encoding="utf-8")))) == 1
