@@ -44,7 +44,7 @@ demo: venv
 
 test: wheel-install scan-venv test-assets
 	EKSTF_TEST_WHEEL=1 EKSTF_CHECKOV=$(abspath $(SCAN_VENV))/bin/checkov EKSTF_TEST_ASSETS=$(abspath $(ASSETS)) \
-		$(BIN)/pytest -n 4 -p no:cacheprovider --durations=25
+		$(BIN)/pytest -n 2 -p no:cacheprovider --durations=25
 
 # The provider double's protocol module and schema data (generator/sandbox/, generator/data/sandbox/) are committed;
 # these regenerate them (the data from ../shared/provider-schemas; sandbox-proto needs `pip install grpcio-tools`).
