@@ -52,6 +52,12 @@ def _with_backend(workdir: Path, endpoint: str, key: str) -> Path:
     return workdir
 
 
+def _lock_attempts(terraform_log: Path) -> int:
+    if not terraform_log.exists():
+        return 0
+    return terraform_log.read_text(encoding="utf-8", errors="replace").count("Attempting to lock remote state")
+
+
 def _object_exists(key: str) -> bool:
     return "Contents" in _s3().list_objects_v2(Bucket=BUCKET, Prefix=key)
 
@@ -125,23 +131,34 @@ def test_remote_state_and_concurrent_applies(
     first, second, patient = (
         _with_backend(copy_fixture("slow", tmp_path / name), aws.endpoint, key) for name in ("a", "b", "c")
     )
-    # The first apply holds the lock long enough for the others to get there: ekstf shows the checked plan
-    # file (one more Terraform run) before applying, which takes a while on a loaded machine.
-    for workdir, seconds in ((first, 25), (second, 6), (patient, 6)):
-        (workdir / "terraform.tfvars").write_text(f"sleep_seconds = {seconds}\n", encoding="utf-8")
+    # The first apply holds the lock until the test lets it go: once the blocked apply has failed and the patient
+    # one has found the lock held and is trying again.
+    release = tmp_path / "release"
+    (first / "terraform.tfvars").write_text(f'sleep_seconds = 120\nrelease_file = "{release}"\n', encoding="utf-8")
+    for workdir in (second, patient):
+        (workdir / "terraform.tfvars").write_text("sleep_seconds = 1\n", encoding="utf-8")
     flags = engine_flags(engine, tmp_path)
     for workdir in (first, second, patient):
         result = run_ekstf("plan", "-C", workdir, *flags)
         assert result.returncode == 2, result.stderr
 
+    # Terraform's own log shows the patient apply's lock attempts: a second one means it waits.
+    patient_log = tmp_path / "patient-terraform.log"
+    patient_log_env = {"TF_LOG": "INFO", "TF_LOG_PATH": str(patient_log)}
     running = _start_ekstf("apply", "-C", first, "--auto-approve", *flags, env={})
     waiting: subprocess.Popen[str] | None = None
     try:
         wait_for(lambda: _object_exists(f"{key}.tflock"), 60, "the first apply to take the lock")
-        waiting = _start_ekstf("apply", "-C", patient, "--auto-approve", "--lock-timeout", "90s", *flags, env={})
+        waiting = _start_ekstf(
+            "apply", "-C", patient, "--auto-approve", "--lock-timeout", "90s", *flags, env=patient_log_env
+        )
         blocked = run_ekstf("apply", "-C", second, "--auto-approve", *flags)
         assert blocked.returncode == 1
         assert "Error acquiring the state lock" in blocked.stderr
+        wait_for(lambda: _lock_attempts(patient_log) >= 2, 60, "the patient apply to retry the held lock")
+        assert waiting.poll() is None, "the patient apply is still waiting for the lock"
+        assert running.poll() is None, "the first apply still holds the lock"
+        release.touch()
         _, stderr = running.communicate(timeout=120)
         _, waited_stderr = waiting.communicate(timeout=120)
     finally:
