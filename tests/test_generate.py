@@ -7,23 +7,44 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import TerraformEnv, checkov_path, run_ekstf
+from conftest import TerraformEnv, checkov_findings_by_repo, run_ekstf
 from generate_support import EXAMPLE_NAMES, GOLDEN, MANIFEST, assert_matches_golden, example_spec, mtimes, tree
 
+from generator.conformance.report import Finding
 from generator.resources import modules_dir
+
+KITCHEN_SINK = Path(__file__).resolve().parent / "fixtures" / "generate" / "kitchen-sink.yaml"
+# The richest fixtures, generated and scanned with the examples.
+RICH_SPECS = {"kitchen-sink": KITCHEN_SINK, "ipv6-windows-al2": KITCHEN_SINK.with_name("ipv6-windows-al2.yaml")}
 
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every example generated once through the CLI."""
+    """Every example, and the rich fixtures of RICH_SPECS, generated once through the CLI into one folder."""
     root = tmp_path_factory.mktemp("examples")
     repos: dict[str, Path] = {}
-    for name in EXAMPLE_NAMES:
+    for name, spec in [*((name, example_spec(name)) for name in EXAMPLE_NAMES), *RICH_SPECS.items()]:
         out = root / name
-        result = run_ekstf("generate", example_spec(name), "-o", out)
+        result = run_ekstf("generate", spec, "-o", out)
         assert result.returncode == 0, result.output
         repos[name] = out
     return repos
+
+
+@pytest.fixture(scope="module")
+def checkov_findings(generated: dict[str, Path]) -> dict[str, list[Finding]] | None:
+    """checkov's findings for each generated repository, from one scan of them all (None when scans are off)."""
+    return checkov_findings_by_repo(next(iter(generated.values())).parent, generated)
+
+
+def assert_conformant(repo: Path, checkov_findings: dict[str, list[Finding]] | None) -> None:
+    """The offline checks pass on `repo` and, when scans are on, checkov finds no error in it."""
+    from generator.conformance import check_repo
+
+    report = check_repo(repo, scan=False)
+    findings = [*report.findings, *(checkov_findings[repo.name] if checkov_findings is not None else [])]
+    errors = [f for f in findings if f.severity == "error"]
+    assert not errors, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in errors)
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
@@ -89,14 +110,12 @@ def test_example_is_fmt_clean_and_loads(generated: dict[str, Path], name: str, t
 @pytest.mark.slow
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)
 def test_example_passes_conformance_and_checkov(
-    generated: dict[str, Path], name: str, terraform_env: TerraformEnv
+    generated: dict[str, Path],
+    checkov_findings: dict[str, list[Finding]] | None,
+    name: str,
+    terraform_env: TerraformEnv,
 ) -> None:
-    from generator.conformance import check_repo
-
-    checkov = checkov_path()
-    report = check_repo(generated[name], scan=checkov is not None, checkov=checkov)
-    problems = [f for f in report.findings if getattr(f, "severity", "error") == "error"]
-    assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in problems)
+    assert_conformant(generated[name], checkov_findings)
 
 
 def test_regenerating_keeps_every_file_untouched(tmp_path: Path) -> None:
@@ -214,19 +233,12 @@ def test_spec_warnings_are_printed(tmp_path: Path) -> None:
     assert "warning" in result.stderr and "publicCidrs" in result.stderr
 
 
-KITCHEN_SINK = Path(__file__).resolve().parent / "fixtures" / "generate" / "kitchen-sink.yaml"
-
-
 @pytest.mark.slow
-def test_ipv6_windows_and_custom_al2_are_conformant(tmp_path: Path, terraform_env: TerraformEnv) -> None:
-    from generator.conformance import check_repo
-
-    out = tmp_path / "infra"
-    result = run_ekstf("generate", KITCHEN_SINK.with_name("ipv6-windows-al2.yaml"), "-o", out)
-    assert result.returncode == 0, result.output
-    checkov = checkov_path()
-    report = check_repo(out, scan=checkov is not None, checkov=checkov)
-    assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in report.findings)
+def test_ipv6_windows_and_custom_al2_are_conformant(
+    generated: dict[str, Path], checkov_findings: dict[str, list[Finding]] | None, terraform_env: TerraformEnv
+) -> None:
+    out = generated["ipv6-windows-al2"]
+    assert_conformant(out, checkov_findings)
     eks = _unaligned(out / "eks.tf")
     assert "create_cni_ipv6_iam_policy = true" in eks
     assert 'ami_type = "WINDOWS_FULL_2022_x86_64"' in eks  # the self-managed access entry becomes EC2_WINDOWS
@@ -237,16 +249,12 @@ def test_ipv6_windows_and_custom_al2_are_conformant(tmp_path: Path, terraform_en
 
 
 @pytest.mark.slow
-def test_every_feature_at_once_is_conformant(tmp_path: Path, terraform_env: TerraformEnv) -> None:
+def test_every_feature_at_once_is_conformant(
+    generated: dict[str, Path], checkov_findings: dict[str, list[Finding]] | None, terraform_env: TerraformEnv
+) -> None:
     """SSH, EFA, custom AMI, Bottlerocket self-managed, Karpenter, Pod Identity addon, S3 backend, no NAT..."""
-    from generator.conformance import check_repo
-
-    out = tmp_path / "infra"
-    result = run_ekstf("generate", KITCHEN_SINK, "-o", out)
-    assert result.returncode == 0, result.output
-    checkov = checkov_path()
-    report = check_repo(out, scan=checkov is not None, checkov=checkov)
-    assert report.ok, "\n".join(f"{f.check} {f.file}:{f.line} {f.message}" for f in report.findings)
+    out = generated["kitchen-sink"]
+    assert_conformant(out, checkov_findings)
     templates = _unaligned(out / "launch_templates.tf")
     assert 'interface_type = "efa"' in templates
     assert 'image_id = "ami-0123456789abcdef0"' in templates
