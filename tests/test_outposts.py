@@ -1,12 +1,13 @@
-"""EKS local clusters on AWS Outposts: spec checks, generation and eksctl migration, through the real CLI."""
+"""EKS local clusters on AWS Outposts: spec checks (in-process, one through the CLI), generation and eksctl migration
+through the real CLI."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bad_spec_support import BadSpec, assert_rejected_where_expected, rejection
 from conftest import checkov_path, run_ekstf, shared_path
 
 from generator.spec.loader import load_spec
@@ -23,19 +24,11 @@ VPC = "vpc:\n  id: vpc-0123456789abcdef0\n  privateSubnetIds: [subnet-0123456789
 GROUP = "nodeGroups:\n  - name: ng\n    instanceTypes: [m5d.large]\n"
 
 
-@dataclass(frozen=True)
-class Case:
-    id: str
-    spec: str
-    line: int
-    column: int
-    key_path: str
-    text: str
-
-
 CASES = [
-    Case("public-endpoint", HEAD + "  endpoint:\n    public: true\n" + VPC, 8, 5, "cluster.endpoint.public", "private"),
-    Case(
+    BadSpec(
+        "public-endpoint", HEAD + "  endpoint:\n    public: true\n" + VPC, 8, 5, "cluster.endpoint.public", "private"
+    ),
+    BadSpec(
         "auth-mode-api",
         HEAD + "  authenticationMode: API\n" + VPC,
         7,
@@ -43,7 +36,7 @@ CASES = [
         "cluster.authenticationMode",
         "only CONFIG_MAP",
     ),
-    Case(
+    BadSpec(
         "access-entries",
         HEAD + "  accessEntries:\n    - principalArn: arn:aws:iam::111122223333:role/admin\n" + VPC,
         7,
@@ -51,7 +44,7 @@ CASES = [
         "cluster.accessEntries",
         "aws-auth",
     ),
-    Case(
+    BadSpec(
         "kms",
         HEAD + "  secretsEncryption:\n    mode: create\n" + VPC,
         7,
@@ -59,7 +52,7 @@ CASES = [
         "cluster.secretsEncryption",
         "KMS secrets encryption",
     ),
-    Case(
+    BadSpec(
         "ipv6",
         HEAD + "  kubernetesNetwork:\n    ipFamily: ipv6\n" + VPC,
         8,
@@ -67,7 +60,7 @@ CASES = [
         "cluster.kubernetesNetwork.ipFamily",
         "IPv6",
     ),
-    Case(
+    BadSpec(
         "managed-node-group",
         HEAD + VPC + "managedNodeGroups:\n  - name: mng\n",
         11,
@@ -75,7 +68,7 @@ CASES = [
         "managedNodeGroups[0]",
         "use self-managed `nodeGroups`",
     ),
-    Case(
+    BadSpec(
         "fargate",
         HEAD + VPC + "fargateProfiles:\n  - name: fp\n    selectors:\n      - namespace: default\n",
         11,
@@ -83,9 +76,9 @@ CASES = [
         "fargateProfiles[0]",
         "Fargate profiles",
     ),
-    Case("karpenter", HEAD + VPC + "karpenter:\n  enabled: true\n", 11, 3, "karpenter.enabled", "Karpenter"),
-    Case("addons", HEAD + VPC + "addons:\n  coredns: {}\n", 11, 3, "addons.coredns", "Helm"),
-    Case(
+    BadSpec("karpenter", HEAD + VPC + "karpenter:\n  enabled: true\n", 11, 3, "karpenter.enabled", "Karpenter"),
+    BadSpec("addons", HEAD + VPC + "addons:\n  coredns: {}\n", 11, 3, "addons.coredns", "Helm"),
+    BadSpec(
         "gp3-volume",
         HEAD + VPC + GROUP + "    disk:\n      type: gp3\n",
         14,
@@ -93,7 +86,7 @@ CASES = [
         "nodeGroups[0].disk.type",
         "gp2 only",
     ),
-    Case(
+    BadSpec(
         "no-subnet",
         HEAD + "vpc:\n  id: vpc-0123456789abcdef0\n  privateSubnetIds: []\n",
         9,
@@ -101,7 +94,7 @@ CASES = [
         "vpc.privateSubnetIds",
         "a private subnet on the Outpost",
     ),
-    Case(
+    BadSpec(
         "not-an-outposts-arn",
         HEAD.replace(ARN, "arn:aws:ec2:eu-west-1:111122223333:instance/i-1") + VPC,
         5,
@@ -109,7 +102,7 @@ CASES = [
         "cluster.outpost.arns[0]",
         "not an Outpost ARN",
     ),
-    Case(
+    BadSpec(
         "other-region",
         HEAD.replace("eu-west-1:", "us-east-1:") + VPC,
         5,
@@ -117,7 +110,7 @@ CASES = [
         "cluster.outpost.arns[0]",
         "the Outpost is homed in us-east-1",
     ),
-    Case(
+    BadSpec(
         "two-outposts",
         HEAD.replace(f"[{ARN}]", f"[{ARN}, {ARN}]") + VPC,
         5,
@@ -125,7 +118,7 @@ CASES = [
         "cluster.outpost.arns",
         "at most 1",
     ),
-    Case(
+    BadSpec(
         "config-map-without-outpost",
         "cluster:\n  name: edge\n  region: eu-west-1\n  authenticationMode: CONFIG_MAP\n",
         4,
@@ -137,16 +130,20 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_what_a_local_cluster_cannot_have_is_an_error_with_position(case: Case, tmp_path: Path) -> None:
+def test_what_a_local_cluster_cannot_have_is_an_error_with_position(case: BadSpec, tmp_path: Path) -> None:
+    assert_rejected_where_expected(case, tmp_path)
+
+
+def test_the_cli_refuses_a_local_cluster_setting_with_exit_2(tmp_path: Path) -> None:
+    case = CASES[0]
     spec_file = tmp_path / "ekstf.yaml"
     spec_file.write_text(case.spec, encoding="utf-8")
     out = tmp_path / "infra"
     result = run_ekstf("generate", spec_file, "-o", out)
     assert result.returncode == 2, result.output
     assert "Traceback" not in result.output
-    where = f"{spec_file}:{case.line}:{case.column}: error: {case.key_path}: "
-    assert any(line.startswith(where) for line in result.stderr.splitlines()), result.stderr
-    assert case.text in result.stderr
+    assert f"{spec_file}:{case.line}:{case.column}: error: {case.key_path}: " in result.stderr
+    assert result.stderr.strip() == rejection(spec_file, out).strip()
     assert not out.exists()
 
 

@@ -1,38 +1,27 @@
 """Bad specs: each gives file:line:column, the key path and a hint, exit 2, nothing written.
 
-The table runs in-process through `generate()` (what `ekstf generate` calls); a few cases and the
-terminal-safety tests go through the real CLI.
+The table runs in-process (tests/bad_spec_support.py); a few cases and the terminal-safety tests go through
+the real CLI.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from bad_spec_support import BadSpec, assert_rejected_where_expected, rejection
 from conftest import CliResult, run_ekstf
 
 from generator.errors import UserInputError
-from generator.generate import generate
 
 HEAD = "cluster:\n  name: demo\n  region: eu-west-1\n"
 EXISTING_VPC = "vpc:\n  id: vpc-0123456789abcdef0\n  privateSubnetIds:\n    - subnet-0123456789abcdef0\n"
 
 
-@dataclass(frozen=True)
-class Case:
-    id: str
-    spec: str
-    line: int
-    column: int
-    key_path: str
-    text: str  # a part of the message, expected or hint that must appear
-
-
 CASES = [
-    Case("unknown-key", HEAD + "  verison: '1.33'\n", 4, 3, "cluster.verison", "did you mean `version`?"),
-    Case(
+    BadSpec("unknown-key", HEAD + "  verison: '1.33'\n", 4, 3, "cluster.verison", "did you mean `version`?"),
+    BadSpec(
         "unknown-key-case",
         HEAD + "managedNodegroups: []\n",
         4,
@@ -40,7 +29,7 @@ CASES = [
         "managedNodegroups",
         "did you mean `managedNodeGroups`? (keys are case-sensitive)",
     ),
-    Case(
+    BadSpec(
         "wrong-type",
         HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: lots\n",
         6,
@@ -48,7 +37,7 @@ CASES = [
         "managedNodeGroups[0].minSize",
         "expected a whole number, got the string 'lots'",
     ),
-    Case(
+    BadSpec(
         "mapping-instead-of-list",
         HEAD + "managedNodeGroups:\n  name: ng\n",
         4,
@@ -56,7 +45,7 @@ CASES = [
         "managedNodeGroups",
         "expected a list, got a mapping",
     ),
-    Case(
+    BadSpec(
         "access-policy-part-of-a-name",
         HEAD + "  accessEntries:\n    - principalArn: arn:aws:iam::111122223333:role/ops\n"
         "      policies:\n        - policy: ClusterAdmin\n",
@@ -65,10 +54,10 @@ CASES = [
         "cluster.accessEntries[0].policies[0].policy",
         "did you mean `AmazonEKSClusterAdminPolicy`?",
     ),
-    Case("enum-value-spelt-another-way", HEAD + "vpc:\n  nat: perAz\n", 5, 3, "vpc.nat", "did you mean `per-az`?"),
-    Case("invalid-cidr", HEAD + "vpc:\n  cidr: 10.0.0.1/16\n", 5, 3, "vpc.cidr", "host bits must be zero"),
-    Case("not-a-cidr", HEAD + "vpc:\n  cidr: 10.0.0.0/33x\n", 5, 3, "vpc.cidr", "invalid CIDR"),
-    Case(
+    BadSpec("enum-value-spelt-another-way", HEAD + "vpc:\n  nat: perAz\n", 5, 3, "vpc.nat", "did you mean `per-az`?"),
+    BadSpec("invalid-cidr", HEAD + "vpc:\n  cidr: 10.0.0.1/16\n", 5, 3, "vpc.cidr", "host bits must be zero"),
+    BadSpec("not-a-cidr", HEAD + "vpc:\n  cidr: 10.0.0.0/33x\n", 5, 3, "vpc.cidr", "invalid CIDR"),
+    BadSpec(
         "overlapping-cidr",
         HEAD + "  kubernetesNetwork:\n    serviceCidr: 10.0.128.0/17\nvpc:\n  cidr: 10.0.0.0/16\n",
         5,
@@ -76,7 +65,7 @@ CASES = [
         "cluster.kubernetesNetwork.serviceCidr",
         "overlaps the VPC CIDR 10.0.0.0/16",
     ),
-    Case(
+    BadSpec(
         "one-pinned-az",
         HEAD + "vpc:\n  availabilityZones: [eu-west-1a]\n",
         5,
@@ -84,8 +73,8 @@ CASES = [
         "vpc.availabilityZones",
         "at least two availability zones",
     ),
-    Case("az-count-one", HEAD + "vpc:\n  azCount: 1\n", 5, 3, "vpc.azCount", "at least two availability zones"),
-    Case(
+    BadSpec("az-count-one", HEAD + "vpc:\n  azCount: 1\n", 5, 3, "vpc.azCount", "at least two availability zones"),
+    BadSpec(
         "subnet-name-instead-of-id",
         HEAD + EXISTING_VPC + "    - private-a\n",
         8,
@@ -93,7 +82,7 @@ CASES = [
         "vpc.privateSubnetIds[1]",
         "give the subnet's id (it starts with subnet-), not its name",
     ),
-    Case(
+    BadSpec(
         "vpc-name-instead-of-id",
         HEAD + "vpc:\n  id: main-vpc\n  privateSubnetIds: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]\n",
         5,
@@ -101,7 +90,7 @@ CASES = [
         "vpc.id",
         "'main-vpc' is not a VPC id such as vpc-0123456789abcdef0",
     ),
-    Case(
+    BadSpec(
         "security-group-without-prefix",
         HEAD + EXISTING_VPC + "    - subnet-0123456789abcdef1\nmanagedNodeGroups:\n  - name: ng\n"
         "    securityGroupIds: [0123456789abcdef0]\n",
@@ -110,7 +99,7 @@ CASES = [
         "managedNodeGroups[0].securityGroupIds[0]",
         "expected: sg-<8 or 17 hex digits>",
     ),
-    Case(
+    BadSpec(
         "min-greater-than-max",
         HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: 5\n    maxSize: 2\n",
         6,
@@ -118,7 +107,7 @@ CASES = [
         "managedNodeGroups[0].minSize",
         "minSize 5 is greater than maxSize 2",
     ),
-    Case(
+    BadSpec(
         "desired-above-max",
         HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: 1\n    maxSize: 3\n    desiredSize: 9\n",
         8,
@@ -126,7 +115,7 @@ CASES = [
         "managedNodeGroups[0].desiredSize",
         "minSize <= desiredSize <= maxSize",
     ),
-    Case(
+    BadSpec(
         "duplicate-node-group",
         HEAD + "managedNodeGroups:\n  - name: ng\nnodeGroups:\n  - name: ng\n",
         7,
@@ -134,7 +123,7 @@ CASES = [
         "nodeGroups[0].name",
         "is used twice (also at managedNodeGroups[0].name)",
     ),
-    Case(
+    BadSpec(
         "duplicate-fargate-profile",
         HEAD + "fargateProfiles:\n  - name: fp\n    selectors: [{namespace: a}]\n"
         "  - name: fp\n    selectors: [{namespace: b}]\n",
@@ -143,9 +132,9 @@ CASES = [
         "fargateProfiles[1].name",
         "defined twice",
     ),
-    Case("malformed-version", HEAD + '  version: "1.3.4"\n', 4, 3, "cluster.version", 'such as "1.34"'),
-    Case("version-with-v", HEAD + "  version: v1.34\n", 4, 3, "cluster.version", 'such as "1.34"'),
-    Case(
+    BadSpec("malformed-version", HEAD + '  version: "1.3.4"\n', 4, 3, "cluster.version", 'such as "1.34"'),
+    BadSpec("version-with-v", HEAD + "  version: v1.34\n", 4, 3, "cluster.version", 'such as "1.34"'),
+    BadSpec(
         "al2-on-1.33",
         HEAD + '  version: "1.33"\nmanagedNodeGroups:\n  - name: ng\n    amiType: AL2_x86_64\n',
         7,
@@ -153,7 +142,7 @@ CASES = [
         "managedNodeGroups[0].amiType",
         "use an AL2023 or Bottlerocket amiType",
     ),
-    Case(
+    BadSpec(
         "arm-with-x86-ami",
         HEAD
         + "managedNodeGroups:\n  - name: ng\n    instanceTypes: [m7g.large]\n    amiType: AL2023_x86_64_STANDARD\n",
@@ -162,7 +151,7 @@ CASES = [
         "managedNodeGroups[0].amiType",
         "m7g.large are ARM (Graviton) instance types",
     ),
-    Case(
+    BadSpec(
         "x86-with-arm-ami",
         HEAD + "nodeGroups:\n  - name: ng\n    instanceTypes: [m6i.large]\n    amiType: BOTTLEROCKET_ARM_64\n",
         7,
@@ -170,7 +159,7 @@ CASES = [
         "nodeGroups[0].amiType",
         "m6i.large are x86_64 instance types",
     ),
-    Case(
+    BadSpec(
         "fargate-selector-without-namespace",
         HEAD + "fargateProfiles:\n  - name: fp\n    selectors:\n      - labels: {app: web}\n",
         7,
@@ -178,7 +167,7 @@ CASES = [
         "fargateProfiles[0].selectors[0].namespace",
         "required key `namespace` is missing",
     ),
-    Case(
+    BadSpec(
         "ssh-open-to-world",
         HEAD + "managedNodeGroups:\n  - name: ng\n    ssh:\n      keyName: ops\n      sourceCidrs: [0.0.0.0/0]\n",
         8,
@@ -186,9 +175,9 @@ CASES = [
         "managedNodeGroups[0].ssh.sourceCidrs[0]",
         "allowOpenToWorld: true",
     ),
-    Case("missing-name", "cluster:\n  region: eu-west-1\n", 1, 1, "cluster.name", "required key `name` is missing"),
-    Case("bad-region", "cluster:\n  name: demo\n  region: Europe\n", 3, 3, "cluster.region", "such as eu-west-1"),
-    Case(
+    BadSpec("missing-name", "cluster:\n  region: eu-west-1\n", 1, 1, "cluster.name", "required key `name` is missing"),
+    BadSpec("bad-region", "cluster:\n  name: demo\n  region: Europe\n", 3, 3, "cluster.region", "such as eu-west-1"),
+    BadSpec(
         "bad-node-group-name",
         HEAD + "managedNodeGroups:\n  - name: 'my group'\n",
         5,
@@ -196,7 +185,7 @@ CASES = [
         "managedNodeGroups[0].name",
         "letters, digits, `-` and `_`",
     ),
-    Case(
+    BadSpec(
         "pod-identity-without-agent",
         HEAD + "addons:\n  coredns: latest\npodIdentities:\n  - namespace: app\n    serviceAccount: app\n"
         "    policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
@@ -205,7 +194,7 @@ CASES = [
         "podIdentities[0]",
         "eks-pod-identity-agent",
     ),
-    Case(
+    BadSpec(
         "instance-type-typo",
         HEAD + "managedNodeGroups:\n  - name: ng\n    instanceTypes: [m6i.large, M6I-LARGE]\n",
         6,
@@ -213,7 +202,7 @@ CASES = [
         "managedNodeGroups[0].instanceTypes[1]",
         "is not an EC2 instance type",
     ),
-    Case(
+    BadSpec(
         "remote-network-overlaps-vpc",
         HEAD + "  remoteNetwork:\n    nodeCidrs: [10.0.64.0/18]\n",
         5,
@@ -221,7 +210,7 @@ CASES = [
         "cluster.remoteNetwork.nodeCidrs[0]",
         "overlaps 10.0.0.0/16 (vpc.cidr)",
     ),
-    Case(
+    BadSpec(
         "bad-role-name",
         HEAD + "serviceAccounts:\n  - name: app\n    roleName: 'has space'\n"
         "    policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
@@ -230,7 +219,7 @@ CASES = [
         "serviceAccounts[0].roleName",
         "is not a valid IAM role name",
     ),
-    Case(
+    BadSpec(
         "bad-service-account-name",
         HEAD + "serviceAccounts:\n  - name: My_App\n    policyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]\n",
         5,
@@ -238,7 +227,7 @@ CASES = [
         "serviceAccounts[0].name",
         "is not a valid Kubernetes name",
     ),
-    Case(
+    BadSpec(
         "bad-bucket-name",
         HEAD + "terraform:\n  backend:\n    type: s3\n    bucket: My_Bucket\n",
         7,
@@ -246,7 +235,7 @@ CASES = [
         "terraform.backend.bucket",
         "is not a valid S3 bucket name",
     ),
-    Case(
+    BadSpec(
         "enum-case",
         HEAD + "managedNodeGroups:\n  - name: ng\n    taints: [{key: gpu, effect: noschedule}]\n",
         6,
@@ -254,7 +243,7 @@ CASES = [
         "managedNodeGroups[0].taints[0].effect",
         "did you mean `NoSchedule`? (values are case-sensitive)",
     ),
-    Case(
+    BadSpec(
         "empty-value",
         HEAD + "managedNodeGroups:\n  - name:\n",
         5,
@@ -262,7 +251,7 @@ CASES = [
         "managedNodeGroups[0].name",
         "expected a string, got an empty value",
     ),
-    Case(
+    BadSpec(
         "eks-module-off-the-21-line",
         HEAD + "terraform:\n  modules:\n    eks: 20.37.2\n",
         6,
@@ -270,7 +259,7 @@ CASES = [
         "terraform.modules.eks",
         "ekstf generates code for terraform-aws-modules/eks 21.x",
     ),
-    Case(
+    BadSpec(
         "bad-label-value",
         HEAD + "managedNodeGroups:\n  - name: ng\n    labels:\n      team: 'platform team'\n",
         7,
@@ -278,7 +267,7 @@ CASES = [
         "managedNodeGroups[0].labels.team",
         "is not a valid Kubernetes label value",
     ),
-    Case(
+    BadSpec(
         "bad-taint-key",
         HEAD + "nodeGroups:\n  - name: ng\n    taints:\n      - {key: 'gpu only', effect: NoSchedule}\n",
         7,
@@ -286,12 +275,12 @@ CASES = [
         "nodeGroups[0].taints[0].key",
         "is not a valid taint key",
     ),
-    Case("duplicate-yaml-key", HEAD + "  name: other\n", 4, 3, "", "keys must be unique"),
-    Case("tab-indent", "cluster:\n\tname: demo\n", 2, 1, "", "invalid YAML"),
-    Case(
+    BadSpec("duplicate-yaml-key", HEAD + "  name: other\n", 4, 3, "", "keys must be unique"),
+    BadSpec("tab-indent", "cluster:\n\tname: demo\n", 2, 1, "", "invalid YAML"),
+    BadSpec(
         "top-level-list", "- cluster\n", 1, 1, "", "expected a mapping at the top level"
     ),  # Values Terraform cannot take: refused at their position instead of writing HCL that Terraform rejects.
-    Case(
+    BadSpec(
         "nan-in-kubelet-extra-config",
         HEAD + "managedNodeGroups:\n  - name: ng\n    kubelet:\n      extraConfig:\n        evictionRatio: .nan\n",
         8,
@@ -299,7 +288,7 @@ CASES = [
         "managedNodeGroups[0].kubelet.extraConfig.evictionRatio",
         ".nan is not a number Terraform can use",
     ),
-    Case(
+    BadSpec(
         "inf-in-addon-configuration",
         HEAD + "addons:\n  coredns:\n    configuration:\n      limits: [1, -.inf]\n",
         7,
@@ -307,7 +296,7 @@ CASES = [
         "addons.coredns.configuration.limits[1]",
         ".inf is not a number Terraform can use",
     ),
-    Case(
+    BadSpec(
         "nan-in-node-config",
         HEAD + "managedNodeGroups:\n  - name: ng\n    userData:\n      nodeConfig: {kubelet: {x: .NaN}}\n",
         7,
@@ -315,7 +304,7 @@ CASES = [
         "managedNodeGroups[0].userData.nodeConfig.kubelet.x",
         "is not a number Terraform can use",
     ),
-    Case(
+    BadSpec(
         "terraform-version-not-a-constraint",
         HEAD + "terraform:\n  versions:\n    terraform: banana\n",
         6,
@@ -323,7 +312,7 @@ CASES = [
         "terraform.versions.terraform",
         "'banana' is not a Terraform version constraint",
     ),
-    Case(
+    BadSpec(
         "provider-version-dangling-comma",
         HEAD + "terraform:\n  versions:\n    aws: '>= 6.28,'\n",
         6,
@@ -331,7 +320,7 @@ CASES = [
         "terraform.versions.aws",
         "comma-separated constraints such as `>= 1.5.7`",
     ),
-    Case(
+    BadSpec(
         "keys-equal-once-normalised",
         HEAD + '  tags:\n    "\u00e9": a\n    "e\u0301": b\n',
         6,
@@ -340,7 +329,7 @@ CASES = [
         "duplicate key",
     ),
     # Booleans are not numbers (pydantic alone reads `true` as 1).
-    Case(
+    BadSpec(
         "boolean-for-an-integer",
         HEAD + "managedNodeGroups:\n  - name: ng\n    minSize: true\n",
         6,
@@ -348,9 +337,9 @@ CASES = [
         "managedNodeGroups[0].minSize",
         "expected a number, got the boolean true",
     ),
-    Case("boolean-for-az-count", HEAD + "vpc:\n  azCount: false\n", 5, 3, "vpc.azCount", "got the boolean false"),
+    BadSpec("boolean-for-az-count", HEAD + "vpc:\n  azCount: false\n", 5, 3, "vpc.azCount", "got the boolean false"),
     # Inputs that used to give no line:column, or 1:1 instead of the place.
-    Case(
+    BadSpec(
         "unresolved-placeholder",
         HEAD + "vpc:\n  id: ${VPC_ID}\n",
         5,
@@ -358,9 +347,9 @@ CASES = [
         "vpc.id",
         "unresolved placeholder ${VPC_ID}",
     ),
-    Case("control-character", HEAD + "  tags: {a: b\x07}\n", 4, 14, "", "the control character U+0007"),
-    Case("unsupported-key", HEAD + "  tags:\n    ? [a]\n    : b\n", 5, 7, "cluster.tags", "unsupported mapping key"),
-    Case(
+    BadSpec("control-character", HEAD + "  tags: {a: b\x07}\n", 4, 14, "", "the control character U+0007"),
+    BadSpec("unsupported-key", HEAD + "  tags:\n    ? [a]\n    : b\n", 5, 7, "cluster.tags", "unsupported mapping key"),
+    BadSpec(
         "too-deep",
         HEAD + "  tags:\n" + "".join("  " * (i + 2) + "k:\n" for i in range(70)),
         63,
@@ -368,9 +357,9 @@ CASES = [
         "",
         "YAML nested too deeply",
     ),
-    Case("too-long-number", HEAD + "vpc:\n  azCount: " + "9" * 5000 + "\n", 5, 12, "", "5000 digits is too long"),
-    Case("second-document", HEAD + "---\nvpc: {}\n", 5, 1, "", "found several"),
-    Case(
+    BadSpec("too-long-number", HEAD + "vpc:\n  azCount: " + "9" * 5000 + "\n", 5, 12, "", "5000 digits is too long"),
+    BadSpec("second-document", HEAD + "---\nvpc: {}\n", 5, 1, "", "found several"),
+    BadSpec(
         "unpaired-surrogate",
         HEAD + '  tags:\n    a: "\\ud800"\n',
         5,
@@ -379,7 +368,7 @@ CASES = [
         "half of a UTF-16 pair",
     ),
     # Rules the workload IAM builder used to raise without a position: spec errors like every other.
-    Case(
+    BadSpec(
         "irsa-karpenter-controller",
         HEAD + "serviceAccounts:\n  - name: sa\n    wellKnownPolicies:\n      - ebsCSI\n      - karpenterController\n",
         8,
@@ -387,7 +376,7 @@ CASES = [
         "serviceAccounts[0].wellKnownPolicies[1]",
         "enable `karpenter:` instead",
     ),
-    Case(
+    BadSpec(
         "pod-identity-unmanaged-well-known-policy",
         HEAD + "podIdentities:\n  - namespace: app\n    serviceAccount: sa\n    wellKnownPolicies:\n"
         "      - clusterAutoscaler\n",
@@ -399,29 +388,9 @@ CASES = [
 ]
 
 
-def rejection(spec_file: Path, out_dir: Path) -> str:
-    """`ekstf generate` in-process, as the CLI runs it: the spec must be refused with nothing written.
-    Returns the text the CLI prints for the error (what the CLI smoke cases below check through a subprocess)."""
-    with pytest.raises(UserInputError) as caught:
-        generate(spec_file, out_dir)
-    assert caught.value.exit_code == 2
-    assert not out_dir.exists()
-    return caught.value.render()
-
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_bad_spec_is_rejected_with_position_key_path_and_hint(case: Case, tmp_path: Path) -> None:
-    spec_file = tmp_path / "ekstf.yaml"
-    spec_file.write_text(case.spec, encoding="utf-8")
-
-    text = rejection(spec_file, tmp_path / "infra")
-
-    where = f"{spec_file}:{case.line}:{case.column}: error: "
-    lines = [line for line in text.splitlines() if line.startswith(where)]
-    assert lines, f"no error at {case.line}:{case.column}:\n{text}"
-    if case.key_path:
-        assert any(line.startswith(f"{where}{case.key_path}: ") for line in lines), text
-    assert case.text in text
+def test_bad_spec_is_rejected_with_position_key_path_and_hint(case: BadSpec, tmp_path: Path) -> None:
+    assert_rejected_where_expected(case, tmp_path)
 
 
 SMOKE_IDS = {"unknown-key", "wrong-type", "unresolved-placeholder", "too-deep"}
@@ -431,7 +400,7 @@ SMOKE = [c for c in CASES if c.id in SMOKE_IDS]
 
 @pytest.mark.parametrize("command", ["generate", "validate"])
 @pytest.mark.parametrize("case", SMOKE, ids=[c.id for c in SMOKE])
-def test_the_cli_prints_the_error_and_exits_2(case: Case, command: str, tmp_path: Path) -> None:
+def test_the_cli_prints_the_error_and_exits_2(case: BadSpec, command: str, tmp_path: Path) -> None:
     spec_file = tmp_path / "ekstf.yaml"
     spec_file.write_text(case.spec, encoding="utf-8")
     out_dir = tmp_path / "infra"
@@ -549,7 +518,7 @@ def test_escape_sequences_from_the_spec_are_not_sent_to_the_terminal(tmp_path: P
 
 
 def test_no_doubled_severity_prefix() -> None:
-    from generator.errors import Problem, UserInputError
+    from generator.errors import Problem
 
     assert UserInputError("error: cannot do it").render() == "error: cannot do it"
     assert Problem("Error: error: boom", severity="warning").render() == "warning: boom"
