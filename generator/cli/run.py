@@ -120,11 +120,11 @@ def apply_command(
     terraform_bin: str | None = BIN_OPTION,
 ) -> None:
     """Apply exactly the saved plan of `ekstf plan` (refused when missing, stale or errored); save the outputs."""
-    from generator.runner.operations import apply_saved_plan, check_workdir, known_secrets
+    from generator.runner.operations import apply_saved_plan, check_workdir
 
     directory = check_workdir(workdir)
     selected = _engine(engine, terraform_bin)
-    outputs = apply_saved_plan(
+    applied = apply_saved_plan(
         selected,
         directory,
         console_err,
@@ -132,13 +132,13 @@ def apply_command(
         lock_timeout=lock_timeout,
     )
     console_err.print(
-        f"Applied. {len(outputs)} output(s) saved to {directory / '.ekstf' / 'outputs.json'} (mode 0600).",
+        f"Applied. {len(applied.values)} output(s) saved to {directory / '.ekstf' / 'outputs.json'} (mode 0600).",
         markup=False,
     )
-    if outputs:
+    if applied.values:
         from generator.runner.outputs import outputs_table
 
-        console.print(outputs_table(outputs, secrets=known_secrets(selected, directory)))  # sensitive values masked
+        console.print(outputs_table(applied.values, secrets=applied.secrets))  # sensitive values masked
 
 
 def destroy_command(
@@ -199,12 +199,12 @@ def outputs_command(
 ) -> None:
     """The root module's outputs (sensitive values masked unless --show-sensitive)."""
     from generator.engine.jsondoc import dumps_json
-    from generator.runner.operations import check_workdir, known_secrets, read_outputs
+    from generator.runner.operations import check_workdir, read_outputs
     from generator.runner.outputs import format_value, output_value, output_values, outputs_table
 
-    selected, directory = _engine(engine, terraform_bin), check_workdir(workdir)
-    outputs = read_outputs(selected, directory, console_err)
-    secrets = None if show_sensitive or not outputs else known_secrets(selected, directory)
+    state = read_outputs(_engine(engine, terraform_bin), check_workdir(workdir), console_err)
+    outputs = state.values
+    secrets = None if show_sensitive or not outputs else state.secrets
     if name is not None:
         value = output_value(outputs, name, show_sensitive=show_sensitive, secrets=secrets)
         text = dumps_json(value) if as_json else format_value(value)
@@ -233,7 +233,7 @@ def kubeconfig_command(
     from generator.runner.kubeconfig import cluster_access, default_kubeconfig_path, write_kubeconfig
     from generator.runner.operations import check_workdir, read_outputs
 
-    outputs = read_outputs(_engine(engine, terraform_bin), check_workdir(workdir), console_err)
+    outputs = read_outputs(_engine(engine, terraform_bin), check_workdir(workdir), console_err).values
     overrides = {"cluster_name": cluster_name_output, "endpoint": endpoint_output, "ca_data": ca_data_output}
     access = cluster_access(outputs, overrides={k: v for k, v in overrides.items() if v}, region=region)
     path = kubeconfig or default_kubeconfig_path()

@@ -262,7 +262,7 @@ def apply_saved_plan(
     destroy: bool = False,
     lock_timeout: str | None = None,
     pre_apply_check: PreApplyCheck | None = None,
-) -> dict[str, Any]:
+) -> RootOutputs:
     """Apply the saved plan (after `confirm(plan)` unless None); returns and saves the outputs.
 
     The plan file's bytes are read once, checked against the record, and copied to a private file; what
@@ -310,22 +310,41 @@ def apply_saved_plan(
     return save_outputs(engine, workdir)
 
 
-def save_outputs(engine: Engine, workdir: Path) -> dict[str, Any]:
-    """`output -json`, written to `.ekstf/outputs.json` (mode 0600: sensitive values are in clear there)."""
-    outputs = engine.output_json(workdir)
+@dataclass(frozen=True)
+class RootOutputs:
+    """The root module's outputs and the values the state marks sensitive, read with one `show -json` of the state
+    (every Terraform run costs a process start; the state holds both)."""
+
+    values: dict[str, Any]  # {name: {"sensitive", "type", "value"}}, as `terraform output -json` prints them
+    secrets: KnownSecrets  # to mask unmarked copies of sensitive values wherever outputs are printed
+
+
+def save_outputs(engine: Engine, workdir: Path) -> RootOutputs:
+    """The outputs of the current state, written to `.ekstf/outputs.json` (mode 0600: sensitive values are in
+    clear there)."""
+    state = engine.show_state_json(workdir)
+    outputs = RootOutputs(outputs_in_state(state), secrets_in_state(state))
     paths = RunPaths(workdir)
     paths.ensure_state_dir()
-    write_private_json(paths.outputs_json, outputs)
+    write_private_json(paths.outputs_json, outputs.values)
     return outputs
 
 
-def read_outputs(engine: Engine, workdir: Path, console: Console) -> dict[str, Any]:
+def outputs_in_state(state: dict[str, Any]) -> dict[str, Any]:
+    """`values.outputs` of `show -json` in the shape of `output -json` (the same fields: sensitive, type, value)."""
+    values = state.get("values")
+    outputs = values.get("outputs") if isinstance(values, dict) else None
+    if not isinstance(outputs, dict):
+        return {}
+    return {
+        name: {"sensitive": bool(entry.get("sensitive")), "type": entry.get("type"), "value": entry.get("value")}
+        for name, entry in outputs.items()
+        if isinstance(entry, dict)
+    }
+
+
+def read_outputs(engine: Engine, workdir: Path, console: Console) -> RootOutputs:
     """The current outputs from the state (initializing first when needed), also saved to outputs.json."""
     if not (workdir / ".terraform").is_dir():
         init(engine, workdir, console)
     return save_outputs(engine, workdir)
-
-
-def known_secrets(engine: Engine, workdir: Path) -> KnownSecrets:
-    """The values the current state marks sensitive (to mask their copies in outputs)."""
-    return secrets_in_state(engine.show_state_json(workdir))
