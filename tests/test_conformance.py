@@ -10,7 +10,7 @@ import pytest
 from conftest import require_checkov
 
 from generator import resources
-from generator.conformance import ConformanceReport, Finding, check_repo
+from generator.conformance import ConformanceReport, Finding, check_repo, load_check
 from generator.conformance.operators import neutralise_operators
 from generator.conformance.typeexpr import Collection, ObjectType, Primitive, parse_type
 from generator.errors import ToolError, UserInputError
@@ -198,6 +198,28 @@ def test_a_directory_loaded_before_is_reported_against_the_repo_checked_now(tmp_
     shutil.rmtree(first)
     assert load_errors(second) == broken
     assert load_errors(fixed) == []
+
+
+def test_the_shipped_modules_load_without_a_diagnostic() -> None:
+    # The load check trusts ekstf's own modules when their bytes are unchanged (it skips loading them): this is
+    # the proof that it may. Should a module ever load with a diagnostic, this fails instead of the check hiding it.
+    shipped = sorted(module for module in resources.modules_dir().iterdir() if module.is_dir())
+    assert shipped
+    for module in shipped:
+        loaded = load_check.load_directory(module, sorted(load_check.config_files(module)))
+        assert (loaded.diagnostics, loaded.partial_names) == ([], []), module.name
+
+
+def test_a_shipped_module_changed_in_a_repo_is_loaded(tmp_path: Path) -> None:
+    module = tmp_path / "modules" / "node-user-data"
+    shutil.copytree(resources.modules_dir() / "node-user-data", module)
+    assert load_check.check_load(tmp_path, [module], set()).findings == []
+    variables = module / "variables.tf"
+    text = variables.read_text(encoding="utf-8")
+    assert "type        = string" in text
+    variables.write_text(text.replace("type        = string", "type        = strng", 1), encoding="utf-8")
+    findings = load_check.check_load(tmp_path, [module], set()).findings
+    assert [(f.file, f.severity) for f in findings] == [("modules/node-user-data/variables.tf", "error")]
 
 
 def test_local_module_arguments_are_checked_against_its_variables(tmp_path: Path) -> None:
