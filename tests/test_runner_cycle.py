@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shutil
 import stat
 from pathlib import Path
 
@@ -98,6 +100,29 @@ def test_full_cycle(engine: str, terraform_env: TerraformEnv, tmp_path: Path) ->
     assert code == 0 and json.loads(out) == {}
     code, out, err = ekstf("plan")
     assert code == 2, "after destroy everything is to be created again"
+
+
+def test_plan_runs_init_only_when_what_it_depends_on_changed(terraform_env: TerraformEnv, tmp_path: Path) -> None:
+    workdir = copy_fixture("cycle", tmp_path)
+    log = tmp_path / "terraform.log"
+
+    def terraform_commands_of_a_plan() -> list[str]:
+        log.unlink(missing_ok=True)
+        env = {"TF_LOG": "INFO", "TF_LOG_PATH": str(log)}
+        result = run_ekstf("plan", "-C", workdir, "--engine", "embedded", env=env)
+        assert result.returncode == 2, result.stderr
+        return re.findall(r'CLI command args: \[\]string\{"(\w+)"', log.read_text(encoding="utf-8"))
+
+    assert terraform_commands_of_a_plan() == ["init", "plan", "show"]
+    assert terraform_commands_of_a_plan() == ["plan", "show"]
+    _tfvars(workdir, 2, "changed")  # variables cannot reach module sources, providers or the backend
+    assert terraform_commands_of_a_plan() == ["plan", "show"]
+    (workdir / "extra.tf").write_text('resource "null_resource" "extra" {}\n', encoding="utf-8")
+    assert terraform_commands_of_a_plan() == ["init", "plan", "show"]
+    shutil.rmtree(workdir / ".terraform")
+    assert terraform_commands_of_a_plan() == ["init", "plan", "show"]
+    (workdir / ".ekstf" / "init-record").write_text("not a digest\n", encoding="utf-8")
+    assert terraform_commands_of_a_plan() == ["init", "plan", "show"]
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -22,6 +22,7 @@ from generator.engine.jsondoc import BadJson, parse_json_object
 from generator.errors import ConflictError, Interrupted, Problem, ToolError, UserInputError, display_path
 from generator.fsutil import atomic_write_bytes, atomic_write_text, sha256_bytes, sha256_file
 from generator.runner.credentials import credentials_error_in_terraform_output
+from generator.runner.init_record import init_digest, init_is_current, record_init
 from generator.runner.progress import OperationProgress
 from generator.runner.secrets import KnownSecrets, secrets_in_state
 from generator.runner.summary import changing_resources
@@ -105,6 +106,21 @@ def init(engine: Engine, workdir: Path, console: Console, *, backend_config: Seq
         )
 
 
+def init_unless_current(engine: Engine, workdir: Path, console: Console, *, backend_config: Sequence[str] = ()) -> None:
+    """`init`, unless nothing it depends on changed since the last successful one (runner/init_record.py)."""
+    record = RunPaths(workdir).init_record
+    if init_is_current(record, init_digest(workdir, engine.describe(), backend_config)):
+        console.print(
+            f"{display_path(workdir)} is initialized (its configuration, lock file and backend settings are unchanged).",
+            markup=False,
+            highlight=False,
+        )
+        return
+    record.unlink(missing_ok=True)
+    init(engine, workdir, console, backend_config=backend_config)
+    record_init(record, init_digest(workdir, engine.describe(), backend_config))
+
+
 @dataclass
 class PlanOutcome:
     exit_code: int
@@ -125,7 +141,8 @@ def make_plan(
     backend_config: Sequence[str] = (),
     lock_timeout: str | None = None,
 ) -> PlanOutcome:
-    """init + plan -out + show -json, recording what the plan was made from. Exit code 0/2; errors raise."""
+    """init (when needed) + plan -out + show -json, recording what the plan was made from. Exit code 0/2; errors
+    raise."""
     paths = RunPaths(workdir)
     check_lock_timeout(lock_timeout)
     var_paths = [Path(v).resolve() for v in var_files]
@@ -133,7 +150,7 @@ def make_plan(
         if not var_path.is_file():
             raise UserInputError(Problem(f"var file {var_path} does not exist", key_path="--var-file"))
     paths.ensure_state_dir()
-    init(engine, workdir, console, backend_config=backend_config)
+    init_unless_current(engine, workdir, console, backend_config=backend_config)
     for stale in (paths.plan_file(destroy), paths.plan_json(destroy), paths.plan_record(destroy)):
         stale.unlink(missing_ok=True)
     record = PlanRecord(

@@ -71,6 +71,11 @@ class RunPaths:
     def outputs_json(self) -> Path:
         return self.state_dir / "outputs.json"
 
+    @property
+    def init_record(self) -> Path:
+        """The digest of what the last successful `terraform init` depended on (runner/init_record.py)."""
+        return self.state_dir / "init-record"
+
 
 def _is_plan_input(path: Path) -> bool:
     return path.name == LOCK_FILE or path.name.endswith(PLAN_SUFFIXES)
